@@ -1,0 +1,106 @@
+/**
+ * The headless shell: the same services as the Electron app, the built renderer served on
+ * 127.0.0.1 and the contract over one token-protected WebSocket. This is how tests, CI and any
+ * machine without the Electron binary run the real console in a browser.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OffsetClock } from './clock';
+import { mainT } from './i18n';
+import { createLogger } from './log';
+import { createServices, type Services } from './services';
+import { openConfSettings } from './settings/conf-store';
+import { SettingsError } from './settings/store';
+import { parseHeadlessArgs } from './shell-args';
+import { createDispatcher } from './transport/dispatch';
+import { createStaticHandler } from './transport/static-server';
+import { createWsTransport } from './transport/ws-server';
+
+export interface HeadlessApp {
+  url: string;
+  port: number;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
+  const log = createLogger('headless');
+  const args = parseHeadlessArgs(argv, __dirname);
+  mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
+  const settings = openConfSettings(args.dataDir);
+  const clock = new OffsetClock();
+  const services = await createServices({ shell: 'headless', dataDir: args.dataDir, settings, clock, log, testHooks: args.testHooks ? { clock } : undefined });
+
+  const token = randomBytes(32).toString('base64url');
+  let port = 0;
+  const host = () => `127.0.0.1:${port}`;
+  const ws = createWsTransport({
+    token,
+    allowedOrigin: () => `http://${host()}`,
+    dispatch: createDispatcher(services.handlers, log),
+    log,
+  });
+  const unsubscribe = services.events.subscribe((event, payload) => ws.emit(event, payload));
+  const serveStatic = createStaticHandler(args.rendererDir, host);
+  const server = http.createServer((req, res) => {
+    serveStatic(req, res).catch((err: unknown) => {
+      log.error('static file error: %s', err instanceof Error ? err.message : String(err));
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (pathname === '/api') ws.handleUpgrade(req, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(args.port, '127.0.0.1', resolve);
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://${host()}/#token=${token}`;
+
+  let closed = false;
+  return {
+    url,
+    port,
+    services,
+    async close() {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      ws.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let app: HeadlessApp;
+  try {
+    app = await startHeadless(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      process.stderr.write(mainT()('errors.SETTINGS_INVALID', { file: err.file, reason: err.reason }) + '\n');
+      process.exit(78);
+    }
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${mainT()('headless.ready')}\n${app.url}\n`);
+  const stop = (signal: string) => {
+    process.stderr.write(`received ${signal}, stopping\n`);
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,69 @@
+/**
+ * The Electron entry. It cannot be launched on the build machines (no Electron binary there);
+ * the headless shell (`main/headless.ts`) runs the same services for tests.
+ */
+import { app, BrowserWindow, dialog } from 'electron';
+import path from 'node:path';
+import { systemClock } from './clock';
+import { openElectronSettings } from './electron/settings-store';
+import { mainT } from './i18n';
+import { createLogger } from './log';
+import { createServices, type Services } from './services';
+import { SettingsError } from './settings/store';
+import { createDispatcher } from './transport/dispatch';
+import { registerIpc } from './transport/ipc';
+import { createConsoleWindow, registerAppScheme } from './window';
+
+const log = createLogger('electron');
+
+if (!app.requestSingleInstanceLock()) app.quit();
+registerAppScheme();
+app.enableSandbox();
+
+let services: Services | undefined;
+let win: BrowserWindow | undefined;
+
+app.on('second-instance', () => {
+  if (win) {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  }
+});
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  let settings;
+  try {
+    settings = openElectronSettings();
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      dialog.showErrorBox('Console CSU', mainT()('errors.SETTINGS_INVALID', { file: err.file, reason: err.reason }));
+      app.exit(78);
+      return;
+    }
+    throw err;
+  }
+  services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), settings, clock: systemClock, log });
+  registerIpc(createDispatcher(services.handlers, log), () => win?.webContents, services.events);
+  win = createConsoleWindow(path.join(__dirname, '..', 'renderer'), path.join(__dirname, '..', 'preload', 'index.js'));
+  win.on('closed', () => (win = undefined));
+}
+
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !services) return;
+  event.preventDefault();
+  quitting = true;
+  services.close().finally(() => app.quit());
+});
+app.on('window-all-closed', () => app.quit());
+
+start().catch((err: unknown) => {
+  log.error('start failed: %s', err instanceof Error ? err.stack : String(err));
+  app.exit(1);
+});

@@ -1,0 +1,80 @@
+/**
+ * The console window, hardened in one place (Electron's security checklist): sandboxed
+ * renderer, context isolation, no Node, a strict CSP on every response, no navigation, no new
+ * windows, every permission request denied.
+ */
+import { app, BrowserWindow, net, protocol, session, type Session } from 'electron';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CSP } from './csp';
+
+export const APP_SCHEME = 'app';
+const APP_ORIGIN = `${APP_SCHEME}://console`;
+
+/** Must run before `app.whenReady()`: our pages get a standard, secure origin instead of file://. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
+}
+
+function serveRenderer(ses: Session, rendererDir: string): void {
+  const root = path.resolve(rendererDir);
+  ses.protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== 'console') return new Response('Not Found', { status: 404 });
+    const rel = url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname);
+    const file = path.resolve(root, '.' + rel);
+    if (!file.startsWith(root + path.sep)) return new Response('Not Found', { status: 404 });
+    const upstream = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(upstream.headers);
+    headers.set('Content-Security-Policy', CSP);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(upstream.body, { status: upstream.status, headers });
+  });
+}
+
+function lockDownSession(ses: Session): void {
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.on('will-download', (event) => event.preventDefault());
+}
+
+export function createConsoleWindow(rendererDir: string, preloadPath: string): BrowserWindow {
+  const ses = session.defaultSession;
+  lockDownSession(ses);
+  serveRenderer(ses, rendererDir);
+
+  const win = new BrowserWindow({
+    width: 1600,
+    height: 1000,
+    minWidth: 1024,
+    minHeight: 700,
+    show: false,
+    backgroundColor: '#0f1720',
+    title: 'Console CSU',
+    webPreferences: {
+      preload: preloadPath,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      devTools: !app.isPackaged,
+    },
+  });
+  const wc = win.webContents;
+  wc.on('will-navigate', (event) => event.preventDefault());
+  wc.on('will-redirect', (event) => event.preventDefault());
+  wc.on('will-attach-webview', (event) => event.preventDefault());
+  wc.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}

@@ -1,0 +1,138 @@
+/**
+ * The one typed API between the renderer and main. Main's handlers, the Electron preload
+ * and the headless WebSocket client are all derived from this object, so they cannot drift.
+ *
+ * Adding a method: one line under its namespace in `contract`, one handler in main.
+ */
+import { z } from 'zod';
+
+export const ErrorCode = z.enum([
+  'INVALID_ARGUMENT',
+  'UNKNOWN_METHOD',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'UNAVAILABLE',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** What every failed call rejects with, on both transports (a plain object: it crosses contextBridge intact). */
+export const CsuErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type CsuError = z.infer<typeof CsuErrorSchema>;
+
+export function isCsuError(value: unknown): value is CsuError {
+  return CsuErrorSchema.safeParse(value).success;
+}
+
+const method = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R) => ({ args, result });
+const none = z.undefined();
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  mode: z.enum(['demo', 'production']),
+  consoleId: z.string(),
+  buildTime: z.string(),
+  shell: z.enum(['electron', 'headless']),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const contract = {
+  app: {
+    info: method(none, AppInfo),
+  },
+} as const;
+
+/** Events main pushes to the renderer, with their payload schemas. */
+export const events = {
+  'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), code: z.string() }),
+} as const;
+
+export type Contract = typeof contract;
+export type Namespace = keyof Contract;
+export type MethodOf<N extends Namespace> = keyof Contract[N] & string;
+export type Channel = { [N in Namespace]: `${N & string}.${MethodOf<N>}` }[Namespace];
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+type Spec = { args: z.ZodType; result: z.ZodType };
+type SpecAt<N extends Namespace, M extends MethodOf<N>> = Contract[N][M] extends Spec ? Contract[N][M] : never;
+
+/** The API as the renderer sees it: `window.csu.app.info()`. */
+export type CsuApi = {
+  [N in Namespace]: {
+    [M in MethodOf<N>]: SpecAt<N, M>['args'] extends z.ZodUndefined
+      ? () => Promise<z.output<SpecAt<N, M>['result']>>
+      : (args: z.input<SpecAt<N, M>['args']>) => Promise<z.output<SpecAt<N, M>['result']>>;
+  };
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
+
+/** Main's side: one handler per method, receiving parsed arguments. */
+export type Handlers<Ctx> = {
+  [N in Namespace]: {
+    [M in MethodOf<N>]: (
+      args: z.output<SpecAt<N, M>['args']>,
+      ctx: Ctx,
+    ) => Promise<z.input<SpecAt<N, M>['result']>> | z.input<SpecAt<N, M>['result']>;
+  };
+};
+
+export function channels(): Channel[] {
+  const out: string[] = [];
+  for (const ns of Object.keys(contract) as Namespace[]) {
+    for (const m of Object.keys(contract[ns])) out.push(`${ns}.${m}`);
+  }
+  return out as Channel[];
+}
+
+export function specOf(channel: string): Spec | undefined {
+  const [ns, m, ...rest] = channel.split('.');
+  if (!ns || !m || rest.length > 0) return undefined;
+  if (!Object.prototype.hasOwnProperty.call(contract, ns)) return undefined;
+  const group = contract[ns as Namespace] as Record<string, Spec>;
+  return Object.prototype.hasOwnProperty.call(group, m) ? group[m] : undefined;
+}
+
+/** Builds `window.csu` from any transport's `call` and `subscribe`. */
+export function buildApi(
+  call: (channel: Channel, args: unknown) => Promise<unknown>,
+  subscribe: (event: EventName, listener: (payload: unknown) => void) => () => void,
+): CsuApi {
+  const api: Record<string, unknown> = {};
+  for (const ns of Object.keys(contract) as Namespace[]) {
+    const group: Record<string, (args?: unknown) => Promise<unknown>> = {};
+    for (const m of Object.keys(contract[ns])) {
+      const channel = `${ns}.${m}` as Channel;
+      group[m] = (args?: unknown) => call(channel, args);
+    }
+    api[ns] = Object.freeze(group);
+  }
+  api.on = (event: EventName, listener: (payload: unknown) => void) => {
+    if (!Object.prototype.hasOwnProperty.call(events, event)) throw new Error(`unknown event ${String(event)}`);
+    return subscribe(event, listener);
+  };
+  return Object.freeze(api) as CsuApi;
+}
+
+/** Wire messages of the headless WebSocket transport. */
+export const WireRequest = z.object({
+  id: z.number().int().nonnegative(),
+  channel: z.string().max(200),
+  args: z.unknown().optional(),
+});
+export type WireResponse =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: CsuError };
+export type WireEvent = { event: EventName; payload: unknown };
+
+declare global {
+  interface Window {
+    csu: CsuApi;
+  }
+}

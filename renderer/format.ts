@@ -1,0 +1,33 @@
+/** French formats of DOMAIN.md, always in Europe/Paris whatever the workstation's zone. */
+const TZ = 'Europe/Paris';
+
+const dateFmt = new Intl.DateTimeFormat('fr-FR', { timeZone: TZ, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const hmFmt = new Intl.DateTimeFormat('fr-FR', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** « 14 h 05 » */
+export function formatTime(ms: number): string {
+  const parts = hmFmt.formatToParts(ms);
+  const h = parts.find((p) => p.type === 'hour')?.value ?? '00';
+  const m = parts.find((p) => p.type === 'minute')?.value ?? '00';
+  return `${h} h ${m}`;
+}
+
+/** « jeudi 17 juin 2021 » */
+export function formatDate(ms: number): string {
+  return dateFmt.format(ms);
+}
+
+/** « jeudi 17 juin 2021, 14 h 05 » */
+export function formatDateTime(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  return `${formatDate(ms)}, ${formatTime(ms)}`;
+}
+
+/** « 2 h 30 », « 2 h », « 45 min » */
+export function formatDuration(totalMinutes: number): string {
+  const m = Math.max(0, Math.round(totalMinutes));
+  const h = Math.floor(m / 60);
+  const r = m % 60;
+  if (h === 0) return `${r} min`;
+  return r === 0 ? `${h} h` : `${h} h ${String(r).padStart(2, '0')}`;
+}

@@ -1,0 +1,65 @@
+/**
+ * The Electron IPC transport. The Electron binary cannot run here, so `ipcMain` is replaced by
+ * a minimal stand-in that records handlers; the wrapper, the sender check and the schemas under
+ * test are the real ones.
+ */
+const handlers = new Map<string, (event: unknown, args: unknown) => Promise<unknown>>();
+jest.mock(
+  'electron',
+  () => ({
+    ipcMain: {
+      handle: (name: string, fn: (event: unknown, args: unknown) => Promise<unknown>) => handlers.set(name, fn),
+      removeHandler: (name: string) => handlers.delete(name),
+    },
+  }),
+  { virtual: true },
+);
+
+import { registerIpc } from '../../main/transport/ipc';
+import { createDispatcher } from '../../main/transport/dispatch';
+import { EventBus } from '../../main/events';
+import { silentLogger } from '../../main/log';
+import { channels } from '../../preload/contract';
+
+const info = { name: 'Console CSU', version: '1.0.0', mode: 'demo', consoleId: 'c-1', buildTime: new Date(0).toISOString(), shell: 'electron' };
+
+describe('IPC transport (Electron stand-in)', () => {
+  const mainFrame = { id: 'main' };
+  const sent: [string, unknown][] = [];
+  const wc = { mainFrame, isDestroyed: () => false, send: (ch: string, p: unknown) => sent.push([ch, p]) };
+  const bus = new EventBus();
+  let unregister: () => void;
+
+  beforeAll(() => {
+    const dispatch = createDispatcher({ app: { info: () => info as never } }, silentLogger);
+    unregister = registerIpc(dispatch, () => wc as never, bus);
+  });
+  afterAll(() => unregister());
+
+  test('registers one handler per contract method', () => {
+    expect([...handlers.keys()].sort()).toEqual(channels().map((c) => `csu:${c}`).sort());
+  });
+
+  test('our main frame gets the result', async () => {
+    const r = await handlers.get('csu:app.info')!({ sender: wc, senderFrame: mainFrame }, undefined);
+    expect(r).toEqual({ ok: true, value: info });
+  });
+
+  test('wrong argument types are refused with INVALID_ARGUMENT', async () => {
+    const r = (await handlers.get('csu:app.info')!({ sender: wc, senderFrame: mainFrame }, ['x'])) as { ok: boolean; error: { code: string; message: string } };
+    expect(r.ok).toBe(false);
+    expect(r.error.code).toBe('INVALID_ARGUMENT');
+    expect(r.error.message.length).toBeGreaterThan(0);
+  });
+
+  test('a subframe or another webContents is refused', async () => {
+    await expect(handlers.get('csu:app.info')!({ sender: wc, senderFrame: { id: 'iframe' } }, undefined)).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await expect(handlers.get('csu:app.info')!({ sender: {}, senderFrame: mainFrame }, undefined)).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
+  test('events reach the window, checked against their schema', () => {
+    bus.emit('app.notice', { level: 'info', code: 'X' });
+    expect(sent).toEqual([['csu-event:app.notice', { level: 'info', code: 'X' }]]);
+    expect(() => bus.emit('app.notice', { level: 'loud' } as never)).toThrow();
+  });
+});
