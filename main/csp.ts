@@ -1,8 +1,10 @@
 /**
  * The one Content-Security-Policy of the console, for Electron and the headless shell alike.
  * Streams arrive over loopback WebSockets; mpegts.js feeds MSE through blob: URLs.
+ * renderer/index.html repeats it as a meta tag (defence in depth, and what scanners read);
+ * a unit test keeps the two equal.
  */
-export const CSP = [
+export const CSP_DIRECTIVES = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
@@ -14,5 +16,8 @@ export const CSP = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+];
+
+/** frame-ancestors only works as a header (browsers ignore it in a meta tag). */
+export const CSP = [...CSP_DIRECTIVES, "frame-ancestors 'none'"].join('; ');
+export const CSP_META = CSP_DIRECTIVES.join('; ');

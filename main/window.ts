@@ -54,7 +54,9 @@ export function createConsoleWindow(rendererDir: string, preloadPath: string): B
     backgroundColor: '#0f1720',
     title: 'Console CSU',
     webPreferences: {
-      preload: preloadPath,
+      // Reviewed (electronegativity PRELOAD_JS_CHECK): the preload is sandboxed and exposes only
+      // the contract's named functions through contextBridge, never ipcRenderer.
+      preload: preloadPath, /* eng-disable PRELOAD_JS_CHECK */
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
@@ -66,6 +68,8 @@ export function createConsoleWindow(rendererDir: string, preloadPath: string): B
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // A middle click must not open a link in a new window.
+      disableBlinkFeatures: 'Auxclick',
       devTools: !app.isPackaged,
     },
   });

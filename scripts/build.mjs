@@ -59,3 +59,4 @@ await Promise.all([
 ]);
 
 for (const f of ['index.html', 'styles.css']) cpSync(path.join(root, 'renderer', f), path.join(out, 'renderer', f));
+cpSync(path.join(root, 'assets', 'icon.svg'), path.join(out, 'renderer', 'icon.svg'));
