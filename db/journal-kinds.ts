@@ -1,0 +1,76 @@
+/** Every kind of journal entry and the schema of its payload. An unknown kind is refused. */
+import { z } from 'zod';
+import { MOTIVES, ZONES } from './motives';
+
+const id = z.string().min(1).max(100);
+const ms = z.number().int().nonnegative();
+const matricule = z.string().min(1).max(32);
+
+export const END_REASONS = ['expired', 'stopped_by_operator', 'application_stopped', 'fault'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+const CameraRef = z.object({ id, label: z.string().min(1).max(200), zone: z.enum(ZONES) }).strict();
+
+export const payloadSchemas = {
+  'request.accepted': z
+    .object({
+      grantId: id,
+      siteId: id,
+      siteName: z.string().min(1).max(200),
+      conventionId: id,
+      cameras: z.array(CameraRef).min(1).max(64),
+      motive: z.enum(MOTIVES),
+      justification: z.string().min(10).max(1000),
+      durationMin: z.number().int().min(120).max(720),
+      serviceId: id,
+      serviceName: z.string().min(1).max(200),
+      operator: z.object({ matricule, name: z.string().min(1).max(200) }).strict(),
+      startsAt: ms,
+      endsAt: ms,
+    })
+    .strict(),
+  'request.refused': z
+    .object({
+      siteId: id.optional(),
+      cameraIds: z.array(z.string().max(100)).max(64),
+      motive: z.string().max(100).optional(),
+      durationMin: z.number().optional(),
+      serviceId: z.string().max(100).optional(),
+      operator: matricule,
+      reasons: z.array(z.string().min(1).max(100)).min(1),
+    })
+    .strict(),
+  'transmission.started': z.object({ grantId: id, startedAt: ms }).strict(),
+  'transmission.ended': z
+    .object({
+      grantId: id,
+      reason: z.enum(END_REASONS),
+      scheduledEndAt: ms,
+      observedAt: ms,
+      endedAt: ms,
+      noticedAtStart: z.boolean().optional(),
+      detail: z.string().max(500).optional(),
+    })
+    .strict(),
+  'transmission.resumed': z.object({ grantId: id, resumedAt: ms, endsAt: ms }).strict(),
+  'stream.opened': z.object({ grantId: id, cameraId: id }).strict(),
+  'stream.closed': z.object({ grantId: id, cameraId: id, reason: z.string().min(1).max(100) }).strict(),
+  'session.opened': z.object({ matricule }).strict(),
+  'session.closed': z.object({ matricule, reason: z.enum(['logout', 'application_stopped', 'timeout']) }).strict(),
+  'session.login_failed': z.object({ matricule: z.string().max(64), reason: z.enum(['unknown', 'bad_password', 'locked', 'inactive']), lockedUntil: ms.optional() }).strict(),
+  'report.generated': z.object({ format: z.enum(['pdf', 'csv']), filters: z.record(z.string(), z.unknown()), rows: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+  'registry.verified': z.object({ ok: z.boolean(), checked: z.number().int().nonnegative(), firstBrokenSeq: z.number().int().optional(), reason: z.string().max(100).optional() }).strict(),
+  'mirror.conflict': z.object({ status: z.number().int(), expectedSeq: z.number().int().optional(), message: z.string().max(500) }).strict(),
+} as const;
+
+export type EntryKind = keyof typeof payloadSchemas;
+export type PayloadOf<K extends EntryKind> = z.infer<(typeof payloadSchemas)[K]>;
+export const ENTRY_KINDS = Object.keys(payloadSchemas) as [EntryKind, ...EntryKind[]];
+
+export function payloadSchemaOf(kind: EntryKind): z.ZodType {
+  return payloadSchemas[kind];
+}
+
+export function isEntryKind(kind: string): kind is EntryKind {
+  return Object.prototype.hasOwnProperty.call(payloadSchemas, kind);
+}

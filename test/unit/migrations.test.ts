@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { openDatabase } from '../../db';
+import { canonicalJson, entryHash, GENESIS_HASH } from '../../db/journal-codec';
+import { migrationSource, migrationSourceUpTo } from '../../db/migrations';
+import { grantEntries } from '../helpers/db';
+import { tmpDir } from '../helpers/tmp';
+
+/** Each migration: migrate to N−1, insert, migrate to N, check the rows. */
+async function at(name: string | undefined) {
+  const t = tmpDir('csu-mig-');
+  const db = await openDatabase(path.join(t.dir, 'm.sqlite'), { migrate: false });
+  if (name) await db.migrate.latest({ migrationSource: migrationSourceUpTo(name) });
+  return { db, cleanup: async () => (await db.destroy(), t.cleanup()) };
+}
+
+describe('migrations', () => {
+  test('0001-catalogue: from empty, catalogue tables take rows and refuse bad zones and durations', async () => {
+    const { db, cleanup } = await at(undefined);
+    await db.migrate.latest({ migrationSource: migrationSourceUpTo('0001-catalogue') });
+    await db('bailleurs').insert({ id: 'i3f', name: 'I3F' });
+    await db('sites').insert({ id: 's', name: 'S', bailleur_id: 'i3f', addresses: '["a"]', town: 'T', homes: 1 });
+    await db('cameras').insert({ id: 'c', site_id: 's', label: 'L', zone: 'hall', source_url: 'sim:L' });
+    await expect(db('cameras').insert({ id: 'c2', site_id: 's', label: 'L', zone: 'toit', source_url: 'sim:L' })).rejects.toThrow(/zone/);
+    await expect(db('conventions').insert({ id: 'v', site_id: 's', parties: '[]', valid_from: '2026-01-01', valid_to: '2026-12-31', motives: '[]', min_duration_min: 60 })).rejects.toThrow(/120\.\.720/);
+    await expect(db('sites').insert({ id: 's2', name: 'S', bailleur_id: 'nobody', addresses: '[]', town: 'T', homes: 1 })).rejects.toThrow(/FOREIGN KEY/);
+    expect(await db('cameras').select('id')).toEqual([{ id: 'c' }]);
+    await cleanup();
+  });
+
+  test('0002-journal: catalogue rows survive; the journal appears append-only', async () => {
+    const { db, cleanup } = await at('0001-catalogue');
+    await db('bailleurs').insert({ id: 'i3f', name: 'I3F' });
+    await db.migrate.latest({ migrationSource: migrationSourceUpTo('0002-journal') });
+    expect(await db('bailleurs').select()).toEqual([{ id: 'i3f', name: 'I3F' }]);
+    const e = { seq: 1, uuid: '2b0c6f4e-4a5e-4c9b-9d63-2f1f4a1c8e11', console_id: 'poste-1', ts: 1, kind: 'session.opened', actor: 'OP101', payload: { matricule: 'OP101' }, prev_hash: GENESIS_HASH };
+    await db('journal').insert({ ...e, payload: canonicalJson(e.payload), hash: entryHash(e as never) });
+    await expect(db('journal').update({ actor: 'x' })).rejects.toThrow(/append-only/);
+    await cleanup();
+  });
+
+  test('0003-registry: grants journaled before the migration get their registry rows', async () => {
+    const { db, cleanup } = await at('0002-journal');
+    let prev = GENESIS_HASH;
+    let seq = 0;
+    const t0 = Date.UTC(2026, 2, 1, 9, 0);
+    const inputs = [...grantEntries(t0, { grantId: 'g1' }), ...grantEntries(t0 + 3600000, { grantId: 'g2', durationMin: 240 })];
+    inputs.push({ kind: 'transmission.ended', actor: 'system', ts: t0 + 7200000, payload: { grantId: 'g1', reason: 'expired', scheduledEndAt: t0 + 7200000, observedAt: t0 + 7200040, endedAt: t0 + 7200040 } });
+    for (const i of inputs) {
+      const e = { seq: ++seq, uuid: `2b0c6f4e-4a5e-4c9b-9d63-2f1f4a1c8e${String(seq).padStart(2, '0')}`, console_id: 'poste-1', ts: i.ts, kind: i.kind, actor: i.actor, payload: i.payload, prev_hash: prev };
+      const hash = entryHash(e as never);
+      await db('journal').insert({ ...e, payload: canonicalJson(e.payload), hash });
+      prev = hash;
+    }
+    await db.migrate.latest({ migrationSource });
+    const rows = await db('registry').orderBy('starts_at').select('grant_id', 'granted_min', 'end_reason', 'accepted_seq', 'ended_seq');
+    expect(rows).toEqual([
+      { grant_id: 'g1', granted_min: 120, end_reason: 'expired', accepted_seq: 1, ended_seq: 5 },
+      { grant_id: 'g2', granted_min: 240, end_reason: null, accepted_seq: 3, ended_seq: null },
+    ]);
+    await cleanup();
+  });
+});
