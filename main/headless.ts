@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DbError } from '../db/errors';
 import { OffsetClock } from './clock';
 import { mainT } from './i18n';
 import { createLogger } from './log';
@@ -87,6 +88,10 @@ async function main(): Promise<void> {
     if (err instanceof SettingsError) {
       process.stderr.write(mainT()('errors.SETTINGS_INVALID', { file: err.file, reason: err.reason }) + '\n');
       process.exit(78);
+    }
+    if (err instanceof DbError) {
+      process.stderr.write(`${mainT()(`errors.${err.code}`, { file: (err.details as { file?: string } | undefined)?.file ?? '' })}\n${err.message}\n`);
+      process.exit(74);
     }
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

@@ -4,6 +4,7 @@
  */
 import { app, BrowserWindow, dialog } from 'electron';
 import path from 'node:path';
+import { DbError } from '../db/errors';
 import { systemClock } from './clock';
 import { openElectronSettings } from './electron/settings-store';
 import { mainT } from './i18n';
@@ -48,7 +49,17 @@ async function start(): Promise<void> {
     }
     throw err;
   }
-  services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), settings, clock: systemClock, log });
+  try {
+    services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), settings, clock: systemClock, log });
+  } catch (err) {
+    if (err instanceof DbError) {
+      log.error('%s', err.message);
+      dialog.showErrorBox('Console CSU', mainT()(`errors.${err.code}`, { file: (err.details as { file?: string } | undefined)?.file ?? '' }));
+      app.exit(74);
+      return;
+    }
+    throw err;
+  }
   registerIpc(createDispatcher(services.handlers, log), () => win?.webContents, services.events);
   win = createConsoleWindow(path.join(__dirname, '..', 'renderer'), path.join(__dirname, '..', 'preload', 'index.js'));
   win.on('closed', () => (win = undefined));

@@ -1,3 +1,8 @@
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { openDatabase } from '../db';
+import { hasCatalogue } from '../db/catalogue';
+import { seedDemo } from '../db/seeds/demo';
 import type { AppInfo, Handlers } from '../preload/contract';
 import type { Clock, OffsetClock } from './clock';
 import { EventBus } from './events';
@@ -19,6 +24,8 @@ export interface ServicesConfig {
 }
 
 export interface Services {
+  db: Knex;
+  consoleId: string;
   handlers: Handlers<CallContext>;
   events: EventBus;
   close(): Promise<void>;
@@ -34,6 +41,11 @@ function buildInfo(): { version: string; buildTime: string } {
 /** The whole service graph, shared by the Electron and headless shells. */
 export async function createServices(config: ServicesConfig): Promise<Services> {
   const { version, buildTime } = buildInfo();
+  const settings = config.settings.get();
+  const db = await openDatabase(path.join(config.dataDir, 'console.sqlite'), { log: (m) => config.log.warn(m) });
+  // The embedded demo site fills an empty catalogue; a production console is provisioned instead.
+  if (settings.mode === 'demo' && !(await hasCatalogue(db))) await seedDemo(db, config.clock.now());
+
   const handlers: Handlers<CallContext> = {
     app: {
       info: () => {
@@ -44,8 +56,12 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   };
   const events = new EventBus();
   return {
+    db,
+    consoleId: settings.consoleId,
     handlers,
     events,
-    async close() {},
+    async close() {
+      await db.destroy();
+    },
   };
 }

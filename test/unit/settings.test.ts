@@ -68,3 +68,15 @@ describe('settings (conf, as in the headless shell)', () => {
     t.cleanup();
   });
 });
+
+describe('the headless shell and a registry it does not recognise', () => {
+  test('refuses to start in French, exits 74, leaves the file as it was', () => {
+    const t = tmpDir();
+    writeFileSync(path.join(t.dir, 'console.sqlite'), 'not a database at all, but evidence someone cares about\n');
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist/main/headless.js'), '--data-dir', t.dir], { encoding: 'utf8', timeout: 20000 });
+    expect(r.status).toBe(74);
+    expect(r.stderr).toMatch(/n'est pas une base de registre de la console/);
+    expect(readFileSync(path.join(t.dir, 'console.sqlite'), 'utf8')).toBe('not a database at all, but evidence someone cares about\n');
+    t.cleanup();
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * npm run bench -- journal
+ * - append_per_s: durable appends (one transaction each, synchronous=FULL) on a file database
+ * - verify_100k_ms: verifying a 100,000-entry chain
+ * - registry_month_query_ms: one month's registry rows among 100,000 entries (median of 5)
+ */
+import path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { openDatabase } from '../../db';
+import { appendEntries, appendEntry, verifyChain } from '../../db/journal';
+import { registryRows } from '../../db/registry';
+import { grantEntries } from '../helpers/db';
+import { report } from './report';
+
+const C = 'poste-bench';
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'csu-bench-journal-'));
+  const db = await openDatabase(path.join(dir, 'bench.sqlite'));
+
+  // Durable single appends.
+  const N = 2000;
+  let t = performance.now();
+  for (let i = 0; i < N; i++) {
+    await appendEntry(db, C, { kind: 'stream.opened', actor: 'system', ts: Date.now(), payload: { grantId: `g-${i}`, cameraId: 'cam' } });
+  }
+  const appendPerS = N / ((performance.now() - t) / 1000);
+
+  // Fill to 100,000 entries: a year of grants (accepted + started + ended), in batches.
+  const yearStart = Date.UTC(2026, 0, 1);
+  let total = N;
+  let g = 0;
+  while (total < 100_000) {
+    const batch = [];
+    for (let k = 0; k < 200 && total + batch.length < 100_000 - 3; k++) {
+      const startsAt = yearStart + g * 11 * 60000 * 10; // ~ every 110 minutes through the year
+      const grantId = `bench-${g++}`;
+      batch.push(...grantEntries(startsAt, { grantId }));
+      batch.push({ kind: 'transmission.ended' as const, actor: 'system', ts: startsAt + 7200000, payload: { grantId, reason: 'expired' as const, scheduledEndAt: startsAt + 7200000, observedAt: startsAt + 7200000, endedAt: startsAt + 7200000 } });
+    }
+    if (batch.length === 0) break;
+    await appendEntries(db, C, batch);
+    total += batch.length;
+  }
+  while (total < 100_000) {
+    await appendEntry(db, C, { kind: 'stream.opened', actor: 'system', ts: Date.now(), payload: { grantId: 'pad', cameraId: 'cam' } });
+    total++;
+  }
+
+  t = performance.now();
+  const v = await verifyChain(db, C);
+  const verifyMs = performance.now() - t;
+  if (!v.ok || v.checked !== 100_000) throw new Error(`chain did not verify: ${JSON.stringify(v)}`);
+
+  const times: number[] = [];
+  let monthRows = 0;
+  for (let i = 0; i < 5; i++) {
+    t = performance.now();
+    monthRows = (await registryRows(db, { from: Date.UTC(2026, 5, 1), to: Date.UTC(2026, 6, 1) })).length;
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+
+  await db.destroy();
+  rmSync(dir, { recursive: true, force: true });
+  report(
+    'journal',
+    { append_per_s: Math.round(appendPerS), verify_100k_ms: Math.round(verifyMs), registry_month_query_ms: Number(times[2]!.toFixed(1)), registry_month_rows: monthRows, grants: g },
+    [
+      { metric: 'append_per_s', op: '>=', value: 500 },
+      { metric: 'verify_100k_ms', op: '<=', value: 3000 },
+      { metric: 'registry_month_query_ms', op: '<=', value: 200 },
+    ],
+    { sqlite: 'WAL, synchronous=FULL', tmpdir: os.tmpdir() },
+  );
+}
+
+void main();
