@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { RELAY_MARKER } from './pid-file';
+
+export interface SimOptions {
+  width: number;
+  height: number;
+  fps: number;
+  /** File names relative to ffmpeg's working folder: nothing to escape in the filter graph, on any OS. */
+  fontFile: string;
+  labelFile: string;
+  clockFile: string;
+}
+
+function filterValue(v: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(v)) throw new Error(`unsafe file name for an ffmpeg filter: ${v}`);
+  return v;
+}
+
+const timeoutOptionCache = new Map<string, string>();
+
+/** ffmpeg 4 calls the RTSP socket timeout -stimeout; later versions call it -timeout. */
+export function rtspTimeoutOption(ffmpegPath: string): string {
+  let opt = timeoutOptionCache.get(ffmpegPath);
+  if (!opt) {
+    const help = spawnSync(ffmpegPath, ['-hide_banner', '-h', 'demuxer=rtsp'], { encoding: 'utf8', timeout: 10000 });
+    opt = /-stimeout\b/.test(`${help.stdout}${help.stderr}`) ? '-stimeout' : '-timeout';
+    timeoutOptionCache.set(ffmpegPath, opt);
+  }
+  return opt;
+}
+
+const OUTPUT = ['-an', '-sn', '-dn', '-f', 'mpegts', '-flush_packets', '1', '-metadata', RELAY_MARKER, 'pipe:1'];
+
+/** RTSP camera: pulled over TCP, video copied as it is (no transcoding), remuxed to MPEG-TS. */
+export function rtspArgs(ffmpegPath: string, url: string, socketTimeoutMs: number): string[] {
+  return [
+    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    '-rtsp_transport', 'tcp',
+    rtspTimeoutOption(ffmpegPath), String(socketTimeoutMs * 1000),
+    '-fflags', '+nobuffer', '-probesize', '500000', '-analyzeduration', '1000000',
+    '-i', url,
+    '-map', '0:v:0', '-c:v', 'copy',
+    ...OUTPUT,
+  ];
+}
+
+/** Demo camera (`sim:<label>`): a labelled test pattern with a clock, encoded live. */
+export function simArgs(o: SimOptions): string[] {
+  const font = filterValue(o.fontFile);
+  const text = (file: string, y: string, expansion: string) =>
+    `drawtext=fontfile=${font}:textfile=${filterValue(file)}:expansion=${expansion}:x=12:y=${y}:fontsize=${Math.max(12, Math.round(o.height / 18))}:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=6`;
+  return [
+    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    '-re', '-f', 'lavfi', '-i', `testsrc2=size=${o.width}x${o.height}:rate=${o.fps}`,
+    '-vf', `${text(o.labelFile, '12', 'none')},${text(o.clockFile, 'h-th-12', 'normal')}`,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p',
+    '-g', String(o.fps), '-keyint_min', String(o.fps), '-b:v', '600k',
+    ...OUTPUT,
+  ];
+}

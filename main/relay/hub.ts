@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../log';
+import { CameraPipe, type PipeStatus } from './camera-pipe';
+import type { Piece } from './gop-cache';
+import { PidFile } from './pid-file';
+
+/** Close codes a tile turns into French: each end of a transmission has its own. */
+export const CLOSE_CODES = {
+  expired: 4001,
+  stopped_by_operator: 4002,
+  fault: 4003,
+  application_stopped: 4004,
+  slow_client: 4005,
+} as const;
+export type CloseReason = keyof typeof CLOSE_CODES;
+
+export interface RelayCamera {
+  id: string;
+  label: string;
+  sourceUrl: string;
+}
+
+export interface RelayOptions {
+  ffmpegPath: string;
+  log: Logger;
+  /** Origins allowed to open a stream socket (the console page's). */
+  allowedOrigins: () => string[];
+  /** Folder for the pid file; none in some tests. */
+  stateDir?: string;
+  fontFile: string;
+  sim?: { width: number; height: number; fps: number };
+  /** A client whose socket holds more than this skips to the next keyframe. */
+  highWaterBytes?: number;
+  /** A client that stays backed up this long is closed. */
+  slowClientCloseMs?: number;
+  pipe?: { stallTimeoutMs?: number; socketTimeoutMs?: number; backoffInitialMs?: number; backoffMaxMs?: number };
+}
+
+export interface StreamStatus extends PipeStatus {
+  grantId: string;
+  cameraId: string;
+}
+
+interface Client {
+  ws: WebSocket;
+  waiting: boolean;
+  backedUpSince: number;
+  bytesSent: number;
+}
+
+interface TokenEntry {
+  token: string;
+  grantId: string;
+  cameraId: string;
+  clients: Set<Client>;
+}
+
+interface PipeEntry {
+  pipe: CameraPipe;
+  tokens: Set<string>;
+}
+
+const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The stream relay: one loopback HTTP server, one WebSocket per tile at /stream/<token>, one
+ * ffmpeg per watched camera. A token belongs to one grant and one camera; closing the grant
+ * closes its sockets and stops every ffmpeg no other grant still uses.
+ */
+export class RelayHub extends EventEmitter {
+  private server: http.Server | undefined;
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false });
+  private readonly tokens = new Map<string, TokenEntry>();
+  private readonly pipes = new Map<string, PipeEntry>();
+  private readonly pidFile: PidFile;
+  private readonly workDir: string;
+  private port = 0;
+  private labelCount = 0;
+
+  constructor(private readonly o: RelayOptions) {
+    super();
+    if (o.stateDir) mkdirSync(o.stateDir, { recursive: true });
+    this.pidFile = new PidFile(o.stateDir ? path.join(o.stateDir, 'relay-pids.json') : undefined);
+    this.workDir = mkdtempSync(path.join(os.tmpdir(), 'csu-relay-'));
+    copyFileSync(o.fontFile, path.join(this.workDir, 'font.ttf'));
+    // Paris time on the demo pattern, whatever the machine's zone (ffmpeg reads TZ).
+    writeFileSync(path.join(this.workDir, 'clock.txt'), '%{localtime:%d/%m/%Y %H\\:%M\\:%S}');
+  }
+
+  async start(): Promise<number> {
+    const killed = this.pidFile.killLeftovers();
+    if (killed.length) this.o.log.warn('relay: killed %d leftover ffmpeg process(es) of a previous run: %j', killed.length, killed);
+    this.server = http.createServer((_req, res) => {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('Not Found');
+    });
+    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(0, '127.0.0.1', resolve);
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  get listeningPort(): number {
+    return this.port;
+  }
+
+  /** Issues a token for one camera of one grant and starts its pipe if needed. */
+  open(grantId: string, camera: RelayCamera): { token: string; url: string } {
+    if (!this.server) throw new Error('relay not started');
+    const token = randomBytes(32).toString('base64url');
+    this.tokens.set(token, { token, grantId, cameraId: camera.id, clients: new Set() });
+    let entry = this.pipes.get(camera.id);
+    if (!entry) {
+      entry = { pipe: this.createPipe(camera), tokens: new Set() };
+      this.pipes.set(camera.id, entry);
+      entry.pipe.start();
+    }
+    entry.tokens.add(token);
+    return { token, url: `ws://127.0.0.1:${this.port}/stream/${token}` };
+  }
+
+  statusOf(cameraId: string): PipeStatus | undefined {
+    return this.pipes.get(cameraId)?.pipe.current;
+  }
+
+  private createPipe(camera: RelayCamera): CameraPipe {
+    let sim: ConstructorParameters<typeof CameraPipe>[0]['sim'];
+    if (camera.sourceUrl.startsWith('sim:')) {
+      const labelFile = `label-${++this.labelCount}.txt`;
+      writeFileSync(path.join(this.workDir, labelFile), camera.sourceUrl.slice(4) || camera.label);
+      const s = this.o.sim ?? { width: 640, height: 360, fps: 15 };
+      sim = { workDir: this.workDir, labelFile, ...s };
+    }
+    const pipe = new CameraPipe({ cameraId: camera.id, source: camera.sourceUrl, ffmpegPath: this.o.ffmpegPath, log: this.o.log, pidFile: this.pidFile, sim, ...this.o.pipe });
+    pipe.on('pieces', (pieces: Piece[]) => this.fanOut(camera.id, pieces));
+    pipe.on('restart', () => {
+      for (const t of this.pipes.get(camera.id)?.tokens ?? []) for (const c of this.tokens.get(t)?.clients ?? []) c.waiting = true;
+    });
+    pipe.on('status', (status: PipeStatus) => {
+      const entry = this.pipes.get(camera.id);
+      if (!entry || entry.pipe !== pipe) return;
+      for (const t of entry.tokens) {
+        const te = this.tokens.get(t);
+        if (te) this.emit('status', { grantId: te.grantId, cameraId: camera.id, ...status } satisfies StreamStatus);
+      }
+    });
+    return pipe;
+  }
+
+  private onUpgrade(req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void {
+    const refuse = (status: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    const m = /^\/stream\/([^/?#]+)$/.exec(req.url ?? '');
+    const token = m?.[1];
+    if (!token || !TOKEN_RE.test(token)) return refuse(404, 'Not Found');
+    const entry = this.tokens.get(token);
+    if (!entry) return refuse(404, 'Not Found');
+    const origin = req.headers.origin;
+    if (!origin || !this.o.allowedOrigins().includes(origin)) return refuse(403, 'Forbidden');
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(entry, ws));
+  }
+
+  private attach(entry: TokenEntry, ws: WebSocket): void {
+    // The token may have been closed while the handshake ran.
+    if (!this.tokens.has(entry.token)) return ws.close(CLOSE_CODES.fault, 'closed');
+    const client: Client = { ws, waiting: true, backedUpSince: 0, bytesSent: 0 };
+    entry.clients.add(client);
+    ws.on('close', () => entry.clients.delete(client));
+    ws.on('error', () => entry.clients.delete(client));
+    ws.on('message', () => undefined); // tiles only listen
+    const join = this.pipes.get(entry.cameraId)?.pipe.cache.joinData();
+    if (join) {
+      ws.send(join);
+      client.waiting = false;
+      client.bytesSent += join.length;
+    }
+  }
+
+  private fanOut(cameraId: string, pieces: Piece[]): void {
+    const entry = this.pipes.get(cameraId);
+    if (!entry) return;
+    const high = this.o.highWaterBytes ?? 1024 * 1024;
+    const closeAfter = this.o.slowClientCloseMs ?? 10000;
+    const now = Date.now();
+    for (const t of entry.tokens) {
+      const te = this.tokens.get(t);
+      if (!te) continue;
+      for (const c of te.clients) {
+        if (c.ws.readyState !== c.ws.OPEN) continue;
+        for (const piece of pieces) {
+          if (c.ws.bufferedAmount > high) {
+            // Never buffer without bound: skip to the next keyframe, close if it lasts.
+            c.waiting = true;
+            if (!c.backedUpSince) c.backedUpSince = now;
+            if (now - c.backedUpSince > closeAfter) {
+              te.clients.delete(c);
+              this.closeClient(c, CLOSE_CODES.slow_client, 'slow client');
+            }
+            break;
+          }
+          c.backedUpSince = 0;
+          if (c.waiting) {
+            if (!piece.keyframe) continue;
+            const data = Buffer.concat([...entry.pipe.cache.tables(), piece.data]);
+            c.ws.send(data);
+            c.bytesSent += data.length;
+            c.waiting = false;
+          } else {
+            c.ws.send(piece.data);
+            c.bytesSent += piece.data.length;
+          }
+        }
+      }
+    }
+  }
+
+  private closeClient(c: Client, code: number, reason: string): void {
+    c.ws.close(code, reason);
+    // A client that does not read would hold the closing handshake: cut it.
+    setTimeout(() => {
+      if (c.ws.readyState !== c.ws.CLOSED) c.ws.terminate();
+    }, 250).unref();
+  }
+
+  /** Ends a grant's streams: sockets closed with the reason's code, unused ffmpegs stopped. */
+  async closeGrant(grantId: string, reason: CloseReason): Promise<void> {
+    const cameras = new Set<string>();
+    for (const [token, te] of this.tokens) {
+      if (te.grantId !== grantId) continue;
+      this.tokens.delete(token);
+      for (const c of te.clients) this.closeClient(c, CLOSE_CODES[reason], reason);
+      te.clients.clear();
+      cameras.add(te.cameraId);
+      this.pipes.get(te.cameraId)?.tokens.delete(token);
+    }
+    const stops: Promise<void>[] = [];
+    for (const cameraId of cameras) {
+      const entry = this.pipes.get(cameraId);
+      if (entry && entry.tokens.size === 0) {
+        this.pipes.delete(cameraId);
+        stops.push(entry.pipe.stop());
+      }
+    }
+    await Promise.all(stops);
+  }
+
+  /** Open grants and ffmpeg processes, for tests and diagnostics. */
+  snapshot(): { tokens: number; clients: number; maxBufferedBytes: number; pipes: { cameraId: string; pid: number | undefined; state: string }[] } {
+    let clients = 0;
+    let maxBufferedBytes = 0;
+    for (const te of this.tokens.values()) {
+      clients += te.clients.size;
+      for (const c of te.clients) maxBufferedBytes = Math.max(maxBufferedBytes, c.ws.bufferedAmount);
+    }
+    return { tokens: this.tokens.size, clients, maxBufferedBytes, pipes: [...this.pipes.entries()].map(([cameraId, e]) => ({ cameraId, pid: e.pipe.pid, state: e.pipe.current.state })) };
+  }
+
+  async close(reason: CloseReason = 'application_stopped'): Promise<void> {
+    const grants = new Set([...this.tokens.values()].map((t) => t.grantId));
+    for (const g of grants) await this.closeGrant(g, reason);
+    await Promise.all([...this.pipes.values()].map((e) => e.pipe.stop()));
+    this.pipes.clear();
+    for (const c of this.wss.clients) c.terminate();
+    this.wss.close();
+    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    this.server = undefined;
+    rmSync(this.workDir, { recursive: true, force: true });
+  }
+}

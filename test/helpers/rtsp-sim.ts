@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { repoRoot } from './tmp';
+
+export interface RtspSim {
+  port: number;
+  h265: boolean;
+  url(path: string): string;
+  silence(cam: string): Promise<void>;
+  resume(cam: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** GStreamer's RTSP server (Debian packages) serving live H.264 cameras: the real thing a relay pulls. */
+export function startRtspSim(opts: { cams?: number; width?: number; height?: number; fps?: number; auth?: string; bitrate?: number; snow?: boolean } = {}): Promise<RtspSim> {
+  const args = [path.join(repoRoot, 'test/fixtures/rtsp-sim.py'), '--cams', String(opts.cams ?? 2), '--width', String(opts.width ?? 320), '--height', String(opts.height ?? 180), '--fps', String(opts.fps ?? 15)];
+  if (opts.auth) args.push('--auth', opts.auth);
+  if (opts.bitrate) args.push('--bitrate', String(opts.bitrate));
+  if (opts.snow) args.push('--snow');
+  const child: ChildProcess = spawn('/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`RTSP simulator did not start: ${err}`)), 15000);
+    child.once('exit', (code) => reject(new Error(`RTSP simulator exited ${code}: ${err}`)));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (const w of [...waiters]) {
+        if (!w.re.test(out)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+      const m = /READY (\d+) h265=(\d)/.exec(out);
+      if (m && timer) {
+        clearTimeout(timer);
+        const port = Number(m[1]);
+        const cmd = (verb: string, cam: string) =>
+          new Promise<void>((res) => {
+            waiters.push({ re: new RegExp(`OK ${verb} ${cam}`), resolve: res });
+            child.stdin!.write(`${verb} ${cam}\n`);
+          });
+        resolve({
+          port,
+          h265: m[2] === '1',
+          url: (p) => `rtsp://${opts.auth ? `${opts.auth}@` : ''}127.0.0.1:${port}/${p}`,
+          silence: (cam) => cmd('silence', cam),
+          resume: (cam) => cmd('resume', cam),
+          stop: () =>
+            new Promise((res) => {
+              if (child.exitCode !== null) return res();
+              child.once('exit', () => res());
+              child.kill('SIGKILL');
+            }),
+        });
+      }
+    });
+  });
+}

@@ -1,0 +1,231 @@
+import net from 'node:net';
+import path from 'node:path';
+import { RelayHub, CLOSE_CODES, type StreamStatus } from '../../main/relay/hub';
+import { countDecodedFrames, FFMPEG } from '../helpers/decode';
+import { startRtspSim, type RtspSim } from '../helpers/rtsp-sim';
+import { repoRoot, tmpDir } from '../helpers/tmp';
+import { connectStream, tryConnect, waitFor } from '../helpers/ws-client';
+
+const ORIGIN = 'http://127.0.0.1:5999';
+const FONT = path.join(repoRoot, 'assets/fonts/DejaVuSans-Bold.ttf');
+
+function alive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('stream relay (real ffmpeg, real RTSP server)', () => {
+  let sim: RtspSim;
+  const logs: string[] = [];
+  const log = { info: (m: string, ...a: unknown[]) => logs.push([m, ...a].join(' ')), warn: (m: string, ...a: unknown[]) => logs.push([m, ...a].join(' ')), error: (m: string, ...a: unknown[]) => logs.push([m, ...a].join(' ')) };
+  let hub: RelayHub;
+  const statuses: StreamStatus[] = [];
+  const tmp = tmpDir('csu-relay-test-');
+
+  beforeAll(async () => {
+    sim = await startRtspSim({ cams: 3 });
+    hub = new RelayHub({ ffmpegPath: FFMPEG, log, allowedOrigins: () => [ORIGIN], stateDir: tmp.dir, fontFile: FONT, sim: { width: 320, height: 180, fps: 15 }, pipe: { stallTimeoutMs: 2000, backoffInitialMs: 200, backoffMaxMs: 1000 }, highWaterBytes: 256 * 1024, slowClientCloseMs: 3000 });
+    hub.on('status', (s: StreamStatus) => statuses.push(s));
+    await hub.start();
+  }, 30000);
+
+  afterAll(async () => {
+    await hub.close();
+    await sim.stop();
+    tmp.cleanup();
+  });
+
+  test('bytes flow from an RTSP camera to a WebSocket client and decode', async () => {
+    const { url } = hub.open('g-flow', { id: 'cam1', label: 'Cam 1', sourceUrl: sim.url('cam1') });
+    const client = await connectStream(url, ORIGIN);
+    await waitFor(() => client.bytes() > 60_000, 15000, 'stream bytes');
+    await new Promise((r) => setTimeout(r, 1500));
+    const frames = await countDecodedFrames(client.all());
+    expect(frames).toBeGreaterThan(15);
+    expect(statuses.some((s) => s.grantId === 'g-flow' && s.state === 'live')).toBe(true);
+    await hub.closeGrant('g-flow', 'expired');
+  }, 30000);
+
+  test('a client joining a live pipe gets a keyframe in its first message (GOP cache)', async () => {
+    const { url } = hub.open('g-gop-a', { id: 'cam2', label: 'Cam 2', sourceUrl: sim.url('cam2') });
+    const first = await connectStream(url, ORIGIN);
+    await waitFor(() => hub.statusOf('cam2')?.state === 'live', 15000, 'cam2 live');
+    await new Promise((r) => setTimeout(r, 500)); // mid-GOP
+    const { url: url2 } = hub.open('g-gop-b', { id: 'cam2', label: 'Cam 2', sourceUrl: sim.url('cam2') });
+    const joiner = await connectStream(url2, ORIGIN);
+    await waitFor(() => joiner.chunks.length > 0, 5000, 'first message');
+    expect(await countDecodedFrames(joiner.chunks[0]!)).toBeGreaterThanOrEqual(1);
+    first.ws.close();
+    joiner.ws.close();
+    await hub.closeGrant('g-gop-a', 'expired');
+    await hub.closeGrant('g-gop-b', 'expired');
+  }, 30000);
+
+  test('closeGrant closes with the reason code within 100 ms, kills an unused ffmpeg, spares another grant', async () => {
+    const cam = { id: 'cam3', label: 'Cam 3', sourceUrl: sim.url('cam3') };
+    const a = hub.open('g-close-a', cam);
+    const b = hub.open('g-close-b', cam);
+    const ca = await connectStream(a.url, ORIGIN);
+    const cb = await connectStream(b.url, ORIGIN);
+    await waitFor(() => ca.bytes() > 20_000 && cb.bytes() > 20_000, 15000, 'both clients streaming');
+    const pid = hub.snapshot().pipes.find((p) => p.cameraId === 'cam3')!.pid;
+    expect(alive(pid)).toBe(true);
+
+    const t0 = Date.now();
+    await hub.closeGrant('g-close-a', 'stopped_by_operator');
+    const closedA = await ca.closed;
+    expect(closedA.code).toBe(CLOSE_CODES.stopped_by_operator);
+    expect(closedA.at - t0).toBeLessThanOrEqual(100);
+    // The other grant still uses cam3: same ffmpeg, still streaming.
+    expect(alive(pid)).toBe(true);
+    const before = cb.bytes();
+    await waitFor(() => cb.bytes() > before + 10_000, 5000, 'grant b keeps streaming');
+
+    const t1 = Date.now();
+    await hub.closeGrant('g-close-b', 'expired');
+    const closedB = await cb.closed;
+    expect(closedB.code).toBe(CLOSE_CODES.expired);
+    expect(closedB.at - t1).toBeLessThanOrEqual(100);
+    expect(alive(pid)).toBe(false);
+    expect(hub.snapshot().pipes.find((p) => p.cameraId === 'cam3')).toBeUndefined();
+  }, 30000);
+
+  test('a camera that goes silent and returns: reconnecting, then live, frames again', async () => {
+    const { url } = hub.open('g-silent', { id: 'cam1', label: 'Cam 1', sourceUrl: sim.url('cam1') });
+    const client = await connectStream(url, ORIGIN);
+    await waitFor(() => hub.statusOf('cam1')?.state === 'live' && client.bytes() > 20_000, 15000, 'live');
+    const mark = statuses.length;
+    await sim.silence('cam1');
+    await waitFor(() => statuses.slice(mark).some((s) => s.cameraId === 'cam1' && s.state === 'reconnecting'), 10000, 'reconnecting');
+    // Everything from here comes from a new ffmpeg, once the camera is back.
+    const after = client.chunks.length;
+    await sim.resume('cam1');
+    await waitFor(() => statuses.slice(mark).some((s, i, arr) => s.cameraId === 'cam1' && s.state === 'live' && arr.slice(0, i).some((x) => x.state === 'reconnecting')), 20000, 'live again');
+    await waitFor(() => client.chunks.length > after + 10, 5000, 'frames again');
+    // The client restarts on the new stream's tables and keyframe, so what it got decodes.
+    expect(await countDecodedFrames(Buffer.concat(client.chunks.slice(after)))).toBeGreaterThan(3);
+    await hub.closeGrant('g-silent', 'expired');
+  }, 60000);
+
+  test('a stalled client (never reads) is skipped then closed; the relay does not buffer for it', async () => {
+    // Incompressible noise at 8 Mbit/s fills the kernel's socket buffers in seconds.
+    const noisy = await startRtspSim({ cams: 1, width: 640, height: 360, bitrate: 8000, snow: true });
+    const cam = { id: 'noisy', label: 'Noisy', sourceUrl: noisy.url('cam1') };
+    const { url } = hub.open('g-stall', cam);
+    const reader = await connectStream(hub.open('g-stall', cam).url, ORIGIN);
+    const u = new URL(url);
+    const sock = net.connect(Number(u.port), '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    sock.write(`GET ${u.pathname} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: ${ORIGIN}\r\n\r\n`);
+    sock.pause(); // never reads again
+    sock.setNoDelay(true);
+    await waitFor(() => hub.snapshot().clients >= 2, 5000, 'stalled client attached');
+    // It must be dropped (closed as a slow client) while the reading client keeps going, and
+    // meanwhile the relay never holds more than the high-water mark plus one piece for it.
+    let maxBuffered = 0;
+    const sampler = setInterval(() => (maxBuffered = Math.max(maxBuffered, hub.snapshot().maxBufferedBytes)), 50);
+    try {
+      await waitFor(() => hub.snapshot().clients === 1, 40000, 'stalled client dropped');
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(maxBuffered).toBeGreaterThan(0);
+    expect(maxBuffered).toBeLessThan(256 * 1024 + 512 * 1024);
+    const before = reader.bytes();
+    await waitFor(() => reader.bytes() > before + 10_000, 5000, 'reader keeps streaming');
+    sock.destroy();
+    reader.ws.close();
+    await hub.closeGrant('g-stall', 'expired');
+    await noisy.stop();
+  }, 60000);
+
+  test('refusals: no token, wrong token, closed grant token, foreign origin', async () => {
+    const { url } = hub.open('g-ref', { id: 'cam1', label: 'Cam 1', sourceUrl: sim.url('cam1') });
+    const base = `ws://127.0.0.1:${hub.listeningPort}/stream/`;
+    expect(await tryConnect(base, { Origin: ORIGIN })).toEqual({ status: 404, opened: false });
+    expect(await tryConnect(base + 'x'.repeat(43), { Origin: ORIGIN })).toEqual({ status: 404, opened: false });
+    expect(await tryConnect(base + '../../etc/passwd', { Origin: ORIGIN })).toEqual({ status: 404, opened: false });
+    expect(await tryConnect(url, { Origin: 'http://evil.example' })).toEqual({ status: 403, opened: false });
+    expect(await tryConnect(url, {})).toEqual({ status: 403, opened: false });
+    await hub.closeGrant('g-ref', 'expired');
+    expect(await tryConnect(url, { Origin: ORIGIN })).toEqual({ status: 404, opened: false });
+  }, 30000);
+
+  test('an H.265 camera gets CODEC_UNSUPPORTED and its client no video byte', async () => {
+    if (!sim.h265) throw new Error('the RTSP simulator has no x265enc: install gstreamer1.0-plugins-bad');
+    const { url } = hub.open('g-hevc', { id: 'hevc', label: 'HEVC', sourceUrl: sim.url('h265') });
+    const client = await connectStream(url, ORIGIN);
+    await waitFor(() => statuses.some((s) => s.cameraId === 'hevc' && s.state === 'error' && s.code === 'CODEC_UNSUPPORTED'), 15000, 'codec error');
+    expect(client.bytes()).toBe(0);
+    await hub.closeGrant('g-hevc', 'fault');
+  }, 30000);
+
+  test('an unreachable camera and wrong credentials get their own codes; credentials never reach logs or events', async () => {
+    const secure = await startRtspSim({ cams: 1, auth: 'admin:s3cr3t-pass' });
+    try {
+      hub.open('g-unreach', { id: 'down', label: 'Down', sourceUrl: 'rtsp://127.0.0.1:1/cam1' });
+      hub.open('g-auth', { id: 'badpass', label: 'Bad pass', sourceUrl: `rtsp://admin:wrong-pass@127.0.0.1:${secure.port}/cam1` });
+      const good = hub.open('g-auth-ok', { id: 'goodpass', label: 'Good pass', sourceUrl: secure.url('cam1') });
+      const client = await connectStream(good.url, ORIGIN);
+      await waitFor(() => statuses.some((s) => s.cameraId === 'down' && s.code === 'UNREACHABLE'), 15000, 'unreachable');
+      await waitFor(() => statuses.some((s) => s.cameraId === 'badpass' && s.code === 'AUTH_FAILED'), 15000, 'auth failed');
+      await waitFor(() => client.bytes() > 10_000, 15000, 'authenticated camera streams');
+      const everything = logs.join('\n') + JSON.stringify(statuses);
+      expect(everything).not.toMatch(/s3cr3t-pass|wrong-pass/);
+    } finally {
+      await hub.closeGrant('g-unreach', 'fault');
+      await hub.closeGrant('g-auth', 'fault');
+      await hub.closeGrant('g-auth-ok', 'expired');
+      await secure.stop();
+    }
+  }, 45000);
+
+  test('a demo sim: camera is a labelled pattern through the same pipe', async () => {
+    const { url } = hub.open('g-sim', { id: 'sim1', label: 'Hall A', sourceUrl: "sim:Hall — 1 rue de l'Arcade" });
+    const client = await connectStream(url, ORIGIN);
+    await waitFor(() => client.bytes() > 30_000, 20000, 'sim bytes');
+    expect(await countDecodedFrames(client.all())).toBeGreaterThan(3);
+    await hub.closeGrant('g-sim', 'expired');
+  }, 30000);
+});
+
+describe('no orphan ffmpeg', () => {
+  test('closing the hub kills every ffmpeg; leftovers of a crashed run are killed at start, ours only', async () => {
+    const { spawn } = await import('node:child_process');
+    const t = tmpDir('csu-orphans-');
+    const log = { info() {}, warn() {}, error() {} };
+    const hub1 = new RelayHub({ ffmpegPath: FFMPEG, log, allowedOrigins: () => [ORIGIN], stateDir: t.dir, fontFile: FONT });
+    await hub1.start();
+    hub1.open('g1', { id: 's1', label: 'S1', sourceUrl: 'sim:S1' });
+    hub1.open('g2', { id: 's2', label: 'S2', sourceUrl: 'sim:S2' });
+    await waitFor(() => hub1.snapshot().pipes.every((p) => p.pid), 5000, 'pids');
+    const pids = hub1.snapshot().pipes.map((p) => p.pid!);
+    await hub1.close();
+    for (const p of pids) expect(alive(p)).toBe(false);
+
+    // A crashed run: an ffmpeg of ours still running, listed in the pid file, next to a foreign process.
+    const hub2 = new RelayHub({ ffmpegPath: FFMPEG, log, allowedOrigins: () => [ORIGIN], stateDir: t.dir, fontFile: FONT });
+    await hub2.start();
+    hub2.open('g3', { id: 's3', label: 'S3', sourceUrl: 'sim:S3' });
+    await waitFor(() => !!hub2.snapshot().pipes[0]?.pid, 5000, 'pid');
+    const orphan = hub2.snapshot().pipes[0]!.pid!;
+    const foreign = spawn('sleep', ['30']);
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const listed = JSON.parse(readFileSync(path.join(t.dir, 'relay-pids.json'), 'utf8')) as number[];
+    writeFileSync(path.join(t.dir, 'relay-pids.json'), JSON.stringify([...listed, foreign.pid]));
+    // Simulate the crash: forget hub2 without closing it.
+    const hub3 = new RelayHub({ ffmpegPath: FFMPEG, log, allowedOrigins: () => [ORIGIN], stateDir: t.dir, fontFile: FONT });
+    await hub3.start();
+    await waitFor(() => !alive(orphan), 2000, 'orphan killed');
+    expect(alive(foreign.pid)).toBe(true);
+    foreign.kill();
+    await hub3.close();
+    await hub2.close();
+    t.cleanup();
+  }, 30000);
+});
