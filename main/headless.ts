@@ -14,7 +14,7 @@ import { createLogger } from './log';
 import { createServices, type Services } from './services';
 import { openConfSettings } from './settings/conf-store';
 import { SettingsError } from './settings/store';
-import { parseHeadlessArgs } from './shell-args';
+import { findAssetsDir, parseHeadlessArgs } from './shell-args';
 import { createDispatcher } from './transport/dispatch';
 import { createStaticHandler } from './transport/static-server';
 import { createWsTransport } from './transport/ws-server';
@@ -32,7 +32,7 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
   mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
   const settings = openConfSettings(args.dataDir);
   const clock = new OffsetClock();
-  const services = await createServices({ shell: 'headless', dataDir: args.dataDir, settings, clock, log, testHooks: args.testHooks ? { clock } : undefined });
+  const services = await createServices({ shell: 'headless', dataDir: args.dataDir, assetsDir: findAssetsDir(__dirname), settings, clock, log, testHooks: args.testHooks ? { clock } : undefined });
 
   const token = randomBytes(32).toString('base64url');
   let port = 0;
@@ -62,6 +62,7 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
     server.listen(args.port, '127.0.0.1', resolve);
   });
   port = (server.address() as AddressInfo).port;
+  services.allowOrigin(`http://${host()}`);
   const url = `http://${host()}/#token=${token}`;
 
   let closed = false;

@@ -50,7 +50,7 @@ async function start(): Promise<void> {
     throw err;
   }
   try {
-    services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), settings, clock: systemClock, log });
+    services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), assetsDir: path.join(app.getAppPath(), 'assets'), settings, clock: systemClock, log });
   } catch (err) {
     if (err instanceof DbError) {
       log.error('%s', err.message);
@@ -60,6 +60,7 @@ async function start(): Promise<void> {
     }
     throw err;
   }
+  services.allowOrigin('app://console');
   registerIpc(createDispatcher(services.handlers, log), () => win?.webContents, services.events);
   win = createConsoleWindow(path.join(__dirname, '..', 'renderer'), path.join(__dirname, '..', 'preload', 'index.js'));
   win.on('closed', () => (win = undefined));

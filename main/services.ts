@@ -4,6 +4,8 @@ import { openDatabase } from '../db';
 import { hasCatalogue } from '../db/catalogue';
 import { seedDemo } from '../db/seeds/demo';
 import type { AppInfo, Handlers } from '../preload/contract';
+import { resolveFfmpegPath } from './relay/ffmpeg-path';
+import { RelayHub, type StreamStatus } from './relay/hub';
 import type { Clock, OffsetClock } from './clock';
 import { EventBus } from './events';
 import type { Logger } from './log';
@@ -16,6 +18,8 @@ declare const __BUILD_TIME__: string;
 export interface ServicesConfig {
   shell: AppInfo['shell'];
   dataDir: string;
+  /** The app's assets/ folder (fonts for the demo cameras' labels). */
+  assetsDir: string;
   settings: SettingsStore;
   clock: Clock;
   log: Logger;
@@ -25,6 +29,9 @@ export interface ServicesConfig {
 
 export interface Services {
   db: Knex;
+  relay: RelayHub;
+  /** The shells tell the relay which page origin may open stream sockets. */
+  allowOrigin(origin: string): void;
   consoleId: string;
   handlers: Handlers<CallContext>;
   events: EventBus;
@@ -55,12 +62,25 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     },
   };
   const events = new EventBus();
+  const origins = new Set<string>();
+  const relay = new RelayHub({
+    ffmpegPath: resolveFfmpegPath(settings.ffmpegPath),
+    log: config.log,
+    allowedOrigins: () => [...origins],
+    stateDir: config.dataDir,
+    fontFile: path.join(config.assetsDir, 'fonts', 'DejaVuSans-Bold.ttf'),
+  });
+  relay.on('status', (s: StreamStatus) => events.emit('stream.status', s));
+  await relay.start();
   return {
     db,
+    relay,
+    allowOrigin: (origin) => origins.add(origin),
     consoleId: settings.consoleId,
     handlers,
     events,
     async close() {
+      await relay.close('application_stopped');
       await db.destroy();
     },
   };

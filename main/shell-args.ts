@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -39,4 +40,15 @@ export function parseHeadlessArgs(argv: string[], here: string): HeadlessArgs {
     else throw new Error(`unknown argument ${a}`);
   }
   return out;
+}
+
+/** The repository's (or installed app's) assets/ folder, found from the running file upwards: dist/main/ or main/. */
+export function findAssetsDir(from: string): string {
+  let dir = from;
+  for (let i = 0; i < 4; i++) {
+    const candidate = path.join(dir, 'assets');
+    if (existsSync(path.join(candidate, 'fonts'))) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error(`assets/ not found above ${from}`);
 }

@@ -50,6 +50,13 @@ export const contract = {
 /** Events main pushes to the renderer, with their payload schemas. */
 export const events = {
   'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), code: z.string() }),
+  /** A camera stream's state, for its tile: connexion…, en direct, reconnexion…, error codes. */
+  'stream.status': z.object({
+    grantId: z.string(),
+    cameraId: z.string(),
+    state: z.enum(['connecting', 'live', 'reconnecting', 'error', 'stopped']),
+    code: z.enum(['UNREACHABLE', 'AUTH_FAILED', 'CODEC_UNSUPPORTED', 'NO_DATA', 'STREAM_ENDED', 'FFMPEG_FAILED']).optional(),
+  }),
 } as const;
 
 export type Contract = typeof contract;
