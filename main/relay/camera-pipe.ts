@@ -32,6 +32,8 @@ export interface CameraPipeOptions {
   backoffInitialMs?: number;
   backoffMaxMs?: number;
   gopCacheBytes?: number;
+  /** Default true: lower latency, more CPU (see ffmpeg-args.ts). */
+  flushEveryFrame?: boolean;
 }
 
 /** Reads ffmpeg's last words and says what went wrong, in a code the renderer maps to French. */
@@ -89,7 +91,7 @@ export class CameraPipe extends EventEmitter {
       const opts: SimOptions = { width: sim.width, height: sim.height, fps: sim.fps, fontFile: 'font.ttf', labelFile: sim.labelFile, clockFile: 'clock.txt' };
       return simArgs(opts);
     }
-    return rtspArgs(this.o.ffmpegPath, this.o.source, this.o.socketTimeoutMs ?? 5000);
+    return rtspArgs(this.o.ffmpegPath, this.o.source, this.o.socketTimeoutMs ?? 5000, this.o.flushEveryFrame);
   }
 
   private spawnOnce(): void {

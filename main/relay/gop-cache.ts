@@ -24,8 +24,10 @@ export class GopCache {
     let start = 0;
     let startIsKey = false;
     for (let off = 0; off < aligned.length; off += TS_PACKET) {
+      // Hot path: most packets are mid-PES video; only packets that start a unit need a parse.
+      if ((aligned[off + 1]! & 0x40) === 0) continue;
       const info = readPacket(aligned, off);
-      learnTables(aligned.subarray(off, off + TS_PACKET), info, this.ts);
+      if (info.pid === 0 || info.pid === this.ts.pmtPid) learnTables(aligned.subarray(off, off + TS_PACKET), info, this.ts);
       if (startsKeyframe(info, this.ts)) {
         if (off > start) out.push({ data: aligned.subarray(start, off), keyframe: startIsKey });
         start = off;

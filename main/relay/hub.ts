@@ -40,7 +40,7 @@ export interface RelayOptions {
   highWaterBytes?: number;
   /** A client that stays backed up this long is closed. */
   slowClientCloseMs?: number;
-  pipe?: { stallTimeoutMs?: number; socketTimeoutMs?: number; backoffInitialMs?: number; backoffMaxMs?: number };
+  pipe?: { stallTimeoutMs?: number; socketTimeoutMs?: number; backoffInitialMs?: number; backoffMaxMs?: number; flushEveryFrame?: boolean };
 }
 
 export interface StreamStatus extends PipeStatus {

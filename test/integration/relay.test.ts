@@ -72,6 +72,7 @@ describe('stream relay (real ffmpeg, real RTSP server)', () => {
     const b = hub.open('g-close-b', cam);
     const ca = await connectStream(a.url, ORIGIN);
     const cb = await connectStream(b.url, ORIGIN);
+    try {
     await waitFor(() => ca.bytes() > 20_000 && cb.bytes() > 20_000, 15000, 'both clients streaming');
     const pid = hub.snapshot().pipes.find((p) => p.cameraId === 'cam3')!.pid;
     expect(alive(pid)).toBe(true);
@@ -93,6 +94,10 @@ describe('stream relay (real ffmpeg, real RTSP server)', () => {
     expect(closedB.at - t1).toBeLessThanOrEqual(100);
     expect(alive(pid)).toBe(false);
     expect(hub.snapshot().pipes.find((p) => p.cameraId === 'cam3')).toBeUndefined();
+    } finally {
+      await hub.closeGrant('g-close-a', 'expired');
+      await hub.closeGrant('g-close-b', 'expired');
+    }
   }, 30000);
 
   test('a camera that goes silent and returns: reconnecting, then live, frames again', async () => {
@@ -120,6 +125,7 @@ describe('stream relay (real ffmpeg, real RTSP server)', () => {
     const reader = await connectStream(hub.open('g-stall', cam).url, ORIGIN);
     const u = new URL(url);
     const sock = net.connect(Number(u.port), '127.0.0.1');
+    try {
     await new Promise((r) => sock.once('connect', r));
     sock.write(`GET ${u.pathname} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: ${ORIGIN}\r\n\r\n`);
     sock.pause(); // never reads again
@@ -138,10 +144,12 @@ describe('stream relay (real ffmpeg, real RTSP server)', () => {
     expect(maxBuffered).toBeLessThan(256 * 1024 + 512 * 1024);
     const before = reader.bytes();
     await waitFor(() => reader.bytes() > before + 10_000, 5000, 'reader keeps streaming');
-    sock.destroy();
-    reader.ws.close();
-    await hub.closeGrant('g-stall', 'expired');
-    await noisy.stop();
+    } finally {
+      sock.destroy();
+      reader.ws.close();
+      await hub.closeGrant('g-stall', 'expired');
+      await noisy.stop();
+    }
   }, 60000);
 
   test('refusals: no token, wrong token, closed grant token, foreign origin', async () => {
