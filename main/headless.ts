@@ -17,7 +17,7 @@ import { SettingsError } from './settings/store';
 import { findAssetsDir, parseHeadlessArgs } from './shell-args';
 import { createDispatcher } from './transport/dispatch';
 import { createStaticHandler } from './transport/static-server';
-import { createWsTransport } from './transport/ws-server';
+import { createWsTransport, sameSecret } from './transport/ws-server';
 
 export interface HeadlessApp {
   url: string;
@@ -46,6 +46,7 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
   const unsubscribe = services.events.subscribe((event, payload) => ws.emit(event, payload));
   const serveStatic = createStaticHandler(args.rendererDir, host);
   const server = http.createServer((req, res) => {
+    if (args.testHooks && req.url?.startsWith('/__test/')) return void testHook(req, res);
     serveStatic(req, res).catch((err: unknown) => {
       log.error('static file error: %s', err instanceof Error ? err.message : String(err));
       if (!res.headersSent) res.writeHead(500);
@@ -57,6 +58,26 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
     if (pathname === '/api') ws.handleUpgrade(req, socket, head);
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
+  /**
+   * Test-only controls, present only with --test-hooks (never in the Electron build): move the
+   * wall clock forward so end-to-end tests need not wait two hours. Same token as the API.
+   */
+  function testHook(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'POST' || !sameSecret(String(req.headers['x-csu-token'] ?? ''), token)) return reply(403, { error: 'forbidden' });
+    if (url.pathname === '/__test/clock') {
+      const ms = Number(url.searchParams.get('advance'));
+      if (!Number.isFinite(ms) || ms < 0) return reply(400, { error: 'advance takes ms >= 0' });
+      clock.advance(ms);
+      services.grants.reschedule();
+      return reply(200, { now: clock.now() });
+    }
+    reply(404, { error: 'unknown hook' });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(args.port, '127.0.0.1', resolve);

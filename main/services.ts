@@ -2,6 +2,9 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { openDatabase } from '../db';
 import { hasCatalogue } from '../db/catalogue';
+import { GrantService } from './grants/service';
+import { buildHandlers } from './handlers';
+import { SessionService } from './session';
 import { seedDemo } from '../db/seeds/demo';
 import type { AppInfo, Handlers } from '../preload/contract';
 import { resolveFfmpegPath } from './relay/ffmpeg-path';
@@ -30,6 +33,8 @@ export interface ServicesConfig {
 export interface Services {
   db: Knex;
   relay: RelayHub;
+  grants: GrantService;
+  session: SessionService;
   /** The shells tell the relay which page origin may open stream sockets. */
   allowOrigin(origin: string): void;
   consoleId: string;
@@ -53,14 +58,6 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   // The embedded demo site fills an empty catalogue; a production console is provisioned instead.
   if (settings.mode === 'demo' && !(await hasCatalogue(db))) await seedDemo(db, config.clock.now());
 
-  const handlers: Handlers<CallContext> = {
-    app: {
-      info: () => {
-        const s = config.settings.get();
-        return { name: 'Console CSU', version, mode: s.mode, consoleId: s.consoleId, buildTime, shell: config.shell };
-      },
-    },
-  };
   const events = new EventBus();
   const origins = new Set<string>();
   const relay = new RelayHub({
@@ -72,7 +69,23 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   });
   relay.on('status', (s: StreamStatus) => events.emit('stream.status', s));
   await relay.start();
+  const session = new SessionService(db, settings.consoleId, config.clock);
+  const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log });
+  await grants.restore();
+  grants.start();
+  const handlers = buildHandlers({
+    db,
+    clock: config.clock,
+    session,
+    grants,
+    info: () => {
+      const s = config.settings.get();
+      return { name: 'Console CSU', version, mode: s.mode, consoleId: s.consoleId, buildTime, shell: config.shell };
+    },
+  });
   return {
+    grants,
+    session,
     db,
     relay,
     allowOrigin: (origin) => origins.add(origin),
@@ -80,6 +93,9 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     handlers,
     events,
     async close() {
+      // Quit: each active grant is ended and journaled as such before anything closes.
+      await grants.shutdown();
+      await session.logout('application_stopped');
       await relay.close('application_stopped');
       await db.destroy();
     },

@@ -41,15 +41,109 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/** Kept equal to db/motives.ts by a unit test (preload imports nothing but zod). */
+export const MOTIVES = ['atteintes_integrite_physique', 'vols', 'degradations', 'attroupements', 'occupations_abusives', 'intervention_police'] as const;
+export const ZONES = ['hall', 'parking', 'sous_sol', 'parties_communes'] as const;
+const id = z.string().min(1).max(100);
+const grantId = z.string().uuid();
+
+export const OperatorView = z.object({ matricule: z.string(), name: z.string(), role: z.enum(['operateur', 'superviseur', 'administrateur']), designated: z.boolean() });
+export type OperatorView = z.infer<typeof OperatorView>;
+
+/** What the renderer may know of the catalogue: never a camera URL or credential. */
+export const CatalogueView = z.object({
+  sites: z.array(
+    z.object({
+      id,
+      name: z.string(),
+      bailleurName: z.string(),
+      addresses: z.array(z.string()),
+      homes: z.number(),
+      cameras: z.array(z.object({ id, label: z.string(), zone: z.enum(ZONES) })),
+      convention: z.object({ id, validFrom: z.string(), validTo: z.string(), motives: z.array(z.enum(MOTIVES)), minDurationMin: z.number(), maxDurationMin: z.number(), serviceIds: z.array(z.string()) }).nullable(),
+    }),
+  ),
+  services: z.array(z.object({ id, name: z.string(), kind: z.enum(['police_municipale', 'police_nationale']) })),
+});
+export type CatalogueView = z.infer<typeof CatalogueView>;
+
+export const GrantView = z.object({
+  id: grantId,
+  siteId: id,
+  siteName: z.string(),
+  cameras: z.array(z.object({ id, label: z.string(), zone: z.enum(ZONES) })),
+  motive: z.enum(MOTIVES),
+  serviceId: id,
+  serviceName: z.string(),
+  operator: z.string(),
+  startsAt: z.number(),
+  endsAt: z.number(),
+});
+export type GrantView = z.infer<typeof GrantView>;
+
+export const RequestArgs = z
+  .object({
+    siteId: z.string().max(100),
+    cameraIds: z.array(z.string().max(100)).max(64),
+    motive: z.string().max(100),
+    justification: z.string().max(5000),
+    durationMin: z.number().finite(),
+    serviceId: z.string().max(100),
+  })
+  .strict();
+export type RequestArgs = z.infer<typeof RequestArgs>;
+
+export const RegistryRowView = z.object({
+  grantId: z.string(),
+  consoleId: z.string(),
+  startsAt: z.number(),
+  scheduledEndAt: z.number(),
+  grantedMin: z.number(),
+  effectiveMin: z.number().nullable(),
+  siteName: z.string(),
+  serviceName: z.string(),
+  motive: z.enum(MOTIVES),
+  cameras: z.array(z.object({ id: z.string(), label: z.string(), zone: z.enum(ZONES) })),
+  operatorMatricule: z.string(),
+  operatorName: z.string(),
+  endReason: z.enum(['expired', 'stopped_by_operator', 'application_stopped', 'fault']).nullable(),
+  endedAt: z.number().nullable(),
+});
+
+const ok = z.object({ ok: z.literal(true) });
+
 export const contract = {
   app: {
     info: method(none, AppInfo),
+  },
+  session: {
+    login: method(z.object({ matricule: z.string().min(1).max(32), password: z.string().min(1).max(200) }).strict(), OperatorView),
+    logout: method(none, ok),
+    current: method(none, OperatorView.nullable()),
+  },
+  catalogue: {
+    get: method(none, CatalogueView),
+  },
+  grants: {
+    request: method(RequestArgs, z.union([z.object({ accepted: z.literal(true), grant: GrantView }), z.object({ accepted: z.literal(false), reasons: z.array(z.string()) })])),
+    openStreams: method(z.object({ grantId }).strict(), z.object({ streams: z.array(z.object({ cameraId: z.string(), url: z.string() })) })),
+    stop: method(z.object({ grantId }).strict(), ok),
+    list: method(none, z.array(GrantView)),
+  },
+  registry: {
+    list: method(
+      z.object({ from: z.number().int().optional(), to: z.number().int().optional(), siteId: id.optional(), serviceId: id.optional(), motive: z.enum(MOTIVES).optional() }).strict(),
+      z.array(RegistryRowView),
+    ),
   },
 } as const;
 
 /** Events main pushes to the renderer, with their payload schemas. */
 export const events = {
   'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), code: z.string() }),
+  'grant.started': z.object({ grantId: z.string() }),
+  'grant.warning': z.object({ grantId: z.string(), minutesLeft: z.number(), endsAt: z.number() }),
+  'grant.ended': z.object({ grantId: z.string(), reason: z.enum(['expired', 'stopped_by_operator', 'application_stopped', 'fault']) }),
   /** A camera stream's state, for its tile: connexion…, en direct, reconnexion…, error codes. */
   'stream.status': z.object({
     grantId: z.string(),

@@ -31,7 +31,7 @@ describe('IPC transport (Electron stand-in)', () => {
   let unregister: () => void;
 
   beforeAll(() => {
-    const dispatch = createDispatcher({ app: { info: () => info as never } }, silentLogger);
+    const dispatch = createDispatcher({ app: { info: () => info as never } } as never, silentLogger);
     unregister = registerIpc(dispatch, () => wc as never, bus);
   });
   afterAll(() => unregister());

@@ -1,0 +1,238 @@
+/**
+ * Grants: a request checked against the site's convention becomes a grant; its streams flow only
+ * until its end, which main enforces itself (timer per grant + a one-second sweep on wall time),
+ * whatever the renderer does.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { getOperator, getSite, listCameras, listConventions, listServices } from '../../db/catalogue';
+import { appendEntries, appendEntry } from '../../db/journal';
+import type { EndReason } from '../../db/journal-kinds';
+import type { Motive, Zone } from '../../db/motives';
+import type { Clock } from '../clock';
+import { AppError } from '../errors';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import type { RelayHub } from '../relay/hub';
+import { checkRequest, type RefusalCode, type RequestInput } from './rules';
+
+export interface Grant {
+  id: string;
+  siteId: string;
+  siteName: string;
+  cameras: { id: string; label: string; zone: Zone }[];
+  motive: Motive;
+  serviceId: string;
+  serviceName: string;
+  operator: string;
+  startsAt: number;
+  endsAt: number;
+}
+
+export interface GrantServiceOptions {
+  db: Knex;
+  consoleId: string;
+  relay: RelayHub;
+  clock: Clock;
+  events: EventBus;
+  log: Logger;
+  /** Minutes before the end at which a warning is emitted (default 10 and 1). */
+  warningMinutes?: number[];
+  sweepMs?: number;
+}
+
+interface Active {
+  grant: Grant;
+  timer?: NodeJS.Timeout;
+  warned: Set<number>;
+  sources: Map<string, string>;
+}
+
+export class GrantService {
+  private readonly active = new Map<string, Active>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly warnings: number[];
+
+  constructor(private readonly o: GrantServiceOptions) {
+    this.warnings = o.warningMinutes ?? [10, 1];
+  }
+
+  start(): void {
+    // A suspended laptop or a clock change can stretch a timer, never the wall clock: sweep too.
+    this.sweeper = setInterval(() => this.sweep(), this.o.sweepMs ?? 1000);
+    this.sweeper.unref();
+  }
+
+  list(): Grant[] {
+    return [...this.active.values()].map((a) => a.grant).sort((a, b) => a.endsAt - b.endsAt);
+  }
+
+  get(grantId: string): Grant | undefined {
+    return this.active.get(grantId)?.grant;
+  }
+
+  async request(r: RequestInput, operatorMatricule: string): Promise<{ accepted: true; grant: Grant } | { accepted: false; reasons: RefusalCode[] }> {
+    const { db, consoleId, clock } = this.o;
+    const now = clock.now();
+    const [site, conventions, cameras, services, operator] = await Promise.all([
+      getSite(db, r.siteId),
+      listConventions(db, r.siteId),
+      listCameras(db),
+      listServices(db),
+      getOperator(db, operatorMatricule),
+    ]);
+    const named = cameras.filter((c) => r.cameraIds.includes(c.id));
+    const { reasons, convention } = checkRequest(r, { now, site, conventions, cameras: named, services, operator });
+    if (reasons.length > 0 || !site || !convention || !operator) {
+      // Refused attempts are part of the registry's evidence too.
+      await appendEntry(db, consoleId, {
+        kind: 'request.refused',
+        actor: operatorMatricule,
+        ts: now,
+        payload: { siteId: r.siteId.slice(0, 100) || undefined, cameraIds: r.cameraIds.slice(0, 64).map((c) => c.slice(0, 100)), motive: r.motive.slice(0, 100), durationMin: Number.isFinite(r.durationMin) ? r.durationMin : undefined, serviceId: r.serviceId.slice(0, 100), operator: operatorMatricule, reasons },
+      });
+      return { accepted: false, reasons };
+    }
+    const service = services.find((s) => s.id === r.serviceId)!;
+    const grant: Grant = {
+      id: randomUUID(),
+      siteId: site.id,
+      siteName: site.name,
+      cameras: [...new Set(r.cameraIds)].map((id) => named.find((c) => c.id === id)!).map((c) => ({ id: c.id, label: c.label, zone: c.zone })),
+      motive: r.motive as Motive,
+      serviceId: service.id,
+      serviceName: service.name,
+      operator: operator.matricule,
+      startsAt: now,
+      endsAt: now + r.durationMin * 60000,
+    };
+    await appendEntries(db, consoleId, [
+      {
+        kind: 'request.accepted',
+        actor: operator.matricule,
+        ts: now,
+        payload: { grantId: grant.id, siteId: site.id, siteName: site.name, conventionId: convention.id, cameras: grant.cameras, motive: grant.motive, justification: r.justification.trim(), durationMin: r.durationMin, serviceId: service.id, serviceName: service.name, operator: { matricule: operator.matricule, name: operator.name }, startsAt: grant.startsAt, endsAt: grant.endsAt },
+      },
+      { kind: 'transmission.started', actor: operator.matricule, ts: now, payload: { grantId: grant.id, startedAt: now } },
+    ]);
+    this.activate(grant, new Map(named.map((c) => [c.id, c.sourceUrl])));
+    this.o.events.emit('grant.started', { grantId: grant.id });
+    return { accepted: true, grant };
+  }
+
+  private activate(grant: Grant, sources: Map<string, string>): void {
+    const a: Active = { grant, warned: new Set(), sources };
+    this.active.set(grant.id, a);
+    this.arm(a);
+  }
+
+  private arm(a: Active): void {
+    clearTimeout(a.timer);
+    const now = this.o.clock.now();
+    const nextWarning = this.warnings.map((m) => a.grant.endsAt - m * 60000).filter((t) => t > now).sort((x, y) => x - y)[0];
+    const next = Math.min(a.grant.endsAt, nextWarning ?? Infinity);
+    a.timer = setTimeout(() => this.tick(a.grant.id), Math.max(0, next - now));
+    a.timer.unref();
+  }
+
+  /** Called when the wall clock may have jumped (test hooks; a system clock change is caught by the sweep). */
+  reschedule(): void {
+    for (const a of this.active.values()) this.tick(a.grant.id);
+  }
+
+  private sweep(): void {
+    for (const id of [...this.active.keys()]) this.tick(id);
+  }
+
+  private tick(grantId: string): void {
+    const a = this.active.get(grantId);
+    if (!a) return;
+    const now = this.o.clock.now();
+    if (now >= a.grant.endsAt) {
+      void this.end(grantId, 'expired', now);
+      return;
+    }
+    for (const m of this.warnings) {
+      if (now >= a.grant.endsAt - m * 60000 && !a.warned.has(m)) {
+        a.warned.add(m);
+        this.o.events.emit('grant.warning', { grantId, minutesLeft: m, endsAt: a.grant.endsAt });
+      }
+    }
+    this.arm(a);
+  }
+
+  async openStreams(grantId: string, operatorMatricule: string): Promise<{ cameraId: string; url: string }[]> {
+    const a = this.active.get(grantId);
+    // Expired, stopped, forged: all look the same from here, and all are refused.
+    if (!a || this.o.clock.now() >= a.grant.endsAt) throw new AppError('GRANT_NOT_ACTIVE', 'no active grant with this id');
+    const streams = a.grant.cameras.map((c) => ({ cameraId: c.id, url: this.o.relay.open(grantId, { id: c.id, label: c.label, sourceUrl: a.sources.get(c.id)! }).url }));
+    await appendEntries(
+      this.o.db,
+      this.o.consoleId,
+      streams.map((s) => ({ kind: 'stream.opened' as const, actor: operatorMatricule, ts: this.o.clock.now(), payload: { grantId, cameraId: s.cameraId } })),
+    );
+    return streams;
+  }
+
+  async stop(grantId: string): Promise<void> {
+    if (!this.active.has(grantId)) throw new AppError('GRANT_NOT_ACTIVE', 'no active grant with this id');
+    await this.end(grantId, 'stopped_by_operator', this.o.clock.now());
+  }
+
+  /** Ends a grant once: the bytes stop first (relay), then the end is journaled. */
+  private async end(grantId: string, reason: EndReason, observedAt: number, extra: { endedAt?: number; noticedAtStart?: boolean } = {}): Promise<void> {
+    const a = this.active.get(grantId);
+    if (!a) return;
+    this.active.delete(grantId);
+    clearTimeout(a.timer);
+    const relayReason = reason === 'application_stopped' ? 'application_stopped' : reason;
+    await this.o.relay.closeGrant(grantId, relayReason);
+    const endedAt = extra.endedAt ?? (reason === 'expired' ? a.grant.endsAt : observedAt);
+    await appendEntry(this.o.db, this.o.consoleId, {
+      kind: 'transmission.ended',
+      actor: reason === 'stopped_by_operator' ? a.grant.operator : 'system',
+      ts: observedAt,
+      payload: { grantId, reason, scheduledEndAt: a.grant.endsAt, observedAt, endedAt, ...(extra.noticedAtStart ? { noticedAtStart: true } : {}) },
+    });
+    this.o.events.emit('grant.ended', { grantId, reason });
+  }
+
+  /** Application quit: every active grant ends now, journaled as such. */
+  async shutdown(): Promise<void> {
+    clearInterval(this.sweeper);
+    const now = this.o.clock.now();
+    for (const id of [...this.active.keys()]) await this.end(id, 'application_stopped', now);
+  }
+
+  /**
+   * At start: grants the journal shows open are resumed while their window lasts, or closed as
+   * expired at their scheduled end (noticed at start) if it passed while the console was down.
+   */
+  async restore(): Promise<void> {
+    const { db, consoleId, clock } = this.o;
+    const now = clock.now();
+    const open = await db('registry').where({ console_id: consoleId }).whereNull('ended_at');
+    const cameras = await listCameras(db);
+    for (const r of open as Record<string, any>[]) {
+      const grant: Grant = {
+        id: r.grant_id,
+        siteId: r.site_id,
+        siteName: r.site_name,
+        cameras: JSON.parse(r.cameras),
+        motive: r.motive,
+        serviceId: r.service_id,
+        serviceName: r.service_name,
+        operator: r.operator_matricule,
+        startsAt: Number(r.starts_at),
+        endsAt: Number(r.ends_at),
+      };
+      if (grant.endsAt > now) {
+        await appendEntry(db, consoleId, { kind: 'transmission.resumed', actor: 'system', ts: now, payload: { grantId: grant.id, resumedAt: now, endsAt: grant.endsAt } });
+        this.activate(grant, new Map(cameras.map((c) => [c.id, c.sourceUrl])));
+      } else {
+        this.active.set(grant.id, { grant, warned: new Set(), sources: new Map() });
+        await this.end(grant.id, 'expired', now, { endedAt: grant.endsAt, noticedAtStart: true });
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The operator's session on this console. Only a logged-in, active operator can do anything but
+ * log in. Five failures lock the account for five minutes; every attempt is journaled.
+ */
+import type { Knex } from 'knex';
+import { getOperator, type Operator } from '../db/catalogue';
+import { appendEntry } from '../db/journal';
+import { verifyPassword } from '../db/passwords';
+import type { Clock } from './clock';
+import { AppError } from './errors';
+
+export const MAX_FAILURES = 5;
+export const LOCK_MS = 5 * 60 * 1000;
+
+export type SessionOperator = Pick<Operator, 'matricule' | 'name' | 'role' | 'designated'>;
+
+export class SessionService {
+  private current: SessionOperator | undefined;
+  private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
+
+  constructor(
+    private readonly db: Knex,
+    private readonly consoleId: string,
+    private readonly clock: Clock,
+  ) {}
+
+  get operator(): SessionOperator | undefined {
+    return this.current;
+  }
+
+  /** The logged-in operator, or NOT_LOGGED_IN. */
+  require(): SessionOperator {
+    if (!this.current) throw new AppError('NOT_LOGGED_IN', 'no operator is logged in');
+    return this.current;
+  }
+
+  async login(matricule: string, password: string): Promise<SessionOperator> {
+    const now = this.clock.now();
+    const state = this.failures.get(matricule) ?? { count: 0, lockedUntil: 0 };
+    if (state.lockedUntil > now) {
+      await appendEntry(this.db, this.consoleId, { kind: 'session.login_failed', actor: 'system', ts: now, payload: { matricule: matricule.slice(0, 64), reason: 'locked', lockedUntil: state.lockedUntil } });
+      throw new AppError('ACCOUNT_LOCKED', 'account locked after repeated failures', { lockedUntil: state.lockedUntil });
+    }
+    const op = await getOperator(this.db, matricule);
+    // Hash even for an unknown matricule, so timing does not tell which matricules exist.
+    const ok = await verifyPassword(password, op?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+    if (!op || !ok || !op.active) {
+      const reason = !op ? 'unknown' : !ok ? 'bad_password' : 'inactive';
+      state.count += 1;
+      if (state.count >= MAX_FAILURES) {
+        state.lockedUntil = now + LOCK_MS;
+        state.count = 0;
+      }
+      this.failures.set(matricule, state);
+      await appendEntry(this.db, this.consoleId, {
+        kind: 'session.login_failed',
+        actor: 'system',
+        ts: now,
+        payload: { matricule: matricule.slice(0, 64), reason, ...(state.lockedUntil > now ? { lockedUntil: state.lockedUntil } : {}) },
+      });
+      if (state.lockedUntil > now) throw new AppError('ACCOUNT_LOCKED', 'account locked after repeated failures', { lockedUntil: state.lockedUntil });
+      throw new AppError('LOGIN_FAILED', 'wrong matricule or password');
+    }
+    this.failures.delete(matricule);
+    if (this.current) await this.logout('logout');
+    this.current = { matricule: op.matricule, name: op.name, role: op.role, designated: op.designated };
+    await appendEntry(this.db, this.consoleId, { kind: 'session.opened', actor: op.matricule, ts: now, payload: { matricule: op.matricule } });
+    return this.current;
+  }
+
+  async logout(reason: 'logout' | 'application_stopped' | 'timeout' = 'logout'): Promise<void> {
+    const op = this.current;
+    if (!op) return;
+    this.current = undefined;
+    await appendEntry(this.db, this.consoleId, { kind: 'session.closed', actor: op.matricule, ts: this.clock.now(), payload: { matricule: op.matricule, reason } });
+  }
+}

@@ -1,0 +1,190 @@
+import path from 'node:path';
+import { OffsetClock } from '../../main/clock';
+import { createServices, type Services } from '../../main/services';
+import { openConfSettings } from '../../main/settings/conf-store';
+import { createDispatcher } from '../../main/transport/dispatch';
+import { registryRows } from '../../db/registry';
+import { CLOSE_CODES } from '../../main/relay/hub';
+import { repoRoot, tmpDir } from '../helpers/tmp';
+import { connectStream, waitFor } from '../helpers/ws-client';
+
+/**
+ * The grant lifecycle on the real service graph: SQLite file, relay, real ffmpeg feeding the
+ * demo's sim: cameras, real timers, a wall clock moved forward instead of waiting hours.
+ */
+const ORIGIN = 'http://127.0.0.1:5998';
+const silent = { info() {}, warn() {}, error() {} };
+const MIN = 60000;
+
+async function boot(dir: string, clock: OffsetClock): Promise<Services> {
+  const services = await createServices({ shell: 'headless', dataDir: dir, assetsDir: path.join(repoRoot, 'assets'), settings: openConfSettings(dir), clock, log: silent });
+  services.allowOrigin(ORIGIN);
+  await services.session.login('OP101', 'demo-operateur');
+  return services;
+}
+
+const base = { siteId: 'tripode', motive: 'degradations', justification: 'Dégradations signalées dans le hall ce soir.', serviceId: 'pm-charenton' };
+
+function alive(pid: number | undefined): boolean {
+  try {
+    return !!pid && process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+}
+
+async function journal(s: Services, kind: string) {
+  const rows = await s.db('journal').where({ kind }).orderBy('seq');
+  return rows.map((r: any) => ({ ...r, payload: JSON.parse(r.payload) }));
+}
+
+describe('grants on the real service graph', () => {
+  test('expiry: no byte after endsAt + 250 ms, ffmpeg gone, end journaled; another grant on the same camera keeps streaming', async () => {
+    const t = tmpDir('csu-grants-');
+    const clock = new OffsetClock();
+    const s = await boot(t.dir, clock);
+    const events: { event: string; payload: any }[] = [];
+    s.events.subscribe((event, payload) => events.push({ event, payload }));
+    try {
+      const g1 = await s.grants.request({ ...base, cameraIds: ['tripode-hall-arcade', 'tripode-parking-n1'], durationMin: 120 }, 'OP101');
+      const g2 = await s.grants.request({ ...base, cameraIds: ['tripode-hall-arcade'], durationMin: 240, serviceId: 'pn-charenton' }, 'OP101');
+      if (!g1.accepted || !g2.accepted) throw new Error('refused');
+      const streams1 = await s.grants.openStreams(g1.grant.id, 'OP101');
+      const streams2 = await s.grants.openStreams(g2.grant.id, 'OP101');
+      const c1 = await Promise.all(streams1.map((x) => connectStream(x.url, ORIGIN)));
+      const c2 = await connectStream(streams2[0]!.url, ORIGIN);
+      // Stamp every message with the console's wall clock.
+      const stamps = c1.map(() => [] as number[]);
+      c1.forEach((c, i) => c.ws.on('message', () => stamps[i]!.push(clock.now())));
+      await waitFor(() => c1.every((c) => c.bytes() > 10_000) && c2.bytes() > 10_000, 20000, 'streams');
+
+      const endsAt = g1.grant.endsAt;
+      clock.advance(endsAt - 10 * MIN + 500 - clock.now());
+      s.grants.reschedule();
+      await waitFor(() => events.some((e) => e.event === 'grant.warning' && e.payload.grantId === g1.grant.id && e.payload.minutesLeft === 10), 2000, '10-minute warning');
+      clock.advance(endsAt - MIN + 500 - clock.now());
+      s.grants.reschedule();
+      await waitFor(() => events.some((e) => e.event === 'grant.warning' && e.payload.grantId === g1.grant.id && e.payload.minutesLeft === 1), 2000, '1-minute warning');
+
+      const pidParking = s.relay.snapshot().pipes.find((p) => p.cameraId === 'tripode-parking-n1')!.pid;
+      const pidHall = s.relay.snapshot().pipes.find((p) => p.cameraId === 'tripode-hall-arcade')!.pid;
+      // Two seconds before the end: from here real timers do the work.
+      clock.advance(endsAt - 2000 - clock.now());
+      s.grants.reschedule();
+      const closes = await Promise.all(c1.map((c) => c.closed));
+      for (const cl of closes) expect(cl.code).toBe(CLOSE_CODES.expired);
+      for (const st of stamps) expect(Math.max(...st)).toBeLessThanOrEqual(endsAt + 250);
+      await waitFor(() => !alive(pidParking), 2000, 'parking ffmpeg gone');
+      expect(alive(pidHall)).toBe(true); // grant 2 still watches the hall
+      const before = c2.bytes();
+      await waitFor(() => c2.bytes() > before + 5_000, 5000, 'grant 2 keeps streaming');
+
+      await waitFor(() => events.some((e) => e.event === 'grant.ended' && e.payload.grantId === g1.grant.id), 2000, 'ended event');
+      const ended = (await journal(s, 'transmission.ended')).find((e) => e.payload.grantId === g1.grant.id)!;
+      expect(ended.payload).toMatchObject({ reason: 'expired', scheduledEndAt: endsAt, endedAt: endsAt });
+      expect(ended.payload.observedAt).toBeGreaterThanOrEqual(endsAt);
+      expect(ended.payload.observedAt).toBeLessThanOrEqual(endsAt + 250);
+      await expect(s.grants.openStreams(g1.grant.id, 'OP101')).rejects.toMatchObject({ code: 'GRANT_NOT_ACTIVE' });
+      c2.ws.close();
+    } finally {
+      await s.close();
+      t.cleanup();
+    }
+  }, 60000);
+
+  test('early stop, quit and restart are journaled and the registry shows effective durations', async () => {
+    const t = tmpDir('csu-grants-');
+    const clock = new OffsetClock();
+    let s = await boot(t.dir, clock);
+    const stopped = await s.grants.request({ ...base, cameraIds: ['tripode-sous-sol'], durationMin: 180 }, 'OP101');
+    const quit = await s.grants.request({ ...base, cameraIds: ['tripode-hall-bercy'], durationMin: 120 }, 'OP101');
+    if (!stopped.accepted || !quit.accepted) throw new Error('refused');
+    const streams = await s.grants.openStreams(stopped.grant.id, 'OP101');
+    const client = await connectStream(streams[0]!.url, ORIGIN);
+    clock.advance(47 * MIN);
+    await s.grants.stop(stopped.grant.id);
+    expect((await client.closed).code).toBe(CLOSE_CODES.stopped_by_operator);
+    clock.advance(13 * MIN);
+    await s.close(); // application quit with `quit` still active
+
+    // Restart one hour later: both ended, nothing to resume.
+    clock.advance(60 * MIN);
+    s = await boot(t.dir, clock);
+    const rows = await registryRows(s.db);
+    const rowStopped = rows.find((r) => r.grantId === stopped.grant.id)!;
+    const rowQuit = rows.find((r) => r.grantId === quit.grant.id)!;
+    expect(rowStopped).toMatchObject({ grantedMin: 180, effectiveMin: 47, endReason: 'stopped_by_operator' });
+    expect(rowQuit).toMatchObject({ grantedMin: 120, effectiveMin: 60, endReason: 'application_stopped' });
+    expect(s.grants.list()).toEqual([]);
+
+    // A crash (no quit): one grant still in its window, one whose end passes while the console is down.
+    const resumed = await s.grants.request({ ...base, cameraIds: ['tripode-hall-port'], durationMin: 360 }, 'OP101');
+    const missed = await s.grants.request({ ...base, cameraIds: ['tripode-parking-n2'], durationMin: 120 }, 'OP101');
+    if (!resumed.accepted || !missed.accepted) throw new Error('refused');
+    await s.relay.close();
+    await s.db.destroy();
+    clock.advance(150 * MIN);
+    s = await boot(t.dir, clock);
+    try {
+      expect(s.grants.list().map((g) => g.id)).toEqual([resumed.grant.id]);
+      const resumedEntries = await journal(s, 'transmission.resumed');
+      expect(resumedEntries.map((e) => e.payload.grantId)).toEqual([resumed.grant.id]);
+      const missedEnd = (await journal(s, 'transmission.ended')).find((e) => e.payload.grantId === missed.grant.id)!;
+      expect(missedEnd.payload).toMatchObject({ reason: 'expired', endedAt: missed.grant.endsAt, scheduledEndAt: missed.grant.endsAt, noticedAtStart: true });
+      const rowMissed = (await registryRows(s.db)).find((r) => r.grantId === missed.grant.id)!;
+      expect(rowMissed).toMatchObject({ effectiveMin: 120, endReason: 'expired' });
+      // The resumed grant opens streams again on demand.
+      const again = await s.grants.openStreams(resumed.grant.id, 'OP101');
+      const c = await connectStream(again[0]!.url, ORIGIN);
+      await waitFor(() => c.bytes() > 5_000, 20000, 'resumed stream');
+    } finally {
+      await s.close();
+      t.cleanup();
+    }
+  }, 90000);
+
+  test('a hostile renderer: ended, forged and malformed grant ids are refused; requests need a session', async () => {
+    const t = tmpDir('csu-grants-');
+    const clock = new OffsetClock();
+    const s = await boot(t.dir, clock);
+    try {
+      const dispatch = createDispatcher(s.handlers, silent);
+      const ctx = { transport: 'ws' as const };
+      const g = await dispatch('grants.request', { ...base, cameraIds: ['tripode-hall-arcade'], durationMin: 120 }, ctx);
+      const grantId = ((g as any).value.grant as { id: string }).id;
+      await dispatch('grants.stop', { grantId }, ctx);
+      await expect(dispatch('grants.openStreams', { grantId }, ctx)).resolves.toMatchObject({ ok: false, error: { code: 'GRANT_NOT_ACTIVE' } });
+      await expect(dispatch('grants.openStreams', { grantId: '6f1c1d0e-7a44-4b9e-9c1f-0d2b3c4d5e6f' }, ctx)).resolves.toMatchObject({ ok: false, error: { code: 'GRANT_NOT_ACTIVE' } });
+      await expect(dispatch('grants.openStreams', { grantId: "' OR 1=1 --" }, ctx)).resolves.toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+      const refused = await dispatch('grants.request', { ...base, cameraIds: [], durationMin: 60, justification: 'x' }, ctx);
+      expect(refused).toMatchObject({ ok: true, value: { accepted: false, reasons: ['NO_CAMERA', 'DURATION_TOO_SHORT', 'JUSTIFICATION_TOO_SHORT'] } });
+      expect((await journal(s, 'request.refused')).at(-1)!.payload.reasons).toEqual(['NO_CAMERA', 'DURATION_TOO_SHORT', 'JUSTIFICATION_TOO_SHORT']);
+      expect(s.relay.snapshot().tokens).toBe(0);
+      await dispatch('session.logout', undefined, ctx);
+      await expect(dispatch('grants.request', { ...base, cameraIds: ['tripode-hall-arcade'], durationMin: 120 }, ctx)).resolves.toMatchObject({ ok: false, error: { code: 'NOT_LOGGED_IN' } });
+      await expect(dispatch('catalogue.get', undefined, ctx)).resolves.toMatchObject({ ok: false, error: { code: 'NOT_LOGGED_IN' } });
+    } finally {
+      await s.close();
+      t.cleanup();
+    }
+  }, 60000);
+
+  test('login: five failures lock the account for five minutes, each attempt journaled', async () => {
+    const t = tmpDir('csu-grants-');
+    const clock = new OffsetClock();
+    const s = await boot(t.dir, clock);
+    try {
+      await s.session.logout();
+      for (let i = 0; i < 4; i++) await expect(s.session.login('OP101', 'wrong')).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
+      await expect(s.session.login('OP101', 'wrong')).rejects.toMatchObject({ code: 'ACCOUNT_LOCKED' });
+      await expect(s.session.login('OP101', 'demo-operateur')).rejects.toMatchObject({ code: 'ACCOUNT_LOCKED' });
+      clock.advance(5 * MIN + 1000);
+      await expect(s.session.login('OP101', 'demo-operateur')).resolves.toMatchObject({ matricule: 'OP101' });
+      const failed = await journal(s, 'session.login_failed');
+      expect(failed.map((f) => f.payload.reason)).toEqual(['bad_password', 'bad_password', 'bad_password', 'bad_password', 'bad_password', 'locked']);
+    } finally {
+      await s.close();
+      t.cleanup();
+    }
+  }, 60000);
+});
