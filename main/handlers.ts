@@ -18,7 +18,7 @@ export interface HandlerDeps {
 
 export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
   return {
-    app: { info: () => d.info() },
+    app: { info: () => d.info(), clock: () => ({ now: d.clock.now() }) },
     session: {
       login: (a) => d.session.login(a.matricule, a.password),
       logout: async () => {

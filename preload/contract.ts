@@ -115,6 +115,8 @@ const ok = z.object({ ok: z.literal(true) });
 export const contract = {
   app: {
     info: method(none, AppInfo),
+    /** The console's wall clock (main's, which the renderer must follow for countdowns). */
+    clock: method(none, z.object({ now: z.number() })),
   },
   session: {
     login: method(z.object({ matricule: z.string().min(1).max(32), password: z.string().min(1).max(200) }).strict(), OperatorView),

@@ -149,7 +149,7 @@ export class GrantService {
     if (!a) return;
     const now = this.o.clock.now();
     if (now >= a.grant.endsAt) {
-      void this.end(grantId, 'expired', now);
+      this.end(grantId, 'expired', now).catch((err: unknown) => this.o.log.error('grant %s: ending failed: %s', grantId, err instanceof Error ? err.stack : String(err)));
       return;
     }
     for (const m of this.warnings) {
@@ -195,6 +195,13 @@ export class GrantService {
       payload: { grantId, reason, scheduledEndAt: a.grant.endsAt, observedAt, endedAt, ...(extra.noticedAtStart ? { noticedAtStart: true } : {}) },
     });
     this.o.events.emit('grant.ended', { grantId, reason });
+  }
+
+  /** Stops every timer and forgets the grants, journaling nothing: what a crashed process leaves behind (tests). */
+  halt(): void {
+    clearInterval(this.sweeper);
+    for (const a of this.active.values()) clearTimeout(a.timer);
+    this.active.clear();
   }
 
   /** Application quit: every active grant ends now, journaled as such. */

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 
 /** A screen a later version fills. It says so plainly rather than pretend. */
-export function NotYetView({ view }: { view: 'wall' | 'request' | 'registry' | 'review' }) {
+export function NotYetView({ view }: { view: 'review' }) {
   const { t } = useTranslation();
   return (
     <section aria-labelledby={`title-${view}`}>

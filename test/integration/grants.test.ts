@@ -121,6 +121,8 @@ describe('grants on the real service graph', () => {
     const resumed = await s.grants.request({ ...base, cameraIds: ['tripode-hall-port'], durationMin: 360 }, 'OP101');
     const missed = await s.grants.request({ ...base, cameraIds: ['tripode-parking-n2'], durationMin: 120 }, 'OP101');
     if (!resumed.accepted || !missed.accepted) throw new Error('refused');
+    // The process dies: its timers stop, nothing is journaled.
+    s.grants.halt();
     await s.relay.close();
     await s.db.destroy();
     clock.advance(150 * MIN);

@@ -10,7 +10,7 @@ const info = { name: 'Console CSU', version: '1.2.3', mode: 'demo' as const, con
 
 function handlers(over: Partial<Handlers<CallContext>['app']> = {}): Handlers<CallContext> {
   // Only app.* is exercised here; the other namespaces are not reached.
-  return { app: { info: () => info, ...over } } as unknown as Handlers<CallContext>;
+  return { app: { info: () => info, clock: () => ({ now: 0 }), ...over } } as unknown as Handlers<CallContext>;
 }
 
 describe('contract', () => {

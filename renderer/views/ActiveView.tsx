@@ -1,0 +1,70 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { GrantView } from '../../preload/contract';
+import { formatDuration, formatTime } from '../format';
+import { errorText } from '../i18n';
+
+/** Transmissions en cours: each active grant, its countdown, and « Interrompre » with confirmation. */
+export function ActiveView({ grants, now, onStopped }: { grants: GrantView[]; now: number; onStopped: () => void }) {
+  const { t } = useTranslation();
+  const [confirm, setConfirm] = useState<string | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  async function stop(id: string) {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await window.csu.grants.stop({ grantId: id });
+      setConfirm(undefined);
+      onStopped();
+    } catch (e) {
+      setError(errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="active-title">
+      <h2 id="active-title">{t('active.title')}</h2>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {grants.length === 0 && <p className="notice">{t('active.none')}</p>}
+      <ul className="active-list">
+        {grants.map((g) => (
+          <li key={g.id} className="panel" data-testid="active-grant">
+            <h3>
+              {g.siteName} — {t(`motives.${g.motive}`)}
+            </h3>
+            <p>
+              {t('active.service')} : {g.serviceName}
+              <br />
+              {t('active.cameras')} : {g.cameras.map((c) => c.label).join(', ')}
+              <br />
+              {t('active.until', { time: formatTime(g.endsAt) })} — <strong>{t('tile.left', { left: formatDuration(Math.max(0, Math.ceil((g.endsAt - now) / 60000))) })}</strong>
+            </p>
+            {confirm === g.id ? (
+              <div role="alertdialog" aria-label={t('active.confirmTitle')} className="confirm">
+                <p>{t('active.confirm')}</p>
+                <button type="button" className="danger" onClick={() => stop(g.id)} disabled={busy}>
+                  {t('active.confirmYes')}
+                </button>
+                <button type="button" onClick={() => setConfirm(undefined)}>
+                  {t('active.confirmNo')}
+                </button>
+              </div>
+            ) : (
+              <button type="button" className="danger" onClick={() => setConfirm(g.id)}>
+                {t('active.stop')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { MOTIVES, type CatalogueView } from '../../preload/contract';
+import { formatDate, formatDuration, formatTime } from '../format';
+import { errorText } from '../i18n';
+
+type Row = Awaited<ReturnType<typeof window.csu.registry.list>>[number];
+
+/** A Paris calendar day (YYYY-MM-DD) to the instant it starts (ms), for the period filter. */
+function parisDayStart(day: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const utc = Date.parse(`${day}T00:00:00Z`);
+  const offsetMin = Number(new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset' }).formatToParts(utc).find((p) => p.type === 'timeZoneName')?.value.replace('GMT', '').split(':')[0] ?? 0) * 60;
+  return utc - offsetMin * 60000;
+}
+
+export function RegistryView({ refreshKey }: { refreshKey: number }) {
+  const { t } = useTranslation();
+  const [rows, setRows] = useState<Row[]>([]);
+  const [catalogue, setCatalogue] = useState<CatalogueView | undefined>();
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [siteId, setSiteId] = useState('');
+  const [serviceId, setServiceId] = useState('');
+  const [motive, setMotive] = useState('');
+  const [error, setError] = useState<string | undefined>();
+
+  useEffect(() => {
+    window.csu.catalogue.get().then(setCatalogue, () => undefined);
+  }, []);
+  useEffect(() => {
+    const f = parisDayStart(from);
+    const tEnd = parisDayStart(to);
+    window.csu.registry
+      .list({ from: f, to: tEnd === undefined ? undefined : tEnd + 86400000, siteId: siteId || undefined, serviceId: serviceId || undefined, motive: (motive || undefined) as (typeof MOTIVES)[number] | undefined })
+      .then((r) => (setRows(r), setError(undefined)), (e: unknown) => setError(errorText(t, e)));
+  }, [from, to, siteId, serviceId, motive, refreshKey, t]);
+
+  return (
+    <section aria-labelledby="registry-title">
+      <h2 id="registry-title">{t('views.registry.title')}</h2>
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t('registry.from')}
+          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </label>
+        <label>
+          {t('registry.to')}
+          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        </label>
+        <label>
+          {t('registry.site')}
+          <select value={siteId} onChange={(e) => setSiteId(e.target.value)}>
+            <option value="">{t('registry.all')}</option>
+            {catalogue?.sites.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('registry.service')}
+          <select value={serviceId} onChange={(e) => setServiceId(e.target.value)}>
+            <option value="">{t('registry.all')}</option>
+            {catalogue?.services.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('registry.motive')}
+          <select value={motive} onChange={(e) => setMotive(e.target.value)}>
+            <option value="">{t('registry.all')}</option>
+            {MOTIVES.map((m) => (
+              <option key={m} value={m}>
+                {t(`motives.${m}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <table className="registry">
+        <thead>
+          <tr>
+            {['day', 'hour', 'granted', 'effective', 'service', 'motive', 'site', 'cameras', 'operator', 'end'].map((c) => (
+              <th key={c} scope="col">
+                {t(`registry.cols.${c}`)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 && (
+            <tr>
+              <td colSpan={10}>{t('registry.empty')}</td>
+            </tr>
+          )}
+          {rows.map((r) => (
+            <tr key={r.grantId} data-testid="registry-row">
+              <td>{formatDate(r.startsAt)}</td>
+              <td>{formatTime(r.startsAt)}</td>
+              <td>{formatDuration(r.grantedMin)}</td>
+              <td>{r.effectiveMin === null ? t('registry.ongoing') : formatDuration(r.effectiveMin)}</td>
+              <td>{r.serviceName}</td>
+              <td>{t(`motives.${r.motive}`)}</td>
+              <td>{r.siteName}</td>
+              <td>{r.cameras.map((c) => c.label).join(', ')}</td>
+              <td>
+                {r.operatorName} ({r.operatorMatricule})
+              </td>
+              <td>{r.endReason ? t(`registry.ends.${r.endReason}`) : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

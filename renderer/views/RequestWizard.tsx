@@ -1,0 +1,241 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { MOTIVES, ZONES, type CatalogueView, type GrantView } from '../../preload/contract';
+import { formatDuration } from '../format';
+import { errorText } from '../i18n';
+
+type Step = 1 | 2 | 3 | 4 | 5;
+const STEPS: Step[] = [1, 2, 3, 4, 5];
+/** Where each refusal code from main is shown. */
+const FIELD_OF: Record<string, 'site' | 'cameras' | 'motive' | 'justification' | 'duration' | 'service' | 'operator'> = {
+  SITE_UNKNOWN: 'site', SITE_INACTIVE: 'site', CONVENTION_MISSING: 'site', CONVENTION_NOT_YET_VALID: 'site', CONVENTION_EXPIRED: 'site',
+  NO_CAMERA: 'cameras', CAMERA_NOT_OF_SITE: 'cameras', CAMERA_INACTIVE: 'cameras',
+  MOTIVE_NOT_ALLOWED: 'motive',
+  JUSTIFICATION_TOO_SHORT: 'justification', JUSTIFICATION_TOO_LONG: 'justification', JUSTIFICATION_CONTROL_CHARS: 'justification',
+  DURATION_NOT_INTEGER: 'duration', DURATION_TOO_SHORT: 'duration', DURATION_TOO_LONG: 'duration', DURATION_NOT_MULTIPLE_OF_15: 'duration',
+  SERVICE_NOT_CONNECTED: 'service',
+  OPERATOR_UNKNOWN: 'operator', OPERATOR_INACTIVE: 'operator', OPERATOR_NOT_DESIGNATED: 'operator', OPERATOR_ROLE: 'operator',
+};
+const STEP_OF = { site: 1, cameras: 2, motive: 3, justification: 3, duration: 4, service: 4, operator: 5 } as const;
+
+export function RequestWizard({ onGranted }: { onGranted: (g: GrantView) => void }) {
+  const { t } = useTranslation();
+  const [catalogue, setCatalogue] = useState<CatalogueView | undefined>();
+  const [step, setStep] = useState<Step>(1);
+  const [siteId, setSiteId] = useState('');
+  const [cameraIds, setCameraIds] = useState<string[]>([]);
+  const [motive, setMotive] = useState('');
+  const [justification, setJustification] = useState('');
+  const [durationMin, setDurationMin] = useState(120);
+  const [serviceId, setServiceId] = useState('');
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [fatal, setFatal] = useState<string | undefined>();
+  const [sending, setSending] = useState(false);
+
+  useEffect(() => {
+    window.csu.catalogue.get().then(setCatalogue, (e: unknown) => setFatal(errorText(t, e)));
+  }, [t]);
+
+  const site = catalogue?.sites.find((s) => s.id === siteId);
+  const conv = site?.convention;
+  const durations = useMemo(() => {
+    const out: number[] = [];
+    for (let m = conv?.minDurationMin ?? 120; m <= (conv?.maxDurationMin ?? 720); m += 30) out.push(m);
+    return out;
+  }, [conv]);
+  const services = catalogue?.services.filter((s) => conv?.serviceIds.includes(s.id)) ?? [];
+
+  function refuse(codes: string[]): void {
+    const byField: Record<string, string[]> = {};
+    for (const c of codes) (byField[FIELD_OF[c] ?? 'operator'] ??= []).push(t(`refusals.${c}`));
+    setErrors(byField);
+  }
+
+  /** What the operator can be told before asking main (main checks everything again). */
+  function localCheck(s: Step): string[] {
+    if (s === 1 && !siteId) return ['SITE_UNKNOWN'];
+    if (s === 2 && cameraIds.length === 0) return ['NO_CAMERA'];
+    if (s === 3) {
+      const c: string[] = [];
+      if (!motive) c.push('MOTIVE_NOT_ALLOWED');
+      if (justification.trim().length < 10) c.push('JUSTIFICATION_TOO_SHORT');
+      return c;
+    }
+    if (s === 4 && !serviceId) return ['SERVICE_NOT_CONNECTED'];
+    return [];
+  }
+
+  function next() {
+    const codes = localCheck(step);
+    refuse(codes);
+    if (codes.length === 0) setStep((step + 1) as Step);
+  }
+
+  async function submit() {
+    if (sending) return; // a double click sends once
+    setSending(true);
+    setFatal(undefined);
+    try {
+      const r = await window.csu.grants.request({ siteId, cameraIds, motive, justification, durationMin, serviceId });
+      if (r.accepted) onGranted(r.grant);
+      else {
+        refuse(r.reasons);
+        const first = Math.min(...r.reasons.map((c) => STEP_OF[FIELD_OF[c] ?? 'operator']));
+        setStep(first as Step);
+      }
+    } catch (e) {
+      setFatal(errorText(t, e));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const fieldErrors = (f: string) =>
+    errors[f]?.map((m) => (
+      <p key={m} className="error field-error" role="alert">
+        {m}
+      </p>
+    ));
+
+  if (!catalogue) return <p>{fatal ?? t('common.loading')}</p>;
+  return (
+    <section aria-labelledby="wizard-title" className="wizard">
+      <h2 id="wizard-title">{t('wizard.title')}</h2>
+      <ol className="steps" aria-label={t('wizard.progress')}>
+        {STEPS.map((s) => (
+          <li key={s} className={s === step ? 'current' : s < step ? 'done' : ''} aria-current={s === step ? 'step' : undefined}>
+            {t(`wizard.step${s}`)}
+          </li>
+        ))}
+      </ol>
+      <div className="panel">
+        {step === 1 && (
+          <fieldset>
+            <legend>{t('wizard.site')}</legend>
+            {catalogue.sites.map((s) => (
+              <label key={s.id} className="choice">
+                <input type="radio" name="site" value={s.id} checked={siteId === s.id} onChange={() => (setSiteId(s.id), setCameraIds([]), setServiceId(''))} />
+                <span>
+                  <strong>{s.name}</strong> — {t('wizard.landlord')} {s.bailleurName}, {t('wizard.homes', { count: s.homes })}
+                  <br />
+                  <small>{s.addresses.join(' · ')}</small>
+                  {!s.convention && <small className="warn"> {t('refusals.CONVENTION_MISSING')}</small>}
+                </span>
+              </label>
+            ))}
+            {fieldErrors('site')}
+          </fieldset>
+        )}
+        {step === 2 && site && (
+          <fieldset>
+            <legend>{t('wizard.cameras', { site: site.name })}</legend>
+            <button type="button" onClick={() => setCameraIds(cameraIds.length === site.cameras.length ? [] : site.cameras.map((c) => c.id))}>
+              {cameraIds.length === site.cameras.length ? t('wizard.selectNone') : t('wizard.selectAll')}
+            </button>
+            {ZONES.filter((z) => site.cameras.some((c) => c.zone === z)).map((z) => (
+              <div key={z} className="zone-group" role="group" aria-label={t(`zones.${z}`)}>
+                <h3>{t(`zones.${z}`)}</h3>
+                {site.cameras
+                  .filter((c) => c.zone === z)
+                  .map((c) => (
+                    <label key={c.id} className="choice">
+                      <input type="checkbox" checked={cameraIds.includes(c.id)} onChange={(e) => setCameraIds(e.target.checked ? [...cameraIds, c.id] : cameraIds.filter((x) => x !== c.id))} />
+                      {c.label}
+                    </label>
+                  ))}
+              </div>
+            ))}
+            {fieldErrors('cameras')}
+          </fieldset>
+        )}
+        {step === 3 && (
+          <>
+            <fieldset>
+              <legend>{t('wizard.motive')}</legend>
+              {MOTIVES.filter((m) => !conv || conv.motives.includes(m)).map((m) => (
+                <label key={m} className="choice">
+                  <input type="radio" name="motive" value={m} checked={motive === m} onChange={() => setMotive(m)} />
+                  {t(`motives.${m}`)}
+                </label>
+              ))}
+              {fieldErrors('motive')}
+            </fieldset>
+            <label className="block">
+              {t('wizard.justification')}
+              <textarea value={justification} maxLength={1000} rows={4} onChange={(e) => setJustification(e.target.value)} placeholder={t('wizard.justificationHint')} />
+              <small>{t('wizard.chars', { count: justification.trim().length })}</small>
+            </label>
+            {fieldErrors('justification')}
+          </>
+        )}
+        {step === 4 && (
+          <>
+            <label className="block">
+              {t('wizard.duration')}
+              <select value={durationMin} onChange={(e) => setDurationMin(Number(e.target.value))}>
+                {durations.map((d) => (
+                  <option key={d} value={d}>
+                    {formatDuration(d)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {fieldErrors('duration')}
+            <fieldset>
+              <legend>{t('wizard.service')}</legend>
+              {services.map((s) => (
+                <label key={s.id} className="choice">
+                  <input type="radio" name="service" value={s.id} checked={serviceId === s.id} onChange={() => setServiceId(s.id)} />
+                  {s.name}
+                </label>
+              ))}
+              {fieldErrors('service')}
+            </fieldset>
+          </>
+        )}
+        {step === 5 && site && (
+          <div className="summary">
+            <h3>{t('wizard.step5')}</h3>
+            <dl className="facts">
+              <dt>{t('wizard.siteShort')}</dt>
+              <dd>{site.name}</dd>
+              <dt>{t('wizard.camerasShort')}</dt>
+              <dd>{site.cameras.filter((c) => cameraIds.includes(c.id)).map((c) => c.label).join(', ')}</dd>
+              <dt>{t('wizard.motive')}</dt>
+              <dd>{motive ? t(`motives.${motive}`) : '—'}</dd>
+              <dt>{t('wizard.justification')}</dt>
+              <dd>{justification.trim()}</dd>
+              <dt>{t('wizard.duration')}</dt>
+              <dd>{formatDuration(durationMin)}</dd>
+              <dt>{t('wizard.service')}</dt>
+              <dd>{services.find((s) => s.id === serviceId)?.name ?? '—'}</dd>
+            </dl>
+            <p className="notice">{t('wizard.legal')}</p>
+            {fieldErrors('operator')}
+          </div>
+        )}
+        {fatal && (
+          <p className="error" role="alert">
+            {fatal}
+          </p>
+        )}
+        <div className="wizard-buttons">
+          {step > 1 && (
+            <button type="button" onClick={() => (setErrors({}), setStep((step - 1) as Step))}>
+              {t('wizard.back')}
+            </button>
+          )}
+          {step < 5 ? (
+            <button type="button" className="primary" onClick={next}>
+              {t('wizard.next')}
+            </button>
+          ) : (
+            <button type="button" className="primary" onClick={submit} disabled={sending} aria-busy={sending}>
+              {t('wizard.submit')}
+            </button>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
