@@ -103,7 +103,9 @@ export class CameraPipe extends EventEmitter {
     const aligner = new TsAligner();
     let child: ChildProcess;
     try {
-      child = spawn(this.o.ffmpegPath, this.args(), { stdio: ['ignore', 'pipe', 'pipe'], cwd: this.o.sim?.workDir, windowsHide: true });
+      // The demo pattern's clock shows Paris time whatever the machine's zone (ffmpeg reads TZ).
+      const env = this.o.sim ? { ...process.env, TZ: 'Europe/Paris' } : process.env;
+      child = spawn(this.o.ffmpegPath, this.args(), { stdio: ['ignore', 'pipe', 'pipe'], cwd: this.o.sim?.workDir, env, windowsHide: true });
     } catch (err) {
       this.o.log.error('camera %s: cannot start ffmpeg: %s', this.o.cameraId, redact(String(err)));
       this.setStatus({ state: 'error', code: 'FFMPEG_FAILED' });

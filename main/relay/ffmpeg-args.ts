@@ -60,7 +60,7 @@ export function simArgs(o: SimOptions): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-re', '-f', 'lavfi', '-i', `testsrc2=size=${o.width}x${o.height}:rate=${o.fps}`,
-    '-vf', `${text(o.labelFile, '12', 'none')},${text(o.clockFile, 'h-th-12', 'normal')}`,
+    '-vf', `${text(o.labelFile, 'h-2*th-40', 'none')},${text(o.clockFile, 'h-th-12', 'normal')}`,
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p',
     '-g', String(o.fps), '-keyint_min', String(o.fps), '-b:v', '600k',
     // A demo pattern is cheap at any rate: flush per frame for a snappy demo.

@@ -90,7 +90,6 @@ export class RelayHub extends EventEmitter {
     this.pidFile = new PidFile(o.stateDir ? path.join(o.stateDir, 'relay-pids.json') : undefined);
     this.workDir = mkdtempSync(path.join(os.tmpdir(), 'csu-relay-'));
     copyFileSync(o.fontFile, path.join(this.workDir, 'font.ttf'));
-    // Paris time on the demo pattern, whatever the machine's zone (ffmpeg reads TZ).
     writeFileSync(path.join(this.workDir, 'clock.txt'), '%{localtime:%d/%m/%Y %H\\:%M\\:%S}');
   }
 

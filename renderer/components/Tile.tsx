@@ -70,7 +70,8 @@ export function Tile({ grant, camera, url, matricule, now, ended, enlarged, inde
         <strong>{camera.label}</strong> · {grant.siteName} · {t(`zones.${camera.zone}`)}
         <br />
         <small>
-          {grant.serviceName} · {finalState ? '' : t('tile.left', { left: formatDuration(leftMin) })}
+          {grant.serviceName}
+          {finalState ? '' : ` · ${t('tile.left', { left: formatDuration(leftMin) })}`}
         </small>
       </figcaption>
       <span className="tile-state" role="status">
