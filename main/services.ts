@@ -66,6 +66,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     allowedOrigins: () => [...origins],
     stateDir: config.dataDir,
     fontFile: path.join(config.assetsDir, 'fonts', 'DejaVuSans-Bold.ttf'),
+    sim: settings.demoCamera,
   });
   relay.on('status', (s: StreamStatus) => events.emit('stream.status', s));
   await relay.start();

@@ -7,6 +7,11 @@ export const SettingsSchema = z
     mode: z.enum(['demo', 'production']).default('demo'),
     ffmpegPath: z.string().min(1).optional(),
     language: z.enum(['fr', 'en']).default('fr'),
+    /** Size and rate of the demo site's test-pattern cameras (two cores decode everything here). */
+    demoCamera: z
+      .object({ width: z.number().int().min(160).max(1920), height: z.number().int().min(90).max(1080), fps: z.number().int().min(1).max(30) })
+      .strict()
+      .default({ width: 640, height: 360, fps: 15 }),
   })
   .strict();
 
