@@ -35,6 +35,12 @@ await Promise.all([
     outdir: path.join(out, 'main'),
     packages: 'external',
   }),
+  build({
+    ...node,
+    entryPoints: { cli: 'server/cli.ts' },
+    outdir: path.join(out, 'server'),
+    packages: 'external',
+  }),
   // Sandboxed preload: it may require only 'electron', so everything else is bundled in.
   build({
     ...node,

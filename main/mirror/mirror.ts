@@ -1,0 +1,173 @@
+/**
+ * The journal's outbox: sends entries after the acknowledged seq to the central server, in order
+ * and in batches, records each acknowledgement, and keeps trying (1 s to 5 min, with jitter) while
+ * the server is away. On a 409 it stops and says so: it never skips or rewrites an entry.
+ */
+import type { Knex } from 'knex';
+import { appendEntry, entriesAfter } from '../../db/journal';
+import { canonicalJson } from '../../db/journal-codec';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+
+export type MirrorStatus =
+  | { state: 'synchronised'; ackedSeq: number }
+  | { state: 'pending'; pending: number; ackedSeq: number }
+  | { state: 'offline'; since: number; pending: number; ackedSeq: number }
+  | { state: 'conflict'; expectedSeq?: number; message: string; ackedSeq: number }
+  | { state: 'refused'; status: number; ackedSeq: number };
+
+export interface MirrorOptions {
+  db: Knex;
+  consoleId: string;
+  serverUrl: string;
+  token: string;
+  clock: Clock;
+  log: Logger;
+  onStatus?: (s: MirrorStatus) => void;
+  batchMax?: number;
+  batchBytes?: number;
+  timeoutMs?: number;
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+  pollMs?: number;
+}
+
+export class Mirror {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = false;
+  private failures = 0;
+  private offlineSince: number | undefined;
+  private status: MirrorStatus | undefined;
+  private inflight: Promise<void> | undefined;
+
+  constructor(private readonly o: MirrorOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.inflight;
+  }
+
+  get current(): MirrorStatus | undefined {
+    return this.status;
+  }
+
+  private setStatus(s: MirrorStatus): void {
+    this.status = s;
+    this.o.onStatus?.(s);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.inflight = this.cycle().finally(() => (this.inflight = undefined));
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  async ackedSeq(): Promise<number> {
+    const row = await this.o.db('mirror_state').where({ console_id: this.o.consoleId }).first('acked_seq');
+    return Number(row?.acked_seq ?? 0);
+  }
+
+  private async pendingAfter(acked: number): Promise<number> {
+    const r = await this.o.db('journal').where({ console_id: this.o.consoleId }).andWhere('seq', '>', acked).count<{ n: number }[]>('* as n');
+    return Number(r[0]?.n ?? 0);
+  }
+
+  /** One send: resolves when the next cycle is scheduled. */
+  private async cycle(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    try {
+      const acked = await this.ackedSeq();
+      let batch = await entriesAfter(this.o.db, this.o.consoleId, acked, this.o.batchMax ?? 500);
+      if (batch.length === 0) {
+        this.failures = 0;
+        this.offlineSince = undefined;
+        if (this.status?.state !== 'synchronised') this.setStatus({ state: 'synchronised', ackedSeq: acked });
+        return this.schedule(this.o.pollMs ?? 1000);
+      }
+      // Keep a batch under the server's 1 MiB limit.
+      const limit = this.o.batchBytes ?? 900 * 1024;
+      let size = 0;
+      const cut = batch.findIndex((e) => (size += canonicalJson(e).length + 1) > limit);
+      if (cut > 0) batch = batch.slice(0, cut);
+      let res: Response;
+      try {
+        res = await fetch(`${this.o.serverUrl.replace(/\/$/, '')}/v1/consoles/${encodeURIComponent(this.o.consoleId)}/journal`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.o.token}` },
+          body: JSON.stringify({ entries: batch }),
+          signal: AbortSignal.timeout(this.o.timeoutMs ?? 15000),
+        });
+      } catch (err) {
+        return await this.retryLater(acked, `network: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      let body: { ackSeq?: number; expectedSeq?: number; reason?: string; error?: string } = {};
+      try {
+        body = (await res.json()) as typeof body;
+      } catch {
+        if (res.ok) return await this.retryLater(acked, 'unreadable answer');
+      }
+      if (res.ok && typeof body.ackSeq === 'number') {
+        const last = batch[batch.length - 1]!.seq;
+        // The server acknowledges what it holds; never move the cursor past what was sent.
+        const ack = Math.min(body.ackSeq, last);
+        if (ack > acked) {
+          await this.o.db('mirror_state')
+            .insert({ console_id: this.o.consoleId, acked_seq: ack, acked_hash: batch.find((e) => e.seq === ack)?.hash ?? null, updated_at: this.o.clock.now() })
+            .onConflict('console_id')
+            .merge();
+        }
+        this.failures = 0;
+        this.offlineSince = undefined;
+        const pending = await this.pendingAfter(ack);
+        this.setStatus(pending ? { state: 'pending', pending, ackedSeq: ack } : { state: 'synchronised', ackedSeq: ack });
+        return this.schedule(pending ? 0 : (this.o.pollMs ?? 1000));
+      }
+      if (res.status === 409) return await this.conflict(acked, body.expectedSeq, body.reason ?? 'conflict');
+      if (res.status >= 500) return await this.retryLater(acked, `server ${res.status}`);
+      // 400/401/403/413: a configuration or software problem; say it and keep trying slowly.
+      this.o.log.error('mirror: the server refused the batch with %d (%s)', res.status, body.error ?? '');
+      this.setStatus({ state: 'refused', status: res.status, ackedSeq: acked });
+      this.schedule(this.o.backoffMaxMs ?? 300000);
+    } catch (err) {
+      this.o.log.error('mirror: %s', err instanceof Error ? err.stack : String(err));
+      this.schedule(this.o.backoffMaxMs ?? 300000);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async retryLater(acked: number, why: string): Promise<void> {
+    this.failures++;
+    this.offlineSince ??= this.o.clock.now();
+    const min = this.o.backoffMinMs ?? 1000;
+    const max = this.o.backoffMaxMs ?? 300000;
+    const base = Math.min(max, min * 2 ** (this.failures - 1));
+    const delay = Math.round(base / 2 + Math.random() * (base / 2)); // jitter: consoles do not return in step
+    this.o.log.warn('mirror: %s; retry in %d ms', why, delay);
+    this.setStatus({ state: 'offline', since: this.offlineSince, pending: await this.pendingAfter(acked), ackedSeq: acked });
+    this.schedule(delay);
+  }
+
+  private async conflict(acked: number, expectedSeq: number | undefined, message: string): Promise<void> {
+    this.stopped = true;
+    this.o.log.error('mirror: conflict at seq %s (%s): stopped, nothing skipped or rewritten', expectedSeq, message);
+    // Journal it once, not at every restart that meets the same conflict.
+    const last = await this.o.db('journal').where({ console_id: this.o.consoleId, kind: 'mirror.conflict' }).orderBy('seq', 'desc').first('payload');
+    const lastPayload = last ? (JSON.parse(last.payload) as { expectedSeq?: number }) : undefined;
+    if (!lastPayload || lastPayload.expectedSeq !== expectedSeq) {
+      await appendEntry(this.o.db, this.o.consoleId, { kind: 'mirror.conflict', actor: 'system', ts: this.o.clock.now(), payload: { status: 409, ...(expectedSeq !== undefined ? { expectedSeq } : {}), message: message.slice(0, 500) } });
+    }
+    this.setStatus({ state: 'conflict', ...(expectedSeq !== undefined ? { expectedSeq } : {}), message, ackedSeq: acked });
+  }
+}

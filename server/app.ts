@@ -1,0 +1,70 @@
+/** The central registry server's HTTP API (Fastify: JSON-schema validation, body limits, light). */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Knex } from 'knex';
+import { registryRows } from '../db/registry';
+import { ackOf, checkToken, ingest } from './store';
+
+export const MAX_BATCH_ENTRIES = 500;
+export const MAX_BATCH_BYTES = 1024 * 1024;
+
+export interface ServerOptions {
+  https?: { key: Buffer; cert: Buffer };
+  logger?: boolean;
+}
+
+function bearer(h: string | undefined): string | undefined {
+  const m = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(h ?? '');
+  return m?.[1];
+}
+
+export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance {
+  // removeAdditional false: an unexpected field is a malformed request (400), not silently dropped.
+  const app = Fastify({ bodyLimit: MAX_BATCH_BYTES, logger: opts.logger ?? false, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } }, ...(opts.https ? { https: opts.https } : {}) } as Record<string, unknown>) as unknown as FastifyInstance;
+
+  app.get('/healthz', async () => {
+    await db.raw('select 1');
+    return { ok: true };
+  });
+
+  const idParam = { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$' } }, required: ['id'] } as const;
+
+  app.post<{ Params: { id: string }; Body: { entries: unknown[] } }>(
+    '/v1/consoles/:id/journal',
+    { schema: { params: idParam, body: { type: 'object', properties: { entries: { type: 'array', items: { type: 'object' } } }, required: ['entries'], additionalProperties: false } } },
+    async (req, reply) => {
+      const auth = await checkToken(db, 'consoles', req.params.id, bearer(req.headers.authorization));
+      if (!auth.ok) return reply.code(auth.status).send({ error: auth.status === 401 ? 'unauthorized' : 'forbidden' });
+      if (req.body.entries.length > MAX_BATCH_ENTRIES) return reply.code(413).send({ error: `at most ${MAX_BATCH_ENTRIES} entries per batch` });
+      const r = await ingest(db, req.params.id, req.body.entries);
+      if (r.status === 200) return { ackSeq: r.ackSeq, ackHash: r.ackHash, stored: r.stored };
+      if (r.status === 409) return reply.code(409).send({ error: 'conflict', expectedSeq: r.expectedSeq, reason: r.reason });
+      return reply.code(400).send({ error: r.reason });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/v1/consoles/:id/ack', { schema: { params: idParam } }, async (req, reply) => {
+    const auth = await checkToken(db, 'consoles', req.params.id, bearer(req.headers.authorization));
+    if (!auth.ok) return reply.code(auth.status).send({ error: auth.status === 401 ? 'unauthorized' : 'forbidden' });
+    return ackOf(db, req.params.id);
+  });
+
+  app.get<{ Querystring: { from?: number; to?: number; siteId?: string; serviceId?: string; motive?: string; consoleId?: string } }>(
+    '/v1/registry',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { from: { type: 'integer' }, to: { type: 'integer' }, siteId: { type: 'string', maxLength: 100 }, serviceId: { type: 'string', maxLength: 100 }, motive: { type: 'string', maxLength: 100 }, consoleId: { type: 'string', maxLength: 64 } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req, reply) => {
+      const auth = await checkToken(db, 'readers', undefined, bearer(req.headers.authorization));
+      if (!auth.ok) return reply.code(401).send({ error: 'unauthorized' });
+      return { rows: await registryRows(db, req.query as never) };
+    },
+  );
+
+  return app;
+}

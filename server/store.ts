@@ -1,0 +1,102 @@
+/**
+ * What the central server does with a console's journal: store batches exactly as received,
+ * idempotently, in one transaction, and only if they extend that console's chain.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Knex } from 'knex';
+import { canonicalJson, checkEntry, JournalEntrySchema, type JournalEntry } from '../db/journal-codec';
+import { applyToRegistry } from '../db/registry-projection';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
+
+/** Registers (or re-keys) a console or a reader; returns the token, which is stored only as its SHA-256. */
+export async function issueToken(db: Knex, table: 'consoles' | 'readers', id: string, now: number): Promise<string> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/.test(id)) throw new Error('id: letters, digits, _ and -, 3 to 64 characters');
+  const token = randomBytes(32).toString('base64url');
+  await db(table).insert({ id, token_sha256: sha256(token), created_at: now }).onConflict('id').merge();
+  return token;
+}
+
+export type Auth = { ok: true } | { ok: false; status: 401 | 403 };
+
+/** The bearer token must be this console's; another console's token is 403, anything else 401. */
+export async function checkToken(db: Knex, table: 'consoles' | 'readers', id: string | undefined, token: string | undefined): Promise<Auth> {
+  if (!token) return { ok: false, status: 401 };
+  const hash = sha256(token);
+  if (id !== undefined) {
+    const row = await db(table).where({ id }).first('token_sha256');
+    if (row && sameHash(row.token_sha256, hash)) return { ok: true };
+    const other = await db(table).where({ token_sha256: hash }).first('id');
+    return { ok: false, status: other ? 403 : 401 };
+  }
+  const any = await db(table).where({ token_sha256: hash }).first('token_sha256');
+  return any && sameHash(any.token_sha256, hash) ? { ok: true } : { ok: false, status: 401 };
+}
+
+export async function ackOf(db: Knex, consoleId: string): Promise<{ seq: number; hash: string | null }> {
+  const row = await db('journal').where({ console_id: consoleId }).orderBy('seq', 'desc').first('seq', 'hash');
+  return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: null };
+}
+
+export type IngestResult =
+  | { status: 200; ackSeq: number; ackHash: string | null; stored: number }
+  | { status: 409; expectedSeq: number; reason: string }
+  | { status: 400; reason: string };
+
+class Conflict extends Error {
+  constructor(
+    readonly expectedSeq: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export async function ingest(db: Knex, consoleId: string, raw: unknown[]): Promise<IngestResult> {
+  const entries: JournalEntry[] = [];
+  for (const r of raw) {
+    const p = JournalEntrySchema.safeParse(r);
+    if (!p.success) return { status: 400, reason: 'entry does not match the journal schema' };
+    if (p.data.console_id !== consoleId) return { status: 400, reason: 'entry of another console' };
+    entries.push(p.data as JournalEntry);
+  }
+  const now = Date.now();
+  try {
+    return await db.transaction(async (trx) => {
+      // One batch at a time per console: the chain is extended by one writer.
+      // (SQLite serialises writers by itself; PostgreSQL needs the row lock.)
+      if (trx.client.config.client === 'pg') await trx('consoles').where({ id: consoleId }).forUpdate().first('id');
+      const last = await trx('journal').where({ console_id: consoleId }).orderBy('seq', 'desc').first('seq', 'hash');
+      let prev = last ? { seq: Number(last.seq), hash: last.hash as string } : undefined;
+      const lastSeq = prev?.seq ?? 0;
+      const fresh: JournalEntry[] = [];
+      for (const e of entries) {
+        if (e.seq <= lastSeq) {
+          // Already stored: acknowledged again if it is the same entry, a conflict otherwise.
+          const stored = await trx('journal').where({ console_id: consoleId, seq: e.seq }).first('hash');
+          if (!stored || stored.hash !== e.hash) throw new Conflict(lastSeq + 1, `different entry at stored seq ${e.seq}`);
+          continue;
+        }
+        const problem = checkEntry(e, prev);
+        if (problem === 'schema' || problem === 'payload') throw new Conflict((prev?.seq ?? 0) + 1, problem);
+        if (problem) throw new Conflict((prev?.seq ?? 0) + 1, problem);
+        fresh.push(e);
+        prev = { seq: e.seq, hash: e.hash };
+      }
+      for (let i = 0; i < fresh.length; i += 100) {
+        await trx('journal').insert(fresh.slice(i, i + 100).map((e) => ({ ...e, payload: canonicalJson(e.payload), received_at: now })));
+      }
+      for (const e of fresh) await applyToRegistry(trx, e);
+      return { status: 200 as const, ackSeq: prev?.seq ?? 0, ackHash: prev?.hash ?? null, stored: fresh.length };
+    });
+  } catch (err) {
+    if (err instanceof Conflict) return { status: 409, expectedSeq: err.expectedSeq, reason: err.reason };
+    throw err;
+  }
+}
