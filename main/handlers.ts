@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 import { listCameras, listConventions, listServices, listSites, parisDay } from '../db/catalogue';
 import { registryRows } from '../db/registry';
-import type { AppInfo, Handlers } from '../preload/contract';
+import type { AppInfo, Handlers, MirrorStatusView } from '../preload/contract';
 import type { Clock } from './clock';
 import type { GrantService } from './grants/service';
 import type { SessionService } from './session';
@@ -14,6 +14,7 @@ export interface HandlerDeps {
   session: SessionService;
   grants: GrantService;
   info: () => AppInfo;
+  mirrorStatus: () => MirrorStatusView;
 }
 
 export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
@@ -63,6 +64,9 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
         d.session.require();
         return d.grants.list();
       },
+    },
+    mirror: {
+      status: () => d.mirrorStatus(),
     },
     registry: {
       list: (a) => {

@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog } from 'electron';
 import path from 'node:path';
 import { DbError } from '../db/errors';
 import { systemClock } from './clock';
+import { safeStorageSecrets } from './electron/secret-store';
 import { openElectronSettings } from './electron/settings-store';
 import { mainT } from './i18n';
 import { createLogger } from './log';
@@ -50,7 +51,7 @@ async function start(): Promise<void> {
     throw err;
   }
   try {
-    services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), assetsDir: path.join(app.getAppPath(), 'assets'), settings, clock: systemClock, log });
+    services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), assetsDir: path.join(app.getAppPath(), 'assets'), settings, clock: systemClock, log, secrets: safeStorageSecrets(app.getPath('userData')) });
   } catch (err) {
     if (err instanceof DbError) {
       log.error('%s', err.message);

@@ -4,6 +4,9 @@ import { openDatabase } from '../db';
 import { hasCatalogue } from '../db/catalogue';
 import { GrantService } from './grants/service';
 import { buildHandlers } from './handlers';
+import { setupMirror, type MirrorSetup } from './mirror/setup';
+import type { MirrorStatus } from './mirror/mirror';
+import { fileSecretStore, type SecretStore } from './secrets';
 import { SessionService } from './session';
 import { seedDemo } from '../db/seeds/demo';
 import type { AppInfo, Handlers } from '../preload/contract';
@@ -26,6 +29,8 @@ export interface ServicesConfig {
   settings: SettingsStore;
   clock: Clock;
   log: Logger;
+  /** Where secrets live: safeStorage in Electron; a user-only file by default. */
+  secrets?: SecretStore;
   /** Present only when the headless shell runs with --test-hooks; never in the Electron build. */
   testHooks?: { clock: OffsetClock };
 }
@@ -35,6 +40,7 @@ export interface Services {
   relay: RelayHub;
   grants: GrantService;
   session: SessionService;
+  mirror: MirrorSetup;
   /** The shells tell the relay which page origin may open stream sockets. */
   allowOrigin(origin: string): void;
   consoleId: string;
@@ -74,7 +80,24 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log });
   await grants.restore();
   grants.start();
+  let mirrorStatus: MirrorStatus | { state: 'not_configured' } | { state: 'starting' } = { state: 'starting' };
+  const mirror = await setupMirror({
+    db,
+    consoleId: settings.consoleId,
+    dataDir: config.dataDir,
+    mode: settings.mode,
+    serverUrl: settings.mirror?.serverUrl,
+    secrets: config.secrets ?? fileSecretStore(config.dataDir),
+    clock: config.clock,
+    log: config.log,
+    onStatus: (s) => {
+      mirrorStatus = s;
+      events.emit('mirror.status', s);
+    },
+  });
+  if (!mirror.mirror) mirrorStatus = { state: 'not_configured' };
   const handlers = buildHandlers({
+    mirrorStatus: () => mirrorStatus,
     db,
     clock: config.clock,
     session,
@@ -87,6 +110,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   return {
     grants,
     session,
+    mirror,
     db,
     relay,
     allowOrigin: (origin) => origins.add(origin),
@@ -98,6 +122,8 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       await grants.shutdown();
       await session.logout('application_stopped');
       await relay.close('application_stopped');
+      // Last. What was journaled above stays in the local journal and goes out at the next start.
+      await mirror.close();
       await db.destroy();
     },
   };

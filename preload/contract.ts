@@ -112,6 +112,17 @@ export const RegistryRowView = z.object({
 
 const ok = z.object({ ok: z.literal(true) });
 
+export const MirrorStatusView = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('not_configured') }),
+  z.object({ state: z.literal('starting') }),
+  z.object({ state: z.literal('synchronised'), ackedSeq: z.number() }),
+  z.object({ state: z.literal('pending'), pending: z.number(), ackedSeq: z.number() }),
+  z.object({ state: z.literal('offline'), since: z.number(), pending: z.number(), ackedSeq: z.number() }),
+  z.object({ state: z.literal('conflict'), expectedSeq: z.number().optional(), message: z.string(), ackedSeq: z.number() }),
+  z.object({ state: z.literal('refused'), status: z.number(), ackedSeq: z.number() }),
+]);
+export type MirrorStatusView = z.infer<typeof MirrorStatusView>;
+
 export const contract = {
   app: {
     info: method(none, AppInfo),
@@ -132,6 +143,9 @@ export const contract = {
     stop: method(z.object({ grantId }).strict(), ok),
     list: method(none, z.array(GrantView)),
   },
+  mirror: {
+    status: method(none, z.lazy(() => MirrorStatusView)),
+  },
   registry: {
     list: method(
       z.object({ from: z.number().int().optional(), to: z.number().int().optional(), siteId: id.optional(), serviceId: id.optional(), motive: z.enum(MOTIVES).optional() }).strict(),
@@ -144,6 +158,7 @@ export const contract = {
 export const events = {
   'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), code: z.string() }),
   'grant.started': z.object({ grantId: z.string() }),
+  'mirror.status': z.lazy(() => MirrorStatusView),
   'grant.warning': z.object({ grantId: z.string(), minutesLeft: z.number(), endsAt: z.number() }),
   'grant.ended': z.object({ grantId: z.string(), reason: z.enum(['expired', 'stopped_by_operator', 'application_stopped', 'fault']) }),
   /** A camera stream's state, for its tile: connexion…, en direct, reconnexion…, error codes. */

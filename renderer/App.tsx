@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { GrantView, OperatorView } from '../preload/contract';
+import type { GrantView, MirrorStatusView, OperatorView } from '../preload/contract';
+import { formatTime } from './format';
 import { useConsoleNow, useCsuEvent } from './hooks';
 import { errorText } from './i18n';
 import { AboutView } from './views/AboutView';
@@ -30,6 +31,11 @@ export function App() {
   const [registryKey, setRegistryKey] = useState(0);
   const [error, setError] = useState<string | undefined>();
   const now = useConsoleNow();
+  const [mirror, setMirror] = useState<MirrorStatusView | undefined>();
+  useCsuEvent('mirror.status', setMirror);
+  useEffect(() => {
+    if (operator) window.csu.mirror.status().then(setMirror, () => undefined);
+  }, [operator]);
 
   useEffect(() => {
     window.csu.session.current().then(setOperator, (e: unknown) => (setOperator(null), setError(errorText(t, e))));
@@ -92,6 +98,14 @@ export function App() {
               ))}
             </ul>
           </nav>
+        )}
+        {operator && mirror && (
+          <span className={`mirror mirror-${mirror.state}`} role="status" data-testid="mirror-status" title={t('mirror.title')}>
+            {t(`mirror.${mirror.state}`, {
+              count: 'pending' in mirror ? mirror.pending : 0,
+              since: 'since' in mirror ? formatTime(mirror.since) : '',
+            })}
+          </span>
         )}
         {operator && (
           <div className="who">

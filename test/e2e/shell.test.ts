@@ -41,6 +41,8 @@ describe('the French shell in Chromium (headless shell)', () => {
     for (const label of ["Mur d'images", 'Nouvelle demande', 'Transmissions en cours', 'Registre', 'Relecture', 'À propos']) {
       await nav.getByRole('button', { name: label, exact: true }).waitFor();
     }
+    // The demo mirrors to its embedded central server.
+    await page.getByTestId('mirror-status').getByText('Serveur central : à jour').waitFor({ timeout: 15000 });
     // The token left the address bar once read.
     expect(page.url()).not.toContain('token');
 
@@ -53,7 +55,7 @@ describe('the French shell in Chromium (headless shell)', () => {
     await page.screenshot({ path: path.join(repoRoot, 'test-results', 'shell-about.png') });
 
     await nav.getByRole('button', { name: 'Relecture' }).click();
-    expect(await page.getByRole('status').textContent()).toMatch(/pas encore disponible/);
+    expect(await page.locator('.notice[role=status]').textContent()).toMatch(/pas encore disponible/);
     expect(consoleErrors).toEqual([]);
     await context.close();
   }, 30000);
