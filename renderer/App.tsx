@@ -11,6 +11,7 @@ import { NotYetView } from './views/NotYetView';
 import { RegistryView } from './views/RegistryView';
 import { RequestWizard } from './views/RequestWizard';
 import { WallView, type OpenGrant } from './views/WallView';
+import { ErrorAlert } from './components/ErrorAlert';
 
 export type ViewId = 'wall' | 'request' | 'active' | 'registry' | 'review' | 'about';
 const NAV: ViewId[] = ['wall', 'request', 'active', 'registry', 'review', 'about'];
@@ -130,11 +131,7 @@ export function App() {
           ))}
         </div>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       <main className="content">
         {!operator ? (
           <LoginView onLogin={(op) => (setError(undefined), setOperator(op))} />

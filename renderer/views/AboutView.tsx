@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../preload/contract';
 import { errorText } from '../i18n';
 import { formatDateTime } from '../format';
+import { ErrorAlert } from '../components/ErrorAlert';
 
 export function AboutView() {
   const { t } = useTranslation();
@@ -14,11 +15,7 @@ export function AboutView() {
   return (
     <section aria-labelledby="title-about">
       <h2 id="title-about">{t('views.about.title')}</h2>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {!info && !error && <p>{t('views.about.loading')}</p>}
       {info && (
         <dl className="facts">

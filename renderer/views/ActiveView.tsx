@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { GrantView } from '../../preload/contract';
 import { formatDuration, formatTime } from '../format';
 import { errorText } from '../i18n';
+import { ErrorAlert } from '../components/ErrorAlert';
 
 /** Transmissions en cours: each active grant, its countdown, and « Interrompre » with confirmation. */
 export function ActiveView({ grants, now, onStopped }: { grants: GrantView[]; now: number; onStopped: () => void }) {
@@ -28,11 +29,7 @@ export function ActiveView({ grants, now, onStopped }: { grants: GrantView[]; no
   return (
     <section aria-labelledby="active-title">
       <h2 id="active-title">{t('active.title')}</h2>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {grants.length === 0 && <p className="notice">{t('active.none')}</p>}
       <ul className="active-list">
         {grants.map((g) => (

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { OperatorView } from '../../preload/contract';
 import { errorText } from '../i18n';
 import { formatTime } from '../format';
+import { ErrorAlert } from '../components/ErrorAlert';
 
 export function LoginView({ onLogin }: { onLogin: (op: OperatorView) => void }) {
   const { t } = useTranslation();
@@ -39,11 +40,7 @@ export function LoginView({ onLogin }: { onLogin: (op: OperatorView) => void }) 
           {t('login.password')}
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert message={error} />
         <button type="submit" className="primary" disabled={busy}>
           {t('login.submit')}
         </button>

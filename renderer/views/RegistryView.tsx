@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { MOTIVES, type CatalogueView } from '../../preload/contract';
 import { formatDate, formatDuration, formatTime } from '../format';
 import { errorText } from '../i18n';
+import { ErrorAlert } from '../components/ErrorAlert';
 
 type Row = Awaited<ReturnType<typeof window.csu.registry.list>>[number];
 
@@ -82,11 +83,7 @@ export function RegistryView({ refreshKey }: { refreshKey: number }) {
           </select>
         </label>
       </form>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       <table className="registry">
         <thead>
           <tr>

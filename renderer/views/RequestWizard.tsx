@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { MOTIVES, ZONES, type CatalogueView, type GrantView } from '../../preload/contract';
 import { formatDuration } from '../format';
 import { errorText } from '../i18n';
+import { ErrorAlert } from '../components/ErrorAlert';
 
 type Step = 1 | 2 | 3 | 4 | 5;
 const STEPS: Step[] = [1, 2, 3, 4, 5];
@@ -214,11 +215,7 @@ export function RequestWizard({ onGranted }: { onGranted: (g: GrantView) => void
             {fieldErrors('operator')}
           </div>
         )}
-        {fatal && (
-          <p className="error" role="alert">
-            {fatal}
-          </p>
-        )}
+        <ErrorAlert message={fatal} />
         <div className="wizard-buttons">
           {step > 1 && (
             <button type="button" onClick={() => (setErrors({}), setStep((step - 1) as Step))}>
