@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import { GopCache, type Piece } from './gop-cache';
 import { rtspArgs, simArgs, type SimOptions } from './ffmpeg-args';
 import type { PidFile } from './pid-file';
+import { ReadPacer } from './read-pacer';
 import { redact } from './redact';
 import { STREAM_TYPE_H264, TsAligner } from './ts';
 
@@ -32,9 +33,12 @@ export interface CameraPipeOptions {
   backoffInitialMs?: number;
   backoffMaxMs?: number;
   gopCacheBytes?: number;
-  /** Default true: lower latency, more CPU (see ffmpeg-args.ts). */
-  flushEveryFrame?: boolean;
+  /** At most one hand-on of bytes per this many ms (see read-pacer.ts); 0 hands on every read. */
+  readPaceMs?: number;
 }
+
+/** Two or three frames at 25 fps: a tenth of a second, which an operator does not see. */
+export const DEFAULT_READ_PACE_MS = 100;
 
 /** Reads ffmpeg's last words and says what went wrong, in a code the renderer maps to French. */
 export function classifyFfmpegError(stderr: string): PipeErrorCode {
@@ -60,6 +64,7 @@ export class CameraPipe extends EventEmitter {
   private gotData = false;
   private stderrTail = '';
   private killedFor: PipeErrorCode | undefined;
+  private pacer: ReadPacer | undefined;
 
   constructor(private readonly o: CameraPipeOptions) {
     super();
@@ -91,7 +96,7 @@ export class CameraPipe extends EventEmitter {
       const opts: SimOptions = { width: sim.width, height: sim.height, fps: sim.fps, fontFile: 'font.ttf', labelFile: sim.labelFile, clockFile: 'clock.txt' };
       return simArgs(opts);
     }
-    return rtspArgs(this.o.ffmpegPath, this.o.source, this.o.socketTimeoutMs ?? 5000, this.o.flushEveryFrame);
+    return rtspArgs(this.o.ffmpegPath, this.o.source, this.o.socketTimeoutMs ?? 5000);
   }
 
   private spawnOnce(): void {
@@ -119,7 +124,7 @@ export class CameraPipe extends EventEmitter {
     this.gotData = false;
     this.armStallTimer();
 
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const pacer = new ReadPacer(child.stdout!, this.o.readPaceMs ?? DEFAULT_READ_PACE_MS, (chunk) => {
       this.lastDataAt = Date.now();
       this.gotData = true;
       const aligned = aligner.push(chunk);
@@ -130,6 +135,7 @@ export class CameraPipe extends EventEmitter {
         // Chromium decodes H.264 only (no H.265 through MSE here): say so rather than show black.
         this.killedFor = 'CODEC_UNSUPPORTED';
         this.cache.reset();
+        pacer.stop();
         child.kill('SIGKILL');
         return;
       }
@@ -139,6 +145,7 @@ export class CameraPipe extends EventEmitter {
       }
       this.emit('pieces', pieces as Piece[]);
     });
+    this.pacer = pacer;
     child.stderr!.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString()).slice(-2000);
     });
@@ -146,6 +153,7 @@ export class CameraPipe extends EventEmitter {
       this.o.log.error('camera %s: ffmpeg error: %s', this.o.cameraId, redact(err.message));
     });
     child.on('exit', (code, signal) => {
+      pacer.stop();
       if (child.pid) this.o.pidFile?.remove(child.pid);
       if (this.child === child) this.child = undefined;
       clearTimeout(this.stallTimer);
@@ -195,6 +203,7 @@ export class CameraPipe extends EventEmitter {
     clearTimeout(this.retryTimer);
     clearTimeout(this.stallTimer);
     this.setStatus({ state: 'stopped' });
+    this.pacer?.stop();
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {

@@ -30,17 +30,14 @@ export function rtspTimeoutOption(ffmpegPath: string): string {
 }
 
 /**
- * One write per frame (flush_packets 1) keeps a tile live whatever the camera's bitrate. Letting
- * ffmpeg fill its 32 KB buffer instead (flushEveryFrame false) saves a third of the relay's CPU
- * (bench cpu_ratio 6.8 → 9.8 at 2.5 Mbit/s) but holds a quiet, low-bitrate camera's images for
- * seconds: a CSU watching a still basement needs them now.
+ * One write per frame (flush_packets 1) keeps a tile live whatever the camera's bitrate: left to
+ * fill its 32 KB buffer, ffmpeg held a quiet, low-bitrate camera's images for seconds. The CPU of
+ * those many small writes is won back on the reading side (read-pacer.ts).
  */
-function output(flushEveryFrame: boolean): string[] {
-  return ['-an', '-sn', '-dn', '-f', 'mpegts', '-flush_packets', flushEveryFrame ? '1' : '0', '-metadata', RELAY_MARKER, 'pipe:1'];
-}
+const OUTPUT = ['-an', '-sn', '-dn', '-f', 'mpegts', '-flush_packets', '1', '-metadata', RELAY_MARKER, 'pipe:1'];
 
 /** RTSP camera: pulled over TCP, video copied as it is (no transcoding), remuxed to MPEG-TS. */
-export function rtspArgs(ffmpegPath: string, url: string, socketTimeoutMs: number, flushEveryFrame = true): string[] {
+export function rtspArgs(ffmpegPath: string, url: string, socketTimeoutMs: number): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-rtsp_transport', 'tcp',
@@ -48,7 +45,7 @@ export function rtspArgs(ffmpegPath: string, url: string, socketTimeoutMs: numbe
     '-fflags', '+nobuffer', '-probesize', '500000', '-analyzeduration', '1000000',
     '-i', url,
     '-map', '0:v:0', '-c:v', 'copy',
-    ...output(flushEveryFrame),
+    ...OUTPUT,
   ];
 }
 
@@ -63,7 +60,6 @@ export function simArgs(o: SimOptions): string[] {
     '-vf', `${text(o.labelFile, 'h-2*th-40', 'none')},${text(o.clockFile, 'h-th-12', 'normal')}`,
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p',
     '-g', String(o.fps), '-keyint_min', String(o.fps), '-b:v', '600k',
-    // A demo pattern is cheap at any rate: flush per frame for a snappy demo.
-    ...output(true),
+    ...OUTPUT,
   ];
 }

@@ -40,7 +40,7 @@ export interface RelayOptions {
   highWaterBytes?: number;
   /** A client that stays backed up this long is closed. */
   slowClientCloseMs?: number;
-  pipe?: { stallTimeoutMs?: number; socketTimeoutMs?: number; backoffInitialMs?: number; backoffMaxMs?: number; flushEveryFrame?: boolean };
+  pipe?: { stallTimeoutMs?: number; socketTimeoutMs?: number; backoffInitialMs?: number; backoffMaxMs?: number; readPaceMs?: number };
 }
 
 export interface StreamStatus extends PipeStatus {
@@ -192,34 +192,37 @@ export class RelayHub extends EventEmitter {
     const high = this.o.highWaterBytes ?? 1024 * 1024;
     const closeAfter = this.o.slowClientCloseMs ?? 10000;
     const now = Date.now();
+    let whole: Buffer | undefined;
     for (const t of entry.tokens) {
       const te = this.tokens.get(t);
       if (!te) continue;
       for (const c of te.clients) {
         if (c.ws.readyState !== c.ws.OPEN) continue;
-        for (const piece of pieces) {
-          if (c.ws.bufferedAmount > high) {
-            // Never buffer without bound: skip to the next keyframe, close if it lasts.
-            c.waiting = true;
-            if (!c.backedUpSince) c.backedUpSince = now;
-            if (now - c.backedUpSince > closeAfter) {
-              te.clients.delete(c);
-              this.closeClient(c, CLOSE_CODES.slow_client, 'slow client');
-            }
-            break;
+        if (c.ws.bufferedAmount > high) {
+          // Never buffer without bound: skip to the next keyframe, close if it lasts.
+          c.waiting = true;
+          if (!c.backedUpSince) c.backedUpSince = now;
+          if (now - c.backedUpSince > closeAfter) {
+            te.clients.delete(c);
+            this.closeClient(c, CLOSE_CODES.slow_client, 'slow client');
           }
-          c.backedUpSince = 0;
-          if (c.waiting) {
-            if (!piece.keyframe) continue;
-            const data = Buffer.concat([...entry.pipe.cache.tables(), piece.data]);
-            c.ws.send(data);
-            c.bytesSent += data.length;
-            c.waiting = false;
-          } else {
-            c.ws.send(piece.data);
-            c.bytesSent += piece.data.length;
-          }
+          continue;
         }
+        c.backedUpSince = 0;
+        let data: Buffer;
+        if (c.waiting) {
+          // A client that was skipping starts again on a keyframe, with the tables before it.
+          const k = pieces.findIndex((p) => p.keyframe);
+          if (k < 0) continue;
+          data = Buffer.concat([...entry.pipe.cache.tables(), ...pieces.slice(k).map((p) => p.data)]);
+          c.waiting = false;
+        } else {
+          // One message per hand-on: each send is a trip through ws, the socket and the tile's demuxer.
+          whole ??= pieces.length === 1 ? pieces[0]!.data : Buffer.concat(pieces.map((p) => p.data));
+          data = whole;
+        }
+        c.ws.send(data, { binary: true });
+        c.bytesSent += data.length;
       }
     }
   }

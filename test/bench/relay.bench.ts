@@ -1,12 +1,15 @@
 /**
  * npm run bench -- relay
  * Our copy-remux relay against node-rtsp-stream 0.0.9 (its defaults: MPEG-1 transcode), on the
- * same 720p 25 fps H.264 RTSP camera, in the same run. Children's CPU read from /proc.
+ * same 720p 25 fps H.264 RTSP camera, side by side in the same seconds (see cpuSideBySide).
+ * Children's CPU read from /proc.
  */
 import { buildSync } from 'esbuild';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_READ_PACE_MS } from '../../main/relay/camera-pipe';
 import { RelayHub } from '../../main/relay/hub';
 import { launchChromium } from '../helpers/browser';
 import { FFMPEG } from '../helpers/decode';
@@ -18,7 +21,7 @@ import { report } from './report';
 
 const ORIGIN_PORT = 0;
 const silent = { info() {}, warn() {}, error() {} };
-const CPU_WINDOW_S = Number(process.env.BENCH_CPU_S ?? 30);
+const CPU_WINDOW_S = Number(process.env.BENCH_CPU_S ?? 60);
 const GRID_WINDOW_S = Number(process.env.BENCH_GRID_S ?? 60);
 const STALL_WINDOW_S = Number(process.env.BENCH_STALL_S ?? 120);
 
@@ -51,47 +54,78 @@ async function spawnViewer(url: string, origin: string): Promise<{ stop(): Promi
   };
 }
 
-async function measureOurs(url: string, origin: string, flushEveryFrame = true): Promise<{ cpuPerMin: number; rssMb: number }> {
-  const hub = new RelayHub({ ffmpegPath: FFMPEG, log: silent, allowedOrigins: () => [origin], fontFile: path.join(repoRoot, 'assets/fonts/DejaVuSans-Bold.ttf'), pipe: { flushEveryFrame } });
-  await hub.start();
-  const { url: ws } = hub.open('bench', { id: 'cam', label: 'cam', sourceUrl: url });
-  const client = await spawnViewer(ws, origin);
-  await waitFor(() => hub.statusOf('cam')?.state === 'live', 20000, 'live');
-  await sleep(2000);
-  global.gc?.();
-  const rss0 = process.memoryUsage().rss;
-  const pid = hub.snapshot().pipes[0]!.pid!;
-  const c0 = procCpuSeconds(pid) + selfCpuSeconds();
-  await sleep(CPU_WINDOW_S * 1000);
-  const c1 = procCpuSeconds(pid) + selfCpuSeconds();
-  const rssMb = (process.memoryUsage().rss - rss0) / 2 ** 20 + 0;
-  const childRss = Number(/VmRSS:\s+(\d+)/.exec(require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  if ((await client.stop()) === 0) throw new Error('our relay delivered nothing');
-  await hub.close();
-  return { cpuPerMin: (c1 - c0) / (CPU_WINDOW_S / 60), rssMb: Math.max(0, rssMb) + childRss };
+interface RelayChild {
+  pid: number;
+  ffmpegPid: number;
+  url: string;
+  /** RSS (MB) of the relay process before it opened the stream. */
+  rssBeforeMb: number;
+  stop(): Promise<void>;
 }
 
-async function measureBaseline(url: string): Promise<number> {
-  const Stream = require('node-rtsp-stream');
-  const wsPort = await freePort();
-  const log = console.log;
-  console.log = () => undefined; // it logs every connection
-  const stderrWrite = process.stderr.write.bind(process.stderr);
-  (process.stderr as { write: unknown }).write = () => true; // and ffmpeg's progress
-  const stream = new Stream({ name: 'baseline', streamUrl: url, wsPort, ffmpegPath: FFMPEG });
+let relayChildScript: string | undefined;
+
+/** A relay in its own process (test/bench/relay-child.ts), as ours runs in Electron's main. */
+async function startRelayChild(args: string[]): Promise<RelayChild> {
+  const { spawn } = await import('node:child_process');
+  if (!relayChildScript) {
+    relayChildScript = path.join(repoRoot, 'dist', 'bench', 'relay-child.js');
+    buildSync({ entryPoints: [path.join(repoRoot, 'test/bench/relay-child.ts')], outfile: relayChildScript, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'error' });
+  }
+  const child = spawn(process.execPath, [relayChildScript, ...args], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  await waitFor(() => /READY|FAILED/.test(out), 30000, `relay ${args[0]} ready`);
+  const m = /READY (\S+) (\d+) (\d+)/.exec(out);
+  if (!m) throw new Error(`relay ${args[0]}: ${out}`);
+  return {
+    pid: child.pid!,
+    url: m[1]!,
+    ffmpegPid: Number(m[2]),
+    rssBeforeMb: Number(m[3]) / 2 ** 20,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin!.end();
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+function rssMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+}
+
+/**
+ * Ours (paced, and unpaced for information) and node-rtsp-stream pull the same camera at the same
+ * time, each to its own viewer, and their CPU (relay process + its ffmpeg) is read over the same
+ * seconds: whatever else the machine does weighs on all of them alike.
+ */
+async function cpuSideBySide(url: string, origin: string): Promise<{ ours: number; unpaced: number; baseline: number; rssMbOurs: number }> {
+  const relays = {
+    ours: await startRelayChild(['ours', url, origin, String(DEFAULT_READ_PACE_MS)]),
+    unpaced: await startRelayChild(['ours', url, origin, '0']),
+    baseline: await startRelayChild(['baseline', url, String(await freePort())]),
+  };
+  const viewers = await Promise.all(Object.values(relays).map((r) => spawnViewer(r.url, r.url.includes('/stream/') ? origin : 'http://127.0.0.1')));
   try {
-    const viewer = await spawnViewer(`ws://127.0.0.1:${wsPort}`, 'http://127.0.0.1');
-    await sleep(2000);
-    const pid: number = stream.mpeg1Muxer.stream.pid;
-    const c0 = procCpuSeconds(pid) + selfCpuSeconds();
+    await sleep(3000);
+    const cpu = (r: RelayChild) => procCpuSeconds(r.pid) + procCpuSeconds(r.ffmpegPid);
+    const c0 = { ours: cpu(relays.ours), unpaced: cpu(relays.unpaced), baseline: cpu(relays.baseline) };
+    const t0 = performance.now();
     await sleep(CPU_WINDOW_S * 1000);
-    const c1 = procCpuSeconds(pid) + selfCpuSeconds();
-    if ((await viewer.stop()) === 0) throw new Error('the baseline delivered nothing');
-    return (c1 - c0) / (CPU_WINDOW_S / 60);
+    const minutes = (performance.now() - t0) / 60000;
+    const perMin = (k: keyof typeof relays) => (cpu(relays[k]) - c0[k]) / minutes;
+    const result = {
+      ours: perMin('ours'),
+      unpaced: perMin('unpaced'),
+      baseline: perMin('baseline'),
+      rssMbOurs: rssMb(relays.ours.pid) - relays.ours.rssBeforeMb + rssMb(relays.ours.ffmpegPid),
+    };
+    for (const [i, v] of viewers.entries()) if ((await v.stop()) === 0) throw new Error(`${Object.keys(relays)[i]} delivered nothing`);
+    return result;
   } finally {
-    stream.stop();
-    console.log = log;
-    (process.stderr as { write: unknown }).write = stderrWrite;
+    await Promise.all(Object.values(relays).map((r) => r.stop()));
   }
 }
 
@@ -192,9 +226,7 @@ async function main(): Promise<void> {
   const hd = await startRtspSim({ cams: 1, width: 1280, height: 720, fps: 25, bitrate: 2500 });
   const small = await startRtspSim({ cams: 4, width: 640, height: 360, fps: 15 });
   try {
-    const ours = await measureOurs(hd.url('cam1'), origin);
-    const buffered = await measureOurs(hd.url('cam1'), origin, false);
-    const baseline = await measureBaseline(hd.url('cam1'));
+    const { ours, unpaced, baseline, rssMbOurs } = await cpuSideBySide(hd.url('cam1'), origin);
     const join = await joinToKeyframe(hd.url('cam1'), origin);
     const first = await ttff(hd.url('cam1'));
     const grid = await grid16(small, origin);
@@ -202,13 +234,13 @@ async function main(): Promise<void> {
     const ok = report(
       'relay',
       {
-        cpu_s_per_stream_min_ours: Number(ours.cpuPerMin.toFixed(3)),
+        cpu_s_per_stream_min_ours: Number(ours.toFixed(3)),
         cpu_s_per_stream_min_baseline: Number(baseline.toFixed(3)),
-        cpu_ratio: Number((baseline / ours.cpuPerMin).toFixed(1)),
-        // For information: ffmpeg writing 32 KB blocks instead of one write per frame (not the default: latency).
-        cpu_s_per_stream_min_ours_buffered: Number(buffered.cpuPerMin.toFixed(3)),
-        cpu_ratio_buffered: Number((baseline / buffered.cpuPerMin).toFixed(1)),
-        rss_mb_per_stream_ours: Number(ours.rssMb.toFixed(1)),
+        cpu_ratio: Number((baseline / ours).toFixed(1)),
+        // For information: every ffmpeg write handed on as it comes (read pacing off, main/relay/read-pacer.ts).
+        cpu_s_per_stream_min_ours_unpaced: Number(unpaced.toFixed(3)),
+        cpu_ratio_unpaced: Number((baseline / unpaced).toFixed(1)),
+        rss_mb_per_stream_ours: Number(rssMbOurs.toFixed(1)),
         join_to_keyframe_ms_median: Number(join.toFixed(1)),
         ttff_ms_median: Math.round(first),
         cpu_pct_16_streams: Number(grid.toFixed(1)),

@@ -48,6 +48,10 @@ describe('stream relay (real ffmpeg, real RTSP server)', () => {
     const frames = await countDecodedFrames(client.all());
     expect(frames).toBeGreaterThan(15);
     expect(statuses.some((s) => s.grantId === 'g-flow' && s.state === 'live')).toBe(true);
+    // Read pacing (read-pacer.ts) is on: a 15 fps camera's frames come in turns 100 ms apart, not
+    // one message per frame (67 ms apart).
+    const gaps = client.times.slice(2).map((t, i) => t - client.times[i + 1]!).sort((x, y) => x - y);
+    expect(gaps[Math.floor(gaps.length / 2)]).toBeGreaterThanOrEqual(90);
     await hub.closeGrant('g-flow', 'expired');
   }, 30000);
 
