@@ -97,6 +97,23 @@ export async function entriesAfter(db: Knex, consoleId: string, afterSeq: number
   return rows.map(rowToEntry);
 }
 
+/**
+ * This console's entries of the given kinds written since `sinceTs`, oldest first. Reads back
+ * from the end by seq (the primary key; entries are appended in time order), a page at a time,
+ * so a long journal is not scanned for a recent hour.
+ */
+export async function recentEntries(db: Knex, consoleId: string, kinds: readonly EntryKind[], sinceTs: number, pageSize = 500): Promise<JournalEntry[]> {
+  const found: JournalEntry[] = [];
+  let beforeSeq = Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const rows = await db<JournalRow>('journal').where({ console_id: consoleId }).andWhere('seq', '<', beforeSeq).orderBy('seq', 'desc').limit(pageSize);
+    for (const r of rows) if (Number(r.ts) >= sinceTs && (kinds as readonly string[]).includes(r.kind)) found.push(rowToEntry(r));
+    if (rows.length < pageSize || Number(rows[rows.length - 1]!.ts) < sinceTs) break;
+    beforeSeq = rows[rows.length - 1]!.seq;
+  }
+  return found.reverse();
+}
+
 export interface ChainReport {
   ok: boolean;
   checked: number;

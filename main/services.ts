@@ -77,6 +77,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   relay.on('status', (s: StreamStatus) => events.emit('stream.status', s));
   await relay.start();
   const session = new SessionService(db, settings.consoleId, config.clock);
+  await session.restore();
   const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log });
   await grants.restore();
   grants.start();

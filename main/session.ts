@@ -1,16 +1,19 @@
 /**
  * The operator's session on this console. Only a logged-in, active operator can do anything but
- * log in. Five failures lock the account for five minutes; every attempt is journaled.
+ * log in. Five failures lock the account for five minutes; every attempt is journaled, and the
+ * counts are rebuilt from the journal at start, so restarting the console does not lift a lock.
  */
 import type { Knex } from 'knex';
 import { getOperator, type Operator } from '../db/catalogue';
-import { appendEntry } from '../db/journal';
+import { appendEntry, recentEntries } from '../db/journal';
 import { verifyPassword } from '../db/passwords';
 import type { Clock } from './clock';
 import { AppError } from './errors';
 
 export const MAX_FAILURES = 5;
 export const LOCK_MS = 5 * 60 * 1000;
+/** How far back restore() reads the journal for failures not yet followed by a success. */
+export const RESTORE_WINDOW_MS = 60 * 60 * 1000;
 
 export type SessionOperator = Pick<Operator, 'matricule' | 'name' | 'role' | 'designated'>;
 
@@ -23,6 +26,32 @@ export class SessionService {
     private readonly consoleId: string,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Replays the last hour's login entries: failures since each matricule's last success, and any
+   * lock still running. The journal says whether a failure locked (its lockedUntil), so the replay
+   * does not re-decide it.
+   */
+  async restore(): Promise<void> {
+    const now = this.clock.now();
+    const entries = await recentEntries(this.db, this.consoleId, ['session.opened', 'session.login_failed'], now - RESTORE_WINDOW_MS);
+    for (const e of entries) {
+      if (e.kind === 'session.opened') {
+        this.failures.delete((e.payload as { matricule: string }).matricule);
+        continue;
+      }
+      const p = e.payload as { matricule: string; reason: string; lockedUntil?: number };
+      if (p.reason === 'locked') continue; // an attempt refused during a lock counts for nothing
+      const state = this.failures.get(p.matricule) ?? { count: 0, lockedUntil: 0 };
+      if (p.lockedUntil !== undefined) {
+        state.lockedUntil = p.lockedUntil;
+        state.count = 0;
+      } else {
+        state.count += 1;
+      }
+      this.failures.set(p.matricule, state);
+    }
+  }
 
   get operator(): SessionOperator | undefined {
     return this.current;

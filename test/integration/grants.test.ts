@@ -16,10 +16,10 @@ const ORIGIN = 'http://127.0.0.1:5998';
 const silent = { info() {}, warn() {}, error() {} };
 const MIN = 60000;
 
-async function boot(dir: string, clock: OffsetClock): Promise<Services> {
+async function boot(dir: string, clock: OffsetClock, login = true): Promise<Services> {
   const services = await createServices({ shell: 'headless', dataDir: dir, assetsDir: path.join(repoRoot, 'assets'), settings: openConfSettings(dir), clock, log: silent });
   services.allowOrigin(ORIGIN);
-  await services.session.login('OP101', 'demo-operateur');
+  if (login) await services.session.login('OP101', 'demo-operateur');
   return services;
 }
 
@@ -189,4 +189,38 @@ describe('grants on the real service graph', () => {
       t.cleanup();
     }
   }, 60000);
+
+  test('login: restarting the console neither lifts a lock nor forgets failures (rebuilt from the journal)', async () => {
+    const t = tmpDir('csu-grants-');
+    const clock = new OffsetClock();
+    let s = await boot(t.dir, clock);
+    const restart = async () => {
+      await s.close();
+      s = await boot(t.dir, clock, false);
+    };
+    try {
+      await s.session.logout();
+      // Three failures, a restart, two more: locked, as without the restart.
+      for (let i = 0; i < 3; i++) await expect(s.session.login('OP101', 'wrong')).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
+      await restart();
+      await expect(s.session.login('OP101', 'wrong')).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
+      await expect(s.session.login('OP101', 'wrong')).rejects.toMatchObject({ code: 'ACCOUNT_LOCKED' });
+      // Restarting during the lock does not lift it.
+      await restart();
+      await expect(s.session.login('OP101', 'demo-operateur')).rejects.toMatchObject({ code: 'ACCOUNT_LOCKED' });
+      clock.advance(5 * MIN + 1000);
+      await restart();
+      await expect(s.session.login('OP101', 'demo-operateur')).resolves.toMatchObject({ matricule: 'OP101' });
+      // A success clears the count: four failures after it, across a restart, do not lock.
+      await s.session.logout();
+      for (let i = 0; i < 2; i++) await expect(s.session.login('OP101', 'wrong')).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
+      await restart();
+      for (let i = 0; i < 2; i++) await expect(s.session.login('OP101', 'wrong')).rejects.toMatchObject({ code: 'LOGIN_FAILED' });
+      // Another matricule's failures were never counted against this one.
+      await expect(s.session.login('SUP201', 'demo-superviseur')).resolves.toMatchObject({ matricule: 'SUP201' });
+    } finally {
+      await s.close();
+      t.cleanup();
+    }
+  }, 90000);
 });

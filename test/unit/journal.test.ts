@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { appendEntry, appendEntries, entriesAfter, lastEntry, verifyChain } from '../../db/journal';
+import { appendEntry, appendEntries, entriesAfter, lastEntry, recentEntries, verifyChain } from '../../db/journal';
 import { canonicalJson, checkEntry, entryHash, GENESIS_HASH } from '../../db/journal-codec';
 import { appendGrant, freshDb } from '../helpers/db';
 
@@ -36,6 +36,24 @@ describe('journal on a real SQLite file', () => {
     db = env.db;
   });
   afterEach(() => env.cleanup());
+
+  test('recentEntries: the kinds asked for since a time, oldest first, across pages', async () => {
+    const MIN = 60_000;
+    // 300 entries a minute apart, alternating kinds.
+    await appendEntries(
+      db,
+      C,
+      Array.from({ length: 300 }, (_, i) =>
+        i % 2 ? { kind: 'session.opened' as const, actor: 'OP101', ts: T0 + i * MIN, payload: { matricule: 'OP101' } } : { kind: 'session.login_failed' as const, actor: 'system', ts: T0 + i * MIN, payload: { matricule: 'OP101', reason: 'bad_password' as const } },
+      ),
+    );
+    const since = T0 + 250 * MIN;
+    const got = await recentEntries(db, C, ['session.login_failed'], since, 7);
+    expect(got.map((e) => e.ts)).toEqual(Array.from({ length: 25 }, (_, k) => T0 + (250 + 2 * k) * MIN));
+    expect(got.every((e) => e.kind === 'session.login_failed')).toBe(true);
+    expect(await recentEntries(db, C, ['session.opened', 'session.login_failed'], T0 + 1000 * MIN)).toEqual([]);
+    expect(await recentEntries(db, 'autre-poste', ['session.opened'], 0)).toEqual([]);
+  });
 
   test('seq starts at 1 with the genesis prev_hash and chains without gaps', async () => {
     const a = await appendEntry(db, C, { kind: 'session.opened', actor: 'OP101', ts: T0, payload: { matricule: 'OP101' } });
