@@ -57,11 +57,16 @@ export async function startCentral(dbUrl: string, port = 0): Promise<Central> {
   };
 }
 
+export type Fault = 'error500' | 'hang' | 'cut';
+
 /**
  * A loopback proxy that fails a share of requests: a 500, a request never answered (the client
  * times out), or the connection cut after the server stored the batch but before the answer.
+ * `firstFaults` are dealt to the first requests in order, so a short test meets every kind of
+ * fault whatever the dice say; after them, each request fails with probability `failRate`.
  */
-export async function startFaultProxy(target: string, failRate = 0.1): Promise<{ url: string; counts: Record<string, number>; close(): Promise<void> }> {
+export async function startFaultProxy(target: string, failRate = 0.1, firstFaults: Fault[] = []): Promise<{ url: string; counts: Record<string, number>; close(): Promise<void> }> {
+  const script = [...firstFaults];
   const counts: Record<string, number> = { forwarded: 0, error500: 0, hang: 0, cut: 0 };
   const t = new URL(target);
   const held: http.ServerResponse[] = [];
@@ -70,17 +75,18 @@ export async function startFaultProxy(target: string, failRate = 0.1): Promise<{
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const roll = Math.random();
-      if (roll < failRate / 3) {
+      const fault: Fault | undefined = script.shift() ?? (roll < failRate / 3 ? 'error500' : roll < (2 * failRate) / 3 ? 'hang' : roll < failRate ? 'cut' : undefined);
+      if (fault === 'error500') {
         counts.error500!++;
         res.writeHead(500).end('{"error":"injected"}');
         return;
       }
-      if (roll < (2 * failRate) / 3) {
+      if (fault === 'hang') {
         counts.hang!++;
         held.push(res);
         return;
       }
-      const cut = roll < failRate;
+      const cut = fault === 'cut';
       const up = http.request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: req.headers }, (upRes) => {
         const body: Buffer[] = [];
         upRes.on('data', (c: Buffer) => body.push(c));

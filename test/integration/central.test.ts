@@ -137,7 +137,7 @@ describe.each(['sqlite', 'postgres'] as const)('central server and mirror on %s'
 
   test('through a fault-injecting proxy (500s, timeouts, cut connections): exactly the console entries, chain verified', async () => {
     const local = await freshDb();
-    const proxy = await startFaultProxy(central.url, 0.3);
+    const proxy = await startFaultProxy(central.url, 0.3, ['error500', 'hang', 'cut']);
     try {
       const token = await issueToken(central.db, 'consoles', 'poste-f', Date.now());
       await fill(local.db, 'poste-f', 150);
@@ -148,7 +148,10 @@ describe.each(['sqlite', 'postgres'] as const)('central server and mirror on %s'
       const onServer = await serverEntries(central, 'poste-f');
       const mine = await entriesAfter(local.db, 'poste-f', 0, 1000);
       expect(onServer).toEqual(mine.map((e) => ({ seq: e.seq, hash: e.hash })));
-      expect(proxy.counts.error500! + proxy.counts.hang! + proxy.counts.cut!).toBeGreaterThan(0);
+      // Every kind of fault happened, at least the scripted first three.
+      expect(proxy.counts.error500).toBeGreaterThanOrEqual(1);
+      expect(proxy.counts.hang).toBeGreaterThanOrEqual(1);
+      expect(proxy.counts.cut).toBeGreaterThanOrEqual(1);
       // The server's copy verifies with the shared codec.
       const rows = await central.db('journal').where({ console_id: 'poste-f' }).orderBy('seq');
       let prev: { seq: number; hash: string } | undefined;

@@ -29,9 +29,16 @@ describe('headless WebSocket transport', () => {
     });
   }
 
+  /** The answer to msg: the next message that is not an event (main pushes events, mirror.status among them, whenever they happen). */
   function rpc(ws: WebSocket, msg: unknown): Promise<any> {
     return new Promise((resolve) => {
-      ws.once('message', (d) => resolve(JSON.parse(d.toString())));
+      const onMessage = (d: WebSocket.RawData) => {
+        const m = JSON.parse(d.toString());
+        if (m && typeof m === 'object' && 'event' in m) return;
+        ws.off('message', onMessage);
+        resolve(m);
+      };
+      ws.on('message', onMessage);
       ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
     });
   }
