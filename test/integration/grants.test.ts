@@ -124,6 +124,7 @@ describe('grants on the real service graph', () => {
     // The process dies: its timers stop, nothing is journaled.
     s.grants.halt();
     await s.relay.close();
+    await s.mirror.close(); // its loop and the embedded central server die with the process
     await s.db.destroy();
     clock.advance(150 * MIN);
     s = await boot(t.dir, clock);
