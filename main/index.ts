@@ -18,6 +18,9 @@ import { createConsoleWindow, registerAppScheme } from './window';
 
 const log = createLogger('electron');
 
+// Chromium's own widgets (date fields, validation bubbles) follow the application locale, not
+// i18next: the console speaks French whatever the workstation's language.
+app.commandLine.appendSwitch('lang', 'fr-FR');
 if (!app.requestSingleInstanceLock()) app.quit();
 registerAppScheme();
 app.enableSandbox();

@@ -15,6 +15,23 @@ function parisDayStart(day: string): number | undefined {
   return utc - offsetMin * 60000;
 }
 
+/** One registry filter: « Tous » (no filter) then the choices. */
+function FilterSelect(p: { label: string; all: string; value: string; onChange: (v: string) => void; options: { value: string; label: string }[] }) {
+  return (
+    <label>
+      {p.label}
+      <select value={p.value} onChange={(e) => p.onChange(e.target.value)}>
+        <option value="">{p.all}</option>
+        {p.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function RegistryView({ refreshKey }: { refreshKey: number }) {
   const { t } = useTranslation();
   const [rows, setRows] = useState<Row[]>([]);
@@ -49,39 +66,9 @@ export function RegistryView({ refreshKey }: { refreshKey: number }) {
           {t('registry.to')}
           <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
         </label>
-        <label>
-          {t('registry.site')}
-          <select value={siteId} onChange={(e) => setSiteId(e.target.value)}>
-            <option value="">{t('registry.all')}</option>
-            {catalogue?.sites.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('registry.service')}
-          <select value={serviceId} onChange={(e) => setServiceId(e.target.value)}>
-            <option value="">{t('registry.all')}</option>
-            {catalogue?.services.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('registry.motive')}
-          <select value={motive} onChange={(e) => setMotive(e.target.value)}>
-            <option value="">{t('registry.all')}</option>
-            {MOTIVES.map((m) => (
-              <option key={m} value={m}>
-                {t(`motives.${m}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label={t('registry.site')} all={t('registry.all')} value={siteId} onChange={setSiteId} options={catalogue?.sites.map((x) => ({ value: x.id, label: x.name })) ?? []} />
+        <FilterSelect label={t('registry.service')} all={t('registry.all')} value={serviceId} onChange={setServiceId} options={catalogue?.services.map((x) => ({ value: x.id, label: x.name })) ?? []} />
+        <FilterSelect label={t('registry.motive')} all={t('registry.all')} value={motive} onChange={setMotive} options={MOTIVES.map((m) => ({ value: m, label: t(`motives.${m}`) }))} />
       </form>
       <ErrorAlert message={error} />
       <table className="registry">

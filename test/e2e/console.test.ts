@@ -111,6 +111,8 @@ describe('console screens in Chromium (demo site)', () => {
       expect(text).toContain('Police municipale de Charenton-le-Pont — CSU');
       expect(text).toContain('Dégradations');
       expect(text).toContain('Durée écoulée');
+      // Chromium's own widgets speak French too (the period filter's date fields read « jj/mm/aaaa »).
+      expect(await page.evaluate(() => navigator.language)).toBe('fr-FR');
       await page.screenshot({ path: path.join(shots, 'registry.png') });
     } finally {
       await page.close();

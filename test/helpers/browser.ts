@@ -16,6 +16,10 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      '--lang=fr-FR',
     ],
+    // As the Electron entry's --lang: Chromium's own widgets (date fields « jj/mm/aaaa ») in French.
+    // On Linux it takes its UI locale from the environment, and needs Debian's chromium-l10n.
+    env: { ...process.env, LANG: 'fr_FR.UTF-8', LANGUAGE: 'fr' },
   });
 }
