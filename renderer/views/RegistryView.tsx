@@ -90,9 +90,9 @@ export function RegistryView({ refreshKey }: { refreshKey: number }) {
           {rows.map((r) => (
             <tr key={r.grantId} data-testid="registry-row">
               <td>{formatDate(r.startsAt)}</td>
-              <td>{formatTime(r.startsAt)}</td>
-              <td>{formatDuration(r.grantedMin)}</td>
-              <td>{r.effectiveMin === null ? t('registry.ongoing') : formatDuration(r.effectiveMin)}</td>
+              <td className="nowrap">{formatTime(r.startsAt)}</td>
+              <td className="nowrap">{formatDuration(r.grantedMin)}</td>
+              <td className="nowrap">{r.effectiveMin === null ? t('registry.ongoing') : formatDuration(r.effectiveMin)}</td>
               <td>{r.serviceName}</td>
               <td>{t(`motives.${r.motive}`)}</td>
               <td>{r.siteName}</td>
