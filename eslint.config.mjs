@@ -54,14 +54,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [noElectron, noElectronStore], patterns: [{ regex: '^\\.\\.?/(?!contract$)', message: 'preload/ imports only ./contract.' }, { regex: '^\\.\\./', message: 'preload/ imports only ./contract.' }] },
+        { paths: [noElectron, noElectronStore], patterns: [{ regex: '^\\.\\.?/(?!(contract|vocabulary)$)', message: 'preload/ imports only ./contract and ./vocabulary.' }, { regex: '^\\.\\./', message: 'preload/ imports only ./contract and ./vocabulary.' }] },
       ],
     },
   },
   {
     files: ['preload/index.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\.?/(?!contract$)', message: 'preload/ imports only ./contract.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\.?/(?!(contract|vocabulary)$)', message: 'preload/ imports only ./contract and ./vocabulary.' }] }],
     },
   },
   {

@@ -1,13 +1,12 @@
 /** Every kind of journal entry and the schema of its payload. An unknown kind is refused. */
 import { z } from 'zod';
-import { MOTIVES, ZONES } from './motives';
+import { END_REASONS, MOTIVES, ZONES } from '../preload/vocabulary';
 
 const id = z.string().min(1).max(100);
 const ms = z.number().int().nonnegative();
 const matricule = z.string().min(1).max(32);
 
-export const END_REASONS = ['expired', 'stopped_by_operator', 'application_stopped', 'fault'] as const;
-export type EndReason = (typeof END_REASONS)[number];
+export { END_REASONS, type EndReason } from '../preload/vocabulary';
 
 const CameraRef = z.object({ id, label: z.string().min(1).max(200), zone: z.enum(ZONES) }).strict();
 
@@ -49,11 +48,19 @@ export const payloadSchemas = {
       observedAt: ms,
       endedAt: ms,
       noticedAtStart: z.boolean().optional(),
+      /** Who stopped it early: the holder, or a superviseur stopping another operator's grant. */
+      stoppedBy: matricule.optional(),
       detail: z.string().max(500).optional(),
     })
     .strict(),
   'transmission.resumed': z.object({ grantId: id, resumedAt: ms, endsAt: ms }).strict(),
   'stream.opened': z.object({ grantId: id, cameraId: id }).strict(),
+  /** A designated operator opened the streams of a grant another operator requested (shift change). */
+  'grant.taken_over': z.object({ grantId: id, from: matricule, to: matricule }).strict(),
+  /** A change of the catalogue (operators, designations, cameras, conventions); never a secret. */
+  'catalogue.changed': z
+    .object({ entity: z.enum(['site', 'camera', 'convention', 'service', 'operator', 'bailleur']), id, change: z.enum(['created', 'updated', 'deactivated', 'renewed']), before: z.record(z.string(), z.unknown()).nullable(), after: z.record(z.string(), z.unknown()).nullable() })
+    .strict(),
   'stream.closed': z.object({ grantId: id, cameraId: id, reason: z.string().min(1).max(100) }).strict(),
   'session.opened': z.object({ matricule }).strict(),
   'session.closed': z.object({ matricule, reason: z.enum(['logout', 'application_stopped', 'timeout']) }).strict(),

@@ -114,6 +114,14 @@ export async function recentEntries(db: Knex, consoleId: string, kinds: readonly
   return found.reverse();
 }
 
+/** Entries of the given kinds in a period (ms, `to` exclusive), newest first, at most `limit` (the registry's event list). */
+export async function entriesOfKinds(db: Knex, consoleId: string, kinds: readonly EntryKind[], period: { from?: number; to?: number }, limit = 1000): Promise<JournalEntry[]> {
+  const q = db<JournalRow>('journal').where({ console_id: consoleId }).whereIn('kind', kinds as EntryKind[]).orderBy('seq', 'desc').limit(limit);
+  if (period.from !== undefined) q.andWhere('ts', '>=', period.from);
+  if (period.to !== undefined) q.andWhere('ts', '<', period.to);
+  return (await q).map(rowToEntry);
+}
+
 export interface ChainReport {
   ok: boolean;
   checked: number;

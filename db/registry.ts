@@ -12,6 +12,8 @@ export interface RegistryFilter {
   serviceId?: string;
   motive?: Motive;
   consoleId?: string;
+  /** Only the transmissions this operator requested. */
+  operator?: string;
 }
 
 export interface RegistryRow {
@@ -44,6 +46,7 @@ export async function registryRows(db: Knex, filter: RegistryFilter = {}, limit 
   if (filter.serviceId) q.where('service_id', filter.serviceId);
   if (filter.motive) q.where('motive', filter.motive);
   if (filter.consoleId) q.where('console_id', filter.consoleId);
+  if (filter.operator) q.where('operator_matricule', filter.operator);
   const rows = await q;
   return rows.map((r: Record<string, any>) => {
     const endedAt = r.ended_at === null ? null : Number(r.ended_at);

@@ -1,4 +1,5 @@
-import type { CsuError, ErrorCode } from '../preload/contract';
+import type { CsuError } from '../preload/contract';
+import type { ErrorCode } from '../preload/vocabulary';
 
 /**
  * An error meant to reach the renderer. `code` is stable (the renderer maps it to French
@@ -6,7 +7,7 @@ import type { CsuError, ErrorCode } from '../preload/contract';
  */
 export class AppError extends Error {
   constructor(
-    readonly code: ErrorCode | (string & {}),
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {

@@ -1,8 +1,14 @@
-/** The contract's handlers: thin, each checks the session, then calls the service that owns the work. */
+/**
+ * The contract's handlers: thin, each calls the service that owns the work. None checks the
+ * session: the dispatcher has already checked the caller against the method's declared access,
+ * and hands non-public handlers the caller in `ctx.operator`.
+ */
 import type { Knex } from 'knex';
 import { listCameras, listConventions, listServices, listSites, parisDay } from '../db/catalogue';
+import { entriesOfKinds } from '../db/journal';
 import { registryRows } from '../db/registry';
-import type { AppInfo, Handlers, MirrorStatusView } from '../preload/contract';
+import { REGISTRY_EVENT_KINDS, type AppInfo, type Handlers, type MirrorStatusView, type RegistryEventView } from '../preload/contract';
+import { AppError } from './errors';
 import type { Clock } from './clock';
 import type { GrantService } from './grants/service';
 import type { SessionService } from './session';
@@ -10,6 +16,7 @@ import type { CallContext } from './transport/dispatch';
 
 export interface HandlerDeps {
   db: Knex;
+  consoleId: string;
   clock: Clock;
   session: SessionService;
   grants: GrantService;
@@ -26,11 +33,10 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
         await d.session.logout('logout');
         return { ok: true as const };
       },
-      current: () => d.session.operator ?? null,
+      current: (_a, ctx) => ctx.operator ?? null,
     },
     catalogue: {
       get: async () => {
-        d.session.require();
         const day = parisDay(d.clock.now());
         const [sites, cameras, conventions, services] = await Promise.all([listSites(d.db), listCameras(d.db), listConventions(d.db), listServices(d.db)]);
         return {
@@ -53,26 +59,33 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
       },
     },
     grants: {
-      request: (a) => d.grants.request(a, d.session.require().matricule),
-      openStreams: async (a) => ({ streams: await d.grants.openStreams(a.grantId, d.session.require().matricule) }),
-      stop: async (a) => {
-        d.session.require();
-        await d.grants.stop(a.grantId);
+      request: (a, ctx) => d.grants.request(a, ctx.operator.matricule),
+      openStreams: async (a, ctx) => ({ streams: await d.grants.openStreams(a.grantId, ctx.operator) }),
+      stop: async (a, ctx) => {
+        await d.grants.stop(a.grantId, ctx.operator);
         return { ok: true as const };
       },
-      list: () => {
-        d.session.require();
-        return d.grants.list();
-      },
+      list: () => d.grants.list(),
     },
     mirror: {
       status: () => d.mirrorStatus(),
     },
     registry: {
-      list: (a) => {
-        d.session.require();
-        return registryRows(d.db, a);
+      list: (a, ctx) => {
+        checkPeriod(a);
+        // An opérateur sees the transmissions they requested; superviseurs and administrateurs see all.
+        const operator = ctx.operator.role === 'operateur' ? ctx.operator.matricule : a.operator;
+        return registryRows(d.db, { ...a, operator });
+      },
+      events: async (a) => {
+        checkPeriod(a);
+        const entries = await entriesOfKinds(d.db, d.consoleId, a.kinds ?? REGISTRY_EVENT_KINDS, a);
+        return entries.map((e): RegistryEventView => ({ seq: e.seq, ts: e.ts, kind: e.kind as RegistryEventView['kind'], actor: e.actor, payload: e.payload as Record<string, unknown> }));
       },
     },
   };
+}
+
+function checkPeriod(p: { from?: number | undefined; to?: number | undefined }): void {
+  if (p.from !== undefined && p.to !== undefined && p.to <= p.from) throw new AppError('PERIOD_INVALID', 'the period ends before it starts');
 }

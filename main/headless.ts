@@ -40,7 +40,7 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
   const ws = createWsTransport({
     token,
     allowedOrigin: () => `http://${host()}`,
-    dispatch: createDispatcher(services.handlers, log),
+    dispatch: createDispatcher(services.handlers, log, () => services.session.operator),
     log,
   });
   const unsubscribe = services.events.subscribe((event, payload) => ws.emit(event, payload));

@@ -1,6 +1,6 @@
 import i18next, { type TFunction } from 'i18next';
-import fr from '../renderer/i18n/locales/fr.json';
-import en from '../renderer/i18n/locales/en.json';
+import fr from '../assets/locales/fr.json';
+import en from '../assets/locales/en.json';
 
 /**
  * Main shows a few messages itself (a settings file it cannot read, a database it refuses

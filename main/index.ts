@@ -14,7 +14,7 @@ import { createServices, type Services } from './services';
 import { SettingsError } from './settings/store';
 import { createDispatcher } from './transport/dispatch';
 import { registerIpc } from './transport/ipc';
-import { createConsoleWindow, registerAppScheme } from './window';
+import { APP_ORIGIN, createConsoleWindow, registerAppScheme } from './window';
 
 const log = createLogger('electron');
 
@@ -64,8 +64,9 @@ async function start(): Promise<void> {
     }
     throw err;
   }
-  services.allowOrigin('app://console');
-  registerIpc(createDispatcher(services.handlers, log), () => win?.webContents, services.events);
+  services.allowOrigin(APP_ORIGIN);
+  const session = services.session;
+  registerIpc(createDispatcher(services.handlers, log, () => session.operator), () => win?.webContents, services.events, { origin: APP_ORIGIN, log });
   win = createConsoleWindow(path.join(__dirname, '..', 'renderer'), path.join(__dirname, '..', 'preload', 'index.js'));
   win.on('closed', () => (win = undefined));
 }

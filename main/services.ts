@@ -8,7 +8,7 @@ import { setupMirror, type MirrorSetup } from './mirror/setup';
 import type { MirrorStatus } from './mirror/mirror';
 import { fileSecretStore, type SecretStore } from './secrets';
 import { SessionService } from './session';
-import { seedDemo } from '../db/seeds/demo';
+import { renewLapsedDemoConventions, seedDemo } from '../db/seeds/demo';
 import type { AppInfo, Handlers } from '../preload/contract';
 import { resolveFfmpegPath } from './relay/ffmpeg-path';
 import { RelayHub, type StreamStatus } from './relay/hub';
@@ -62,7 +62,11 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const settings = config.settings.get();
   const db = await openDatabase(path.join(config.dataDir, 'console.sqlite'), { log: (m) => config.log.warn(m) });
   // The embedded demo site fills an empty catalogue; a production console is provisioned instead.
-  if (settings.mode === 'demo' && !(await hasCatalogue(db))) await seedDemo(db, config.clock.now());
+  if (settings.mode === 'demo') {
+    if (!(await hasCatalogue(db))) await seedDemo(db, config.clock.now());
+    const renewed = await renewLapsedDemoConventions(db, settings.consoleId, config.clock.now());
+    if (renewed.length > 0) config.log.info('demo: renewed lapsed conventions %s', renewed.join(', '));
+  }
 
   const events = new EventBus();
   const origins = new Set<string>();
@@ -100,6 +104,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const handlers = buildHandlers({
     mirrorStatus: () => mirrorStatus,
     db,
+    consoleId: settings.consoleId,
     clock: config.clock,
     session,
     grants,

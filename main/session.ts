@@ -57,12 +57,6 @@ export class SessionService {
     return this.current;
   }
 
-  /** The logged-in operator, or NOT_LOGGED_IN. */
-  require(): SessionOperator {
-    if (!this.current) throw new AppError('NOT_LOGGED_IN', 'no operator is logged in');
-    return this.current;
-  }
-
   async login(matricule: string, password: string): Promise<SessionOperator> {
     const now = this.clock.now();
     const state = this.failures.get(matricule) ?? { count: 0, lockedUntil: 0 };

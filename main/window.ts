@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { CSP } from './csp';
 
 export const APP_SCHEME = 'app';
-const APP_ORIGIN = `${APP_SCHEME}://console`;
+export const APP_ORIGIN = `${APP_SCHEME}://console`;
 
 /** Must run before `app.whenReady()`: our pages get a standard, secure origin instead of file://. */
 export function registerAppScheme(): void {

@@ -5,16 +5,10 @@
  * Adding a method: one line under its namespace in `contract`, one handler in main.
  */
 import { z } from 'zod';
+import { COMMON_ERROR_CODES, END_REASONS, MOTIVES, REFUSAL_CODES, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
 
-export const ErrorCode = z.enum([
-  'INVALID_ARGUMENT',
-  'UNKNOWN_METHOD',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'UNAVAILABLE',
-  'INTERNAL',
-]);
-export type ErrorCode = z.infer<typeof ErrorCode>;
+export { ACCESS, COMMON_ERROR_CODES, END_REASONS, ERROR_CODES, ErrorCode, MIRROR_STATES, MOTIVES, REFUSAL_CODES, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES } from './vocabulary';
+export type { Access, EndReason, Motive, RefusalCode, Role, Zone } from './vocabulary';
 
 /** What every failed call rejects with, on both transports (a plain object: it crosses contextBridge intact). */
 export const CsuErrorSchema = z.object({
@@ -28,8 +22,42 @@ export function isCsuError(value: unknown): value is CsuError {
   return CsuErrorSchema.safeParse(value).success;
 }
 
-const method = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R) => ({ args, result });
+/**
+ * One method of the contract: who may call it, what it takes, what it returns and the codes it
+ * may fail with (beyond the common ones the dispatcher adds itself). `access` and `errors` are
+ * required: a method that does not say who may call it does not compile.
+ */
+export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  access: Access | readonly Access[];
+  args: A;
+  result: R;
+  errors: readonly ErrorCode[];
+}
+const method = <A extends z.ZodType, R extends z.ZodType, const Acc extends Access | readonly Access[]>(spec: MethodSpec<A, R> & { access: Acc }): MethodSpec<A, R> & { access: Acc } => spec;
 const none = z.undefined();
+
+/** Whether an operator (or nobody, logged out) may call a method of this access. */
+export function mayCall(access: MethodSpec['access'], op: { role: (typeof ROLES)[number]; designated: boolean } | null | undefined): boolean {
+  const levels: readonly Access[] = typeof access === 'string' ? [access] : access;
+  return levels.some((level) => {
+    switch (level) {
+      case 'public':
+        return true;
+      case 'operator':
+        // A superviseur has the opérateur's rights; an administrateur only when designated.
+        return !!op && (op.role === 'operateur' || op.role === 'superviseur' || (op.role === 'administrateur' && op.designated));
+      case 'supervisor':
+        return !!op && op.role === 'superviseur';
+      case 'admin':
+        return !!op && op.role === 'administrateur';
+    }
+  });
+}
+
+/** Every code a call of this method may fail with: the common ones plus its own. */
+export function errorsOf(spec: MethodSpec): readonly string[] {
+  return [...COMMON_ERROR_CODES, ...spec.errors];
+}
 
 export const AppInfo = z.object({
   name: z.string(),
@@ -41,13 +69,10 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
-/** Kept equal to db/motives.ts by a unit test (preload imports nothing but zod). */
-export const MOTIVES = ['atteintes_integrite_physique', 'vols', 'degradations', 'attroupements', 'occupations_abusives', 'intervention_police'] as const;
-export const ZONES = ['hall', 'parking', 'sous_sol', 'parties_communes'] as const;
 const id = z.string().min(1).max(100);
 const grantId = z.string().uuid();
 
-export const OperatorView = z.object({ matricule: z.string(), name: z.string(), role: z.enum(['operateur', 'superviseur', 'administrateur']), designated: z.boolean() });
+export const OperatorView = z.object({ matricule: z.string(), name: z.string(), role: z.enum(ROLES), designated: z.boolean() });
 export type OperatorView = z.infer<typeof OperatorView>;
 
 /** What the renderer may know of the catalogue: never a camera URL or credential. */
@@ -75,7 +100,10 @@ export const GrantView = z.object({
   motive: z.enum(MOTIVES),
   serviceId: id,
   serviceName: z.string(),
+  /** Who requested it. */
   operator: z.string(),
+  /** Who holds it now: the requester, or the operator who took it over at a shift change. */
+  holder: z.string(),
   startsAt: z.number(),
   endsAt: z.number(),
 });
@@ -106,7 +134,7 @@ export const RegistryRowView = z.object({
   cameras: z.array(z.object({ id: z.string(), label: z.string(), zone: z.enum(ZONES) })),
   operatorMatricule: z.string(),
   operatorName: z.string(),
-  endReason: z.enum(['expired', 'stopped_by_operator', 'application_stopped', 'fault']).nullable(),
+  endReason: z.enum(END_REASONS).nullable(),
   endedAt: z.number().nullable(),
 });
 
@@ -123,36 +151,72 @@ export const MirrorStatusView = z.discriminatedUnion('state', [
 ]);
 export type MirrorStatusView = z.infer<typeof MirrorStatusView>;
 
+/** What the registry screen shows supervisors beside the transmissions: refusals, logins, lockouts, hand-overs, catalogue changes. */
+export const REGISTRY_EVENT_KINDS = ['request.refused', 'session.opened', 'session.closed', 'session.login_failed', 'grant.taken_over', 'transmission.ended', 'catalogue.changed'] as const;
+export const RegistryEventView = z.object({
+  seq: z.number(),
+  ts: z.number(),
+  kind: z.enum(REGISTRY_EVENT_KINDS),
+  actor: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+});
+export type RegistryEventView = z.infer<typeof RegistryEventView>;
+
+const period = { from: z.number().int().nonnegative().optional(), to: z.number().int().nonnegative().optional() };
+const matricule = z.string().min(1).max(32);
+
 export const contract = {
   app: {
-    info: method(none, AppInfo),
+    info: method({ access: 'public', args: none, result: AppInfo, errors: [] }),
     /** The console's wall clock (main's, which the renderer must follow for countdowns). */
-    clock: method(none, z.object({ now: z.number() })),
+    clock: method({ access: 'public', args: none, result: z.object({ now: z.number() }), errors: [] }),
   },
   session: {
-    login: method(z.object({ matricule: z.string().min(1).max(32), password: z.string().min(1).max(200) }).strict(), OperatorView),
-    logout: method(none, ok),
-    current: method(none, OperatorView.nullable()),
+    login: method({ access: 'public', args: z.object({ matricule, password: z.string().min(1).max(200) }).strict(), result: OperatorView, errors: ['LOGIN_FAILED', 'ACCOUNT_LOCKED'] }),
+    logout: method({ access: 'public', args: none, result: ok, errors: [] }),
+    current: method({ access: 'public', args: none, result: OperatorView.nullable(), errors: [] }),
   },
   catalogue: {
-    get: method(none, CatalogueView),
+    get: method({ access: ['operator', 'admin'], args: none, result: CatalogueView, errors: [] }),
   },
   grants: {
-    request: method(RequestArgs, z.union([z.object({ accepted: z.literal(true), grant: GrantView }), z.object({ accepted: z.literal(false), reasons: z.array(z.string()) })])),
-    openStreams: method(z.object({ grantId }).strict(), z.object({ streams: z.array(z.object({ cameraId: z.string(), url: z.string() })) })),
-    stop: method(z.object({ grantId }).strict(), ok),
-    list: method(none, z.array(GrantView)),
+    request: method({
+      access: 'operator',
+      args: RequestArgs,
+      result: z.union([z.object({ accepted: z.literal(true), grant: GrantView }), z.object({ accepted: z.literal(false), reasons: z.array(z.enum(REFUSAL_CODES)) })]),
+      errors: [],
+    }),
+    /** Opening another operator's grant is a hand-over (shift change): designated operators only, journaled. */
+    openStreams: method({
+      access: 'operator',
+      args: z.object({ grantId }).strict(),
+      result: z.object({ streams: z.array(z.object({ cameraId: z.string(), url: z.string() })) }),
+      errors: ['GRANT_NOT_ACTIVE', 'TAKEOVER_NOT_DESIGNATED'],
+    }),
+    /** An operator stops the grants they hold; a superviseur stops any. */
+    stop: method({ access: 'operator', args: z.object({ grantId }).strict(), result: ok, errors: ['GRANT_NOT_ACTIVE', 'NOT_GRANT_HOLDER'] }),
+    list: method({ access: 'operator', args: none, result: z.array(GrantView), errors: [] }),
   },
   mirror: {
-    status: method(none, z.lazy(() => MirrorStatusView)),
+    status: method({ access: ['operator', 'admin'], args: none, result: z.lazy(() => MirrorStatusView), errors: [] }),
   },
   registry: {
-    list: method(
-      z.object({ from: z.number().int().optional(), to: z.number().int().optional(), siteId: id.optional(), serviceId: id.optional(), motive: z.enum(MOTIVES).optional() }).strict(),
-      z.array(RegistryRowView),
-    ),
+    /** Operators see their own transmissions; superviseurs and administrateurs see every one. */
+    list: method({
+      access: ['operator', 'admin'],
+      args: z.object({ ...period, siteId: id.optional(), serviceId: id.optional(), motive: z.enum(MOTIVES).optional(), operator: matricule.optional() }).strict(),
+      result: z.array(RegistryRowView),
+      errors: ['PERIOD_INVALID'],
+    }),
+    /** Refused requests, logins and lockouts, hand-overs, catalogue changes: newest first, at most 1000. */
+    events: method({
+      access: ['supervisor', 'admin'],
+      args: z.object({ ...period, kinds: z.array(z.enum(REGISTRY_EVENT_KINDS)).max(REGISTRY_EVENT_KINDS.length).optional() }).strict(),
+      result: z.array(RegistryEventView),
+      errors: ['PERIOD_INVALID'],
+    }),
   },
-} as const;
+} as const satisfies Record<string, Record<string, MethodSpec>>;
 
 /** Events main pushes to the renderer, with their payload schemas. */
 export const events = {
@@ -160,13 +224,13 @@ export const events = {
   'grant.started': z.object({ grantId: z.string() }),
   'mirror.status': z.lazy(() => MirrorStatusView),
   'grant.warning': z.object({ grantId: z.string(), minutesLeft: z.number(), endsAt: z.number() }),
-  'grant.ended': z.object({ grantId: z.string(), reason: z.enum(['expired', 'stopped_by_operator', 'application_stopped', 'fault']) }),
+  'grant.ended': z.object({ grantId: z.string(), reason: z.enum(END_REASONS) }),
   /** A camera stream's state, for its tile: connexion…, en direct, reconnexion…, error codes. */
   'stream.status': z.object({
     grantId: z.string(),
     cameraId: z.string(),
-    state: z.enum(['connecting', 'live', 'reconnecting', 'error', 'stopped']),
-    code: z.enum(['UNREACHABLE', 'AUTH_FAILED', 'CODEC_UNSUPPORTED', 'NO_DATA', 'STREAM_ENDED', 'FFMPEG_FAILED']).optional(),
+    state: z.enum(STREAM_STATES),
+    code: z.enum(STREAM_ERROR_CODES).optional(),
   }),
 } as const;
 
@@ -177,8 +241,7 @@ export type Channel = { [N in Namespace]: `${N & string}.${MethodOf<N>}` }[Names
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 
-type Spec = { args: z.ZodType; result: z.ZodType };
-type SpecAt<N extends Namespace, M extends MethodOf<N>> = Contract[N][M] extends Spec ? Contract[N][M] : never;
+type SpecAt<N extends Namespace, M extends MethodOf<N>> = Contract[N][M] extends MethodSpec ? Contract[N][M] : never;
 
 /** The API as the renderer sees it: `window.csu.app.info()`. */
 export type CsuApi = {
@@ -191,12 +254,16 @@ export type CsuApi = {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 };
 
-/** Main's side: one handler per method, receiving parsed arguments. */
-export type Handlers<Ctx> = {
+/**
+ * Main's side: one handler per method, receiving parsed arguments. A public method's context may
+ * have no operator; every other method's handler is only ever called with the caller's operator,
+ * whom the dispatcher has already checked against the method's access.
+ */
+export type Handlers<Ctx extends { operator?: OperatorView | undefined }> = {
   [N in Namespace]: {
     [M in MethodOf<N>]: (
       args: z.output<SpecAt<N, M>['args']>,
-      ctx: Ctx,
+      ctx: SpecAt<N, M>['access'] extends 'public' ? Ctx : Ctx & { operator: OperatorView },
     ) => Promise<z.input<SpecAt<N, M>['result']>> | z.input<SpecAt<N, M>['result']>;
   };
 };
@@ -209,11 +276,11 @@ export function channels(): Channel[] {
   return out as Channel[];
 }
 
-export function specOf(channel: string): Spec | undefined {
+export function specOf(channel: string): MethodSpec | undefined {
   const [ns, m, ...rest] = channel.split('.');
   if (!ns || !m || rest.length > 0) return undefined;
   if (!Object.prototype.hasOwnProperty.call(contract, ns)) return undefined;
-  const group = contract[ns as Namespace] as Record<string, Spec>;
+  const group = contract[ns as Namespace] as Record<string, MethodSpec>;
   return Object.prototype.hasOwnProperty.call(group, m) ? group[m] : undefined;
 }
 

@@ -5,10 +5,12 @@
  * changes nothing.
  *
  * Demo passwords (demo only, documented in the README): OP101 / demo-operateur,
- * SUP201 / demo-superviseur, OP102 / demo-non-designe (not designated: requests are refused).
+ * SUP201 / demo-superviseur, OP102 / demo-non-designe (not designated: requests are refused),
+ * ADM301 / demo-administrateur (provisions; not designated, so never watches a camera).
  */
 import type { Knex } from 'knex';
-import { upsertBailleur, upsertCamera, upsertConvention, upsertOperator, upsertService, upsertSite, lastDayOfOneYear, parisDay } from '../catalogue';
+import { upsertBailleur, upsertCamera, upsertConvention, upsertOperator, upsertService, upsertSite, lastDayOfOneYear, listConventions, parisDay } from '../catalogue';
+import { appendEntry } from '../journal';
 import { hashPassword } from '../passwords';
 import { MOTIVES } from '../motives';
 
@@ -16,6 +18,12 @@ export const DEMO_OPERATORS = [
   { matricule: 'OP101', name: 'Camille Durand', role: 'operateur', designated: true, password: 'demo-operateur' },
   { matricule: 'SUP201', name: 'Nadia Benali', role: 'superviseur', designated: true, password: 'demo-superviseur' },
   { matricule: 'OP102', name: 'Julien Martin', role: 'operateur', designated: false, password: 'demo-non-designe' },
+  { matricule: 'ADM301', name: 'Sophie Lefèvre', role: 'administrateur', designated: false, password: 'demo-administrateur' },
+] as const;
+
+const DEMO_SITES = [
+  { siteId: 'tripode', prefix: 'conv-tripode', parties: ['I3F'] },
+  { siteId: 'bobinet-sellier', prefix: 'conv-bobinet', parties: ['Valophis Habitat'] },
 ] as const;
 
 const PREFECTURE = 'Préfecture du Val-de-Marne';
@@ -23,8 +31,6 @@ const MUNICIPALITY = 'Ville de Charenton-le-Pont';
 
 export async function seedDemo(db: Knex, nowMs: number): Promise<void> {
   const year = parisDay(nowMs).slice(0, 4);
-  const validFrom = `${year}-01-01`;
-  const validTo = lastDayOfOneYear(validFrom);
 
   await upsertBailleur(db, { id: 'i3f', name: 'I3F' });
   await upsertBailleur(db, { id: 'valophis', name: 'Valophis Habitat' });
@@ -68,28 +74,43 @@ export async function seedDemo(db: Knex, nowMs: number): Promise<void> {
     }
   }
 
-  await upsertConvention(db, {
-    id: `conv-tripode-${year}`,
-    siteId: 'tripode',
-    parties: ['I3F', MUNICIPALITY, PREFECTURE],
-    validFrom,
-    validTo,
-    motives: [...MOTIVES],
-    serviceIds: ['pm-charenton', 'pn-charenton'],
-  });
-  await upsertConvention(db, {
-    id: `conv-bobinet-${year}`,
-    siteId: 'bobinet-sellier',
-    parties: ['Valophis Habitat', MUNICIPALITY, PREFECTURE],
-    validFrom,
-    validTo,
-    motives: [...MOTIVES],
-    serviceIds: ['pm-charenton', 'pn-charenton'],
-  });
+  for (const d of DEMO_SITES) await upsertConvention(db, demoConvention(d, year));
 
   for (const o of DEMO_OPERATORS) {
     // Never re-hash an existing operator's password: a demo console may have changed it.
     if (await db('operators').where({ matricule: o.matricule }).first()) continue;
     await upsertOperator(db, { matricule: o.matricule, name: o.name, role: o.role, designated: o.designated, passwordHash: await hashPassword(o.password) });
   }
+}
+
+function demoConvention(d: (typeof DEMO_SITES)[number], year: string) {
+  const validFrom = `${year}-01-01`;
+  return { id: `${d.prefix}-${year}`, siteId: d.siteId, parties: [...d.parties, MUNICIPALITY, PREFECTURE], validFrom, validTo: lastDayOfOneYear(validFrom), motives: [...MOTIVES], serviceIds: ['pm-charenton', 'pn-charenton'] };
+}
+
+/**
+ * The demo's conventions are dated to the year they were seeded in, so a kept demo data folder
+ * would refuse every request from 1 January. At each demo start, a demo site whose conventions
+ * have all lapsed gets this year's, journaled like any catalogue change. Never used in production,
+ * where a convention is renewed by people (CCH R127-8), not by the console.
+ */
+export async function renewLapsedDemoConventions(db: Knex, consoleId: string, nowMs: number): Promise<string[]> {
+  const day = parisDay(nowMs);
+  const year = day.slice(0, 4);
+  const renewed: string[] = [];
+  for (const d of DEMO_SITES) {
+    const conventions = await listConventions(db, d.siteId);
+    if (conventions.length === 0 || conventions.some((c) => c.validTo >= day)) continue;
+    const last = conventions.reduce((a, b) => (a.validTo >= b.validTo ? a : b));
+    const next = demoConvention(d, year);
+    await upsertConvention(db, next);
+    await appendEntry(db, consoleId, {
+      kind: 'catalogue.changed',
+      actor: 'system',
+      ts: nowMs,
+      payload: { entity: 'convention', id: next.id, change: 'renewed', before: { id: last.id, validFrom: last.validFrom, validTo: last.validTo }, after: { id: next.id, siteId: next.siteId, validFrom: next.validFrom, validTo: next.validTo } },
+    });
+    renewed.push(next.id);
+  }
+  return renewed;
 }

@@ -4,32 +4,9 @@
  */
 import type { Camera, Convention, Operator, Service, Site } from '../../db/catalogue';
 import { parisDay } from '../../db/catalogue';
-import { MOTIVES } from '../../db/motives';
+import { MOTIVES, type RefusalCode } from '../../preload/vocabulary';
 
-export const REFUSAL_CODES = [
-  'SITE_UNKNOWN',
-  'SITE_INACTIVE',
-  'CONVENTION_MISSING',
-  'CONVENTION_NOT_YET_VALID',
-  'CONVENTION_EXPIRED',
-  'NO_CAMERA',
-  'CAMERA_NOT_OF_SITE',
-  'CAMERA_INACTIVE',
-  'MOTIVE_NOT_ALLOWED',
-  'DURATION_NOT_INTEGER',
-  'DURATION_TOO_SHORT',
-  'DURATION_TOO_LONG',
-  'DURATION_NOT_MULTIPLE_OF_15',
-  'SERVICE_NOT_CONNECTED',
-  'OPERATOR_UNKNOWN',
-  'OPERATOR_INACTIVE',
-  'OPERATOR_NOT_DESIGNATED',
-  'OPERATOR_ROLE',
-  'JUSTIFICATION_TOO_SHORT',
-  'JUSTIFICATION_TOO_LONG',
-  'JUSTIFICATION_CONTROL_CHARS',
-] as const;
-export type RefusalCode = (typeof REFUSAL_CODES)[number];
+export { REFUSAL_CODES, type RefusalCode } from '../../preload/vocabulary';
 
 export interface RequestInput {
   siteId: string;

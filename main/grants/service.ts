@@ -24,9 +24,19 @@ export interface Grant {
   motive: Motive;
   serviceId: string;
   serviceName: string;
+  /** Who requested it. */
   operator: string;
+  /** Who holds it now: the requester, or whoever took it over at a shift change. */
+  holder: string;
   startsAt: number;
   endsAt: number;
+}
+
+/** Who is asking, as far as the grant rules care. */
+export interface Caller {
+  matricule: string;
+  role: 'operateur' | 'superviseur' | 'administrateur';
+  designated: boolean;
 }
 
 export interface GrantServiceOptions {
@@ -103,6 +113,7 @@ export class GrantService {
       serviceId: service.id,
       serviceName: service.name,
       operator: operator.matricule,
+      holder: operator.matricule,
       startsAt: now,
       endsAt: now + r.durationMin * 60000,
     };
@@ -161,38 +172,53 @@ export class GrantService {
     this.arm(a);
   }
 
-  async openStreams(grantId: string, operatorMatricule: string): Promise<{ cameraId: string; url: string }[]> {
+  /**
+   * Opens a grant's streams for the caller. The holder opens them as often as the wall needs; a
+   * designated operator opening another's grant takes it over (shift change), journaled as such.
+   */
+  async openStreams(grantId: string, caller: Caller): Promise<{ cameraId: string; url: string }[]> {
     const a = this.active.get(grantId);
     // Expired, stopped, forged: all look the same from here, and all are refused.
     if (!a || this.o.clock.now() >= a.grant.endsAt) throw new AppError('GRANT_NOT_ACTIVE', 'no active grant with this id');
+    if (a.grant.holder !== caller.matricule) {
+      if (!caller.designated) throw new AppError('TAKEOVER_NOT_DESIGNATED', 'only a designated operator may take over a grant');
+      const from = a.grant.holder;
+      a.grant = { ...a.grant, holder: caller.matricule };
+      await appendEntry(this.o.db, this.o.consoleId, { kind: 'grant.taken_over', actor: caller.matricule, ts: this.o.clock.now(), payload: { grantId, from, to: caller.matricule } });
+    }
     const streams = a.grant.cameras.map((c) => ({ cameraId: c.id, url: this.o.relay.open(grantId, { id: c.id, label: c.label, sourceUrl: a.sources.get(c.id)! }).url }));
     await appendEntries(
       this.o.db,
       this.o.consoleId,
-      streams.map((s) => ({ kind: 'stream.opened' as const, actor: operatorMatricule, ts: this.o.clock.now(), payload: { grantId, cameraId: s.cameraId } })),
+      streams.map((s) => ({ kind: 'stream.opened' as const, actor: caller.matricule, ts: this.o.clock.now(), payload: { grantId, cameraId: s.cameraId } })),
     );
     return streams;
   }
 
-  async stop(grantId: string): Promise<void> {
-    if (!this.active.has(grantId)) throw new AppError('GRANT_NOT_ACTIVE', 'no active grant with this id');
-    await this.end(grantId, 'stopped_by_operator', this.o.clock.now());
+  /** The holder stops their grant; a superviseur stops anyone's, and the registry says so. */
+  async stop(grantId: string, caller: Caller): Promise<void> {
+    const a = this.active.get(grantId);
+    if (!a) throw new AppError('GRANT_NOT_ACTIVE', 'no active grant with this id');
+    const own = a.grant.holder === caller.matricule;
+    if (!own && caller.role !== 'superviseur') throw new AppError('NOT_GRANT_HOLDER', 'only the holder or a supervisor may stop this grant');
+    await this.end(grantId, own ? 'stopped_by_operator' : 'stopped_by_supervisor', this.o.clock.now(), { stoppedBy: caller.matricule });
   }
 
   /** Ends a grant once: the bytes stop first (relay), then the end is journaled. */
-  private async end(grantId: string, reason: EndReason, observedAt: number, extra: { endedAt?: number; noticedAtStart?: boolean } = {}): Promise<void> {
+  private async end(grantId: string, reason: EndReason, observedAt: number, extra: { endedAt?: number; noticedAtStart?: boolean; stoppedBy?: string } = {}): Promise<void> {
     const a = this.active.get(grantId);
     if (!a) return;
     this.active.delete(grantId);
     clearTimeout(a.timer);
-    const relayReason = reason === 'application_stopped' ? 'application_stopped' : reason;
+    // The tile says « interrompue » for either early stop; the registry keeps who stopped it.
+    const relayReason = reason === 'stopped_by_supervisor' ? 'stopped_by_operator' : reason;
     await this.o.relay.closeGrant(grantId, relayReason);
     const endedAt = extra.endedAt ?? (reason === 'expired' ? a.grant.endsAt : observedAt);
     await appendEntry(this.o.db, this.o.consoleId, {
       kind: 'transmission.ended',
-      actor: reason === 'stopped_by_operator' ? a.grant.operator : 'system',
+      actor: extra.stoppedBy ?? 'system',
       ts: observedAt,
-      payload: { grantId, reason, scheduledEndAt: a.grant.endsAt, observedAt, endedAt, ...(extra.noticedAtStart ? { noticedAtStart: true } : {}) },
+      payload: { grantId, reason, scheduledEndAt: a.grant.endsAt, observedAt, endedAt, ...(extra.noticedAtStart ? { noticedAtStart: true } : {}), ...(extra.stoppedBy ? { stoppedBy: extra.stoppedBy } : {}) },
     });
     this.o.events.emit('grant.ended', { grantId, reason });
   }
@@ -230,6 +256,7 @@ export class GrantService {
         serviceId: r.service_id,
         serviceName: r.service_name,
         operator: r.operator_matricule,
+        holder: r.operator_matricule,
         startsAt: Number(r.starts_at),
         endsAt: Number(r.ends_at),
       };

@@ -1,21 +1,39 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { channels } from '../../preload/contract';
 import type { EventBus } from '../events';
+import type { Logger } from '../log';
 import type { Dispatch } from './dispatch';
+
+/** Why a call was refused before reaching the dispatcher, for the log (never the renderer). */
+export function refuseReason(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, wc: WebContents | undefined, origin: string): string | undefined {
+  if (!wc) return 'no console window';
+  if (event.sender !== wc) return 'sender is not the console window';
+  if (!event.senderFrame || event.senderFrame !== wc.mainFrame) return 'sender is not the main frame';
+  // Second layer: even our main frame must be showing our own pages (a navigation that slipped through the window's locks would not be).
+  let frameOrigin: string;
+  try {
+    // Not URL.origin: WHATWG gives « null » as the origin of a non-special scheme such as app://.
+    const u = new URL(event.senderFrame.url);
+    frameOrigin = `${u.protocol}//${u.host}`;
+  } catch {
+    return 'main frame has no readable URL';
+  }
+  if (frameOrigin !== origin) return `main frame shows ${frameOrigin.slice(0, 100)}`;
+  return undefined;
+}
 
 /**
  * Registers every contract method on ipcMain through one wrapper: the sender must be our
- * window's main frame, and arguments and results are checked by the dispatcher's schemas.
+ * window's main frame showing our origin, and arguments and results are checked by the
+ * dispatcher's schemas and access rules. A refused call is logged with its channel.
  */
-export function registerIpc(dispatch: Dispatch, window: () => WebContents | undefined, bus: EventBus): () => void {
-  const isOurMainFrame = (event: IpcMainInvokeEvent) => {
-    const wc = window();
-    return !!wc && event.sender === wc && event.senderFrame === wc.mainFrame;
-  };
+export function registerIpc(dispatch: Dispatch, window: () => WebContents | undefined, bus: EventBus, o: { origin: string; log: Logger }): () => void {
   const registered = channels().map((channel) => {
     const name = `csu:${channel}`;
     ipcMain.handle(name, async (event, args: unknown) => {
-      if (!isOurMainFrame(event)) {
+      const refused = refuseReason(event, window(), o.origin);
+      if (refused) {
+        o.log.warn('ipc %s refused: %s', channel, refused);
         return { ok: false, error: { code: 'FORBIDDEN', message: 'sender is not the console window' } };
       }
       return dispatch(channel, args, { transport: 'ipc' });

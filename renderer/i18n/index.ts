@@ -1,7 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './locales/en.json';
-import fr from './locales/fr.json';
+import en from '../../assets/locales/en.json';
+import fr from '../../assets/locales/fr.json';
 
 /** French is the console's language and the fallback for any missing English key. */
 export function initI18n(lng: 'fr' | 'en' = 'fr') {

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   }
   const closes: Promise<number>[] = [];
   for (const g of grants) {
-    const [stream] = await s.grants.openStreams(g.id, 'OP101');
+    const [stream] = await s.grants.openStreams(g.id, { matricule: 'OP101', role: 'operateur', designated: true });
     const c = await connectStream(stream!.url, ORIGIN);
     closes.push(c.closed.then(() => clock.now() - g.endsAt));
   }

@@ -15,6 +15,7 @@ import { connectStream, waitFor } from '../helpers/ws-client';
 const ORIGIN = 'http://127.0.0.1:5998';
 const silent = { info() {}, warn() {}, error() {} };
 const MIN = 60000;
+const OP101 = { matricule: 'OP101', role: 'operateur' as const, designated: true };
 
 async function boot(dir: string, clock: OffsetClock, login = true): Promise<Services> {
   const services = await createServices({ shell: 'headless', dataDir: dir, assetsDir: path.join(repoRoot, 'assets'), settings: openConfSettings(dir), clock, log: silent });
@@ -49,8 +50,8 @@ describe('grants on the real service graph', () => {
       const g1 = await s.grants.request({ ...base, cameraIds: ['tripode-hall-arcade', 'tripode-parking-n1'], durationMin: 120 }, 'OP101');
       const g2 = await s.grants.request({ ...base, cameraIds: ['tripode-hall-arcade'], durationMin: 240, serviceId: 'pn-charenton' }, 'OP101');
       if (!g1.accepted || !g2.accepted) throw new Error('refused');
-      const streams1 = await s.grants.openStreams(g1.grant.id, 'OP101');
-      const streams2 = await s.grants.openStreams(g2.grant.id, 'OP101');
+      const streams1 = await s.grants.openStreams(g1.grant.id, OP101);
+      const streams2 = await s.grants.openStreams(g2.grant.id, OP101);
       const c1 = await Promise.all(streams1.map((x) => connectStream(x.url, ORIGIN)));
       const c2 = await connectStream(streams2[0]!.url, ORIGIN);
       // Stamp every message with the console's wall clock.
@@ -84,7 +85,7 @@ describe('grants on the real service graph', () => {
       expect(ended.payload).toMatchObject({ reason: 'expired', scheduledEndAt: endsAt, endedAt: endsAt });
       expect(ended.payload.observedAt).toBeGreaterThanOrEqual(endsAt);
       expect(ended.payload.observedAt).toBeLessThanOrEqual(endsAt + 250);
-      await expect(s.grants.openStreams(g1.grant.id, 'OP101')).rejects.toMatchObject({ code: 'GRANT_NOT_ACTIVE' });
+      await expect(s.grants.openStreams(g1.grant.id, OP101)).rejects.toMatchObject({ code: 'GRANT_NOT_ACTIVE' });
       c2.ws.close();
     } finally {
       await s.close();
@@ -99,10 +100,10 @@ describe('grants on the real service graph', () => {
     const stopped = await s.grants.request({ ...base, cameraIds: ['tripode-sous-sol'], durationMin: 180 }, 'OP101');
     const quit = await s.grants.request({ ...base, cameraIds: ['tripode-hall-bercy'], durationMin: 120 }, 'OP101');
     if (!stopped.accepted || !quit.accepted) throw new Error('refused');
-    const streams = await s.grants.openStreams(stopped.grant.id, 'OP101');
+    const streams = await s.grants.openStreams(stopped.grant.id, OP101);
     const client = await connectStream(streams[0]!.url, ORIGIN);
     clock.advance(47 * MIN);
-    await s.grants.stop(stopped.grant.id);
+    await s.grants.stop(stopped.grant.id, OP101);
     expect((await client.closed).code).toBe(CLOSE_CODES.stopped_by_operator);
     clock.advance(13 * MIN);
     await s.close(); // application quit with `quit` still active
@@ -137,7 +138,7 @@ describe('grants on the real service graph', () => {
       const rowMissed = (await registryRows(s.db)).find((r) => r.grantId === missed.grant.id)!;
       expect(rowMissed).toMatchObject({ effectiveMin: 120, endReason: 'expired' });
       // The resumed grant opens streams again on demand.
-      const again = await s.grants.openStreams(resumed.grant.id, 'OP101');
+      const again = await s.grants.openStreams(resumed.grant.id, OP101);
       const c = await connectStream(again[0]!.url, ORIGIN);
       await waitFor(() => c.bytes() > 5_000, 20000, 'resumed stream');
     } finally {
@@ -151,7 +152,7 @@ describe('grants on the real service graph', () => {
     const clock = new OffsetClock();
     const s = await boot(t.dir, clock);
     try {
-      const dispatch = createDispatcher(s.handlers, silent);
+      const dispatch = createDispatcher(s.handlers, silent, () => s.session.operator);
       const ctx = { transport: 'ws' as const };
       const g = await dispatch('grants.request', { ...base, cameraIds: ['tripode-hall-arcade'], durationMin: 120 }, ctx);
       const grantId = ((g as any).value.grant as { id: string }).id;

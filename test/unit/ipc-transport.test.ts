@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 /**
  * The Electron IPC transport. The Electron binary cannot run here, so `ipcMain` is replaced by
  * a minimal stand-in that records handlers; the wrapper, the sender check and the schemas under
@@ -24,15 +25,17 @@ import { channels } from '../../preload/contract';
 const info = { name: 'Console CSU', version: '1.0.0', mode: 'demo', consoleId: 'c-1', buildTime: new Date(0).toISOString(), shell: 'electron' };
 
 describe('IPC transport (Electron stand-in)', () => {
-  const mainFrame = { id: 'main' };
+  const mainFrame = { id: 'main', url: 'app://console/index.html' };
+  const logged: string[] = [];
+  const log = { info() {}, error() {}, warn: (m: string, ...a: unknown[]) => logged.push(format(m, ...a)) };
   const sent: [string, unknown][] = [];
   const wc = { mainFrame, isDestroyed: () => false, send: (ch: string, p: unknown) => sent.push([ch, p]) };
   const bus = new EventBus();
   let unregister: () => void;
 
   beforeAll(() => {
-    const dispatch = createDispatcher({ app: { info: () => info as never } } as never, silentLogger);
-    unregister = registerIpc(dispatch, () => wc as never, bus);
+    const dispatch = createDispatcher({ app: { info: () => info as never } } as never, silentLogger, () => undefined);
+    unregister = registerIpc(dispatch, () => wc as never, bus, { origin: 'app://console', log });
   });
   afterAll(() => unregister());
 
@@ -52,9 +55,23 @@ describe('IPC transport (Electron stand-in)', () => {
     expect(r.error.message.length).toBeGreaterThan(0);
   });
 
-  test('a subframe or another webContents is refused', async () => {
-    await expect(handlers.get('csu:app.info')!({ sender: wc, senderFrame: { id: 'iframe' } }, undefined)).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  test('a subframe or another webContents is refused, and the refusal is logged with its channel', async () => {
+    logged.length = 0;
+    await expect(handlers.get('csu:app.info')!({ sender: wc, senderFrame: { id: 'iframe', url: 'app://console/' } }, undefined)).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await expect(handlers.get('csu:app.info')!({ sender: {}, senderFrame: mainFrame }, undefined)).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(logged).toEqual([expect.stringMatching(/app\.info refused: sender is not the main frame/), expect.stringMatching(/app\.info refused: sender is not the console window/)]);
+  });
+
+  test('our main frame showing another origin is refused (second layer), and logged', async () => {
+    logged.length = 0;
+    const elsewhere = { ...wc, mainFrame: { id: 'main', url: 'https://evil.example/' } };
+    const dispatch = createDispatcher({ app: { info: () => info as never } } as never, silentLogger, () => undefined);
+    unregister();
+    const unreg = registerIpc(dispatch, () => elsewhere as never, bus, { origin: 'app://console', log });
+    await expect(handlers.get('csu:grants.list')!({ sender: elsewhere, senderFrame: elsewhere.mainFrame }, undefined)).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(logged).toEqual([expect.stringMatching(/grants\.list refused: main frame shows https:\/\/evil\.example/)]);
+    unreg();
+    unregister = registerIpc(createDispatcher({ app: { info: () => info as never } } as never, silentLogger, () => undefined), () => wc as never, bus, { origin: 'app://console', log });
   });
 
   test('events reach the window, checked against their schema', () => {

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import fr from '../../renderer/i18n/locales/fr.json';
-import en from '../../renderer/i18n/locales/en.json';
+import fr from '../../assets/locales/fr.json';
+import en from '../../assets/locales/en.json';
 import { repoRoot } from '../helpers/tmp';
+import { END_REASONS, ERROR_CODES, MIRROR_STATES, MOTIVES, REFUSAL_CODES, REGISTRY_EVENT_KINDS, ROLES, ZONES, channels, specOf } from '../../preload/contract';
 
 function keys(obj: unknown, prefix = ''): string[] {
   if (typeof obj !== 'object' || obj === null) return [prefix];
@@ -41,5 +42,47 @@ describe('locales', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  /** Keys the code builds at run time (`errors.${code}`…), which the literal-key scan above cannot see. */
+  const dynamicFamilies: [string, readonly string[]][] = [
+    ['errors', ERROR_CODES],
+    ['refusals', REFUSAL_CODES],
+    ['motives', MOTIVES],
+    ['zones', ZONES],
+    ['roles', ROLES],
+    ['registry.ends', END_REASONS],
+    ['banners.ended', END_REASONS],
+    ['mirror', MIRROR_STATES],
+    // i18next reads dots as nesting: journal kinds are looked up with « _ » (request_refused).
+    ['registryEvents.kinds', REGISTRY_EVENT_KINDS.map((k) => k.replace('.', '_'))],
+  ];
+
+  test.each([['fr', fr], ['en', en]] as const)('%s has every dynamic key: each error, refusal, motive, zone, role, end reason, mirror state', (_lng, dict) => {
+    const known = new Set(keys(dict));
+    const missing: string[] = [];
+    for (const [family, codes] of dynamicFamilies) {
+      for (const c of codes) {
+        const k = `${family}.${c}`;
+        if (!known.has(k) && !(known.has(`${k}_one`) && known.has(`${k}_other`))) missing.push(k);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test('every code a contract method declares has its French message', () => {
+    const known = new Set(keys(fr));
+    for (const ch of channels()) for (const c of specOf(ch)!.errors) expect([ch, known.has(`errors.${c}`)]).toEqual([ch, true]);
+  });
+
+  test('the six motives read exactly as the convention writes them', () => {
+    expect(MOTIVES.map((m) => (fr.motives as Record<string, string>)[m])).toEqual([
+      "atteintes à l'intégrité physique",
+      'vols',
+      'dégradations',
+      'attroupements',
+      'occupations abusives',
+      'intervention des services de police (nationale ou municipale)',
+    ]);
   });
 });
