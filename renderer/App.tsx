@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { GrantView, MirrorStatusView, OperatorView } from '../preload/contract';
+import { contract, mayCall, type GrantView, type MirrorStatusView, type OperatorView } from '../preload/contract';
 import { formatTime } from './format';
 import { useConsoleNow, useCsuEvent } from './hooks';
 import { errorText } from './i18n';
@@ -15,6 +15,12 @@ import { ErrorAlert } from './components/ErrorAlert';
 
 export type ViewId = 'wall' | 'request' | 'active' | 'registry' | 'review' | 'about';
 const NAV: ViewId[] = ['wall', 'request', 'active', 'registry', 'review', 'about'];
+/** Screens that only make sense to whoever may watch (an administrateur who is not designated provisions, never watches). */
+const WATCHING: ViewId[] = ['wall', 'request', 'active'];
+
+function navFor(op: OperatorView): ViewId[] {
+  return mayCall(contract.grants.list.access, op) ? NAV : NAV.filter((v) => !WATCHING.includes(v));
+}
 
 interface Banner {
   key: string;
@@ -42,10 +48,11 @@ export function App() {
     window.csu.session.current().then(setOperator, (e: unknown) => (setOperator(null), setError(errorText(t, e))));
   }, [t]);
 
+  const watches = !!operator && mayCall(contract.grants.list.access, operator);
   const refreshActive = useCallback(() => {
-    window.csu.grants.list().then(setActive, () => undefined);
+    if (watches) window.csu.grants.list().then(setActive, () => undefined);
     setRegistryKey((k) => k + 1);
-  }, []);
+  }, [watches]);
   useEffect(() => {
     if (operator) refreshActive();
   }, [operator, refreshActive]);
@@ -89,7 +96,7 @@ export function App() {
         {operator && (
           <nav aria-label={t('nav.label')}>
             <ul className="nav">
-              {NAV.map((id) => (
+              {navFor(operator).map((id) => (
                 <li key={id}>
                   <button type="button" className={view === id ? 'nav-item active' : 'nav-item'} aria-current={view === id ? 'page' : undefined} onClick={() => setView(id)}>
                     {t(`nav.${id}`)}
@@ -134,13 +141,13 @@ export function App() {
       <ErrorAlert message={error} />
       <main className="content">
         {!operator ? (
-          <LoginView onLogin={(op) => (setError(undefined), setOperator(op))} />
+          <LoginView onLogin={(op) => (setError(undefined), setView(navFor(op)[0]!), setOperator(op))} />
         ) : (
           <>
             <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} />
-            {view === 'request' && <RequestWizard onGranted={onGranted} />}
-            {view === 'active' && <ActiveView grants={active} now={now} onStopped={refreshActive} />}
-            {view === 'registry' && <RegistryView refreshKey={registryKey} />}
+            {view === 'request' && <RequestWizard operator={operator} onGranted={onGranted} />}
+            {view === 'active' && <ActiveView grants={active} now={now} operator={operator} onStopped={refreshActive} onTakeOver={onGranted} />}
+            {view === 'registry' && <RegistryView refreshKey={registryKey} operator={operator} />}
             {view === 'review' && <NotYetView view="review" />}
             {view === 'about' && <AboutView />}
           </>

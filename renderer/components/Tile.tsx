@@ -5,7 +5,7 @@ import type { EventPayload, GrantView } from '../../preload/contract';
 import { formatDuration } from '../format';
 import { useCsuEvent } from '../hooks';
 
-export type TileState = 'connecting' | 'live' | 'reconnecting' | 'unreachable' | 'codec' | 'auth' | 'ended_expired' | 'ended_stopped' | 'ended_other';
+export type TileState = 'connecting' | 'live' | 'reconnecting' | 'unreachable' | 'codec' | 'auth' | 'ended_expired' | 'ended_stopped' | 'ended_stopped_supervisor' | 'ended_other';
 
 export interface TileProps {
   grant: GrantView;
@@ -33,7 +33,7 @@ export function Tile({ grant, camera, url, matricule, now, ended, enlarged, inde
   const { t } = useTranslation();
   const video = useRef<HTMLVideoElement>(null);
   const [state, setState] = useState<TileState>('connecting');
-  const finalState: TileState | undefined = ended ? (ended === 'expired' ? 'ended_expired' : ended === 'stopped_by_operator' ? 'ended_stopped' : 'ended_other') : undefined;
+  const finalState: TileState | undefined = ended ? (ended === 'expired' ? 'ended_expired' : ended === 'stopped_by_operator' ? 'ended_stopped' : ended === 'stopped_by_supervisor' ? 'ended_stopped_supervisor' : 'ended_other') : undefined;
 
   useCsuEvent('stream.status', (s) => {
     if (s.grantId === grant.id && s.cameraId === camera.id) setState(stateOf(s));

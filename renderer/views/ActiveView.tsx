@@ -1,12 +1,16 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { GrantView } from '../../preload/contract';
+import type { GrantView, OperatorView } from '../../preload/contract';
 import { formatDuration, formatTime } from '../format';
 import { errorText } from '../i18n';
 import { ErrorAlert } from '../components/ErrorAlert';
 
-/** Transmissions en cours: each active grant, its countdown, and « Interrompre » with confirmation. */
-export function ActiveView({ grants, now, onStopped }: { grants: GrantView[]; now: number; onStopped: () => void }) {
+/**
+ * Transmissions en cours: each active grant, its countdown, who holds it. « Interrompre » (with
+ * confirmation) for the holder and for superviseurs; « Reprendre » for another operator's grant at
+ * a shift change (designated staff only; main checks both again).
+ */
+export function ActiveView({ grants, now, operator, onStopped, onTakeOver }: { grants: GrantView[]; now: number; operator: OperatorView; onStopped: () => void; onTakeOver: (g: GrantView) => Promise<void> }) {
   const { t } = useTranslation();
   const [confirm, setConfirm] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -44,7 +48,17 @@ export function ActiveView({ grants, now, onStopped }: { grants: GrantView[]; no
               <br />
               {t('active.until', { time: formatTime(g.endsAt) })} — <strong>{t('tile.left', { left: formatDuration(Math.max(0, Math.ceil((g.endsAt - now) / 60000))) })}</strong>
             </p>
-            {confirm === g.id ? (
+            <p className="holder">
+              {t('active.requestedBy', { operator: g.operator })}
+              {g.holder !== g.operator ? `, ${t('active.heldBy', { holder: g.holder })}` : ''}
+              {g.holder === operator.matricule ? ` — ${t('active.mine')}` : ''}
+            </p>
+            {g.holder !== operator.matricule && operator.designated && (
+              <button type="button" onClick={() => void onTakeOver(g)} title={t('active.takeOverHint')}>
+                {t('active.takeOver')}
+              </button>
+            )}
+            {g.holder !== operator.matricule && operator.role !== 'superviseur' ? null : confirm === g.id ? (
               <div role="alertdialog" aria-label={t('active.confirmTitle')} className="confirm">
                 <p>{t('active.confirm')}</p>
                 <button type="button" className="danger" onClick={() => stop(g.id)} disabled={busy}>

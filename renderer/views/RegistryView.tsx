@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MOTIVES, type CatalogueView } from '../../preload/contract';
+import { MOTIVES, contract, mayCall, type CatalogueView, type OperatorView } from '../../preload/contract';
+import { RegistryEvents } from './RegistryEvents';
 import { formatDate, formatDuration, formatTime } from '../format';
 import { errorText } from '../i18n';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -8,11 +9,17 @@ import { ErrorAlert } from '../components/ErrorAlert';
 type Row = Awaited<ReturnType<typeof window.csu.registry.list>>[number];
 
 /** A Paris calendar day (YYYY-MM-DD) to the instant it starts (ms), for the period filter. */
-function parisDayStart(day: string): number | undefined {
+export function parisDayStart(day: string): number | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
   const utc = Date.parse(`${day}T00:00:00Z`);
   const offsetMin = Number(new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Paris', timeZoneName: 'longOffset' }).formatToParts(utc).find((p) => p.type === 'timeZoneName')?.value.replace('GMT', '').split(':')[0] ?? 0) * 60;
   return utc - offsetMin * 60000;
+}
+
+/** The instant after a Paris calendar day (exclusive end of the period filter). */
+function endOfDay(day: string): number | undefined {
+  const start = parisDayStart(day);
+  return start === undefined ? undefined : start + 86400000;
 }
 
 /** One registry filter: « Tous » (no filter) then the choices. */
@@ -32,7 +39,12 @@ function FilterSelect(p: { label: string; all: string; value: string; onChange: 
   );
 }
 
-export function RegistryView({ refreshKey }: { refreshKey: number }) {
+/**
+ * Registre des transmissions. An opérateur sees the transmissions they requested; superviseurs and
+ * administrateurs see every one (with an operator filter) and, below, the refused requests,
+ * logins, lockouts, hand-overs and catalogue changes. Main enforces the same split.
+ */
+export function RegistryView({ refreshKey, operator }: { refreshKey: number; operator: OperatorView }) {
   const { t } = useTranslation();
   const [rows, setRows] = useState<Row[]>([]);
   const [catalogue, setCatalogue] = useState<CatalogueView | undefined>();
@@ -41,6 +53,9 @@ export function RegistryView({ refreshKey }: { refreshKey: number }) {
   const [siteId, setSiteId] = useState('');
   const [serviceId, setServiceId] = useState('');
   const [motive, setMotive] = useState('');
+  const [operatorFilter, setOperatorFilter] = useState('');
+  const seesAll = operator.role !== 'operateur';
+  const seesEvents = mayCall(contract.registry.events.access, operator);
   const [error, setError] = useState<string | undefined>();
 
   useEffect(() => {
@@ -48,15 +63,24 @@ export function RegistryView({ refreshKey }: { refreshKey: number }) {
   }, []);
   useEffect(() => {
     const f = parisDayStart(from);
-    const tEnd = parisDayStart(to);
     window.csu.registry
-      .list({ from: f, to: tEnd === undefined ? undefined : tEnd + 86400000, siteId: siteId || undefined, serviceId: serviceId || undefined, motive: (motive || undefined) as (typeof MOTIVES)[number] | undefined })
+      .list({ from: f, to: endOfDay(to), siteId: siteId || undefined, serviceId: serviceId || undefined, motive: (motive || undefined) as (typeof MOTIVES)[number] | undefined, operator: operatorFilter || undefined })
       .then((r) => (setRows(r), setError(undefined)), (e: unknown) => setError(errorText(t, e)));
-  }, [from, to, siteId, serviceId, motive, refreshKey, t]);
+  }, [from, to, siteId, serviceId, motive, operatorFilter, refreshKey, t]);
+  const [knownOperators, setKnownOperators] = useState<{ value: string; label: string }[]>([]);
+  useEffect(() => {
+    // The operator filter offers whoever appears in the unfiltered registry.
+    if (!seesAll || operatorFilter) return;
+    const seen = new Map(rows.map((r) => [r.operatorMatricule, `${r.operatorName} (${r.operatorMatricule})`]));
+    setKnownOperators([...seen].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label, 'fr')));
+  }, [rows, seesAll, operatorFilter]);
 
   return (
     <section aria-labelledby="registry-title">
       <h2 id="registry-title">{t('views.registry.title')}</h2>
+      <p className="hint" data-testid="registry-scope">
+        {seesAll ? t('registry.scopeAll') : t('registry.scopeOwn')}
+      </p>
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <label>
           {t('registry.from')}
@@ -69,6 +93,7 @@ export function RegistryView({ refreshKey }: { refreshKey: number }) {
         <FilterSelect label={t('registry.site')} all={t('registry.all')} value={siteId} onChange={setSiteId} options={catalogue?.sites.map((x) => ({ value: x.id, label: x.name })) ?? []} />
         <FilterSelect label={t('registry.service')} all={t('registry.all')} value={serviceId} onChange={setServiceId} options={catalogue?.services.map((x) => ({ value: x.id, label: x.name })) ?? []} />
         <FilterSelect label={t('registry.motive')} all={t('registry.all')} value={motive} onChange={setMotive} options={MOTIVES.map((m) => ({ value: m, label: t(`motives.${m}`) }))} />
+        {seesAll && <FilterSelect label={t('registry.operator')} all={t('registry.all')} value={operatorFilter} onChange={setOperatorFilter} options={knownOperators} />}
       </form>
       <ErrorAlert message={error} />
       <table className="registry">
@@ -105,6 +130,7 @@ export function RegistryView({ refreshKey }: { refreshKey: number }) {
           ))}
         </tbody>
       </table>
+      {seesEvents && <RegistryEvents from={parisDayStart(from)} to={endOfDay(to)} refreshKey={refreshKey} siteName={(id) => catalogue?.sites.find((x) => x.id === id)?.name ?? id} />}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MOTIVES, ZONES, type CatalogueView, type GrantView } from '../../preload/contract';
+import { MOTIVES, ZONES, type CatalogueView, type GrantView, type OperatorView } from '../../preload/contract';
 import { formatDuration } from '../format';
 import { errorText } from '../i18n';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -19,7 +19,7 @@ const FIELD_OF: Record<string, 'site' | 'cameras' | 'motive' | 'justification' |
 };
 const STEP_OF = { site: 1, cameras: 2, motive: 3, justification: 3, duration: 4, service: 4, operator: 5 } as const;
 
-export function RequestWizard({ onGranted }: { onGranted: (g: GrantView) => void }) {
+export function RequestWizard({ operator, onGranted }: { operator: OperatorView; onGranted: (g: GrantView) => void }) {
   const { t } = useTranslation();
   const [catalogue, setCatalogue] = useState<CatalogueView | undefined>();
   const [step, setStep] = useState<Step>(1);
@@ -30,6 +30,7 @@ export function RequestWizard({ onGranted }: { onGranted: (g: GrantView) => void
   const [durationMin, setDurationMin] = useState(120);
   const [serviceId, setServiceId] = useState('');
   const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [notice, setNotice] = useState<string | undefined>();
   const [fatal, setFatal] = useState<string | undefined>();
   const [sending, setSending] = useState(false);
 
@@ -52,24 +53,42 @@ export function RequestWizard({ onGranted }: { onGranted: (g: GrantView) => void
     setErrors(byField);
   }
 
-  /** What the operator can be told before asking main (main checks everything again). */
-  function localCheck(s: Step): string[] {
-    if (s === 1 && !siteId) return ['SITE_UNKNOWN'];
-    if (s === 2 && cameraIds.length === 0) return ['NO_CAMERA'];
+  /** What the operator can be told before asking main (main checks everything again): « nothing chosen » is not « unknown ». */
+  function localCheck(s: Step): Record<string, string[]> {
+    if (s === 1 && !siteId) return { site: [t('wizard.noSite')] };
+    if (s === 2 && cameraIds.length === 0) return { cameras: [t('refusals.NO_CAMERA')] };
     if (s === 3) {
-      const c: string[] = [];
-      if (!motive) c.push('MOTIVE_NOT_ALLOWED');
-      if (justification.trim().length < 10) c.push('JUSTIFICATION_TOO_SHORT');
-      return c;
+      const out: Record<string, string[]> = {};
+      if (!motive) out.motive = [t('wizard.noMotive')];
+      if (justification.trim().length < 10) out.justification = [t('refusals.JUSTIFICATION_TOO_SHORT')];
+      return out;
     }
-    if (s === 4 && !serviceId) return ['SERVICE_NOT_CONNECTED'];
-    return [];
+    if (s === 4 && !serviceId) return { service: [t('wizard.noService')] };
+    return {};
   }
 
   function next() {
-    const codes = localCheck(step);
-    refuse(codes);
-    if (codes.length === 0) setStep((step + 1) as Step);
+    const found = localCheck(step);
+    setErrors(found);
+    if (Object.keys(found).length === 0) {
+      setNotice(undefined);
+      setStep((step + 1) as Step);
+    }
+  }
+
+  /** A new site: what depended on the old one goes, and the operator is told so. */
+  function chooseSite(id: string) {
+    if (id === siteId) return;
+    const next = catalogue?.sites.find((x) => x.id === id);
+    const hadChoices = cameraIds.length > 0 || motive !== '' || serviceId !== '';
+    setSiteId(id);
+    setCameraIds([]);
+    setMotive('');
+    setServiceId('');
+    // Start at a duration the new site's convention allows (its minimum), never at one it refuses.
+    setDurationMin(next?.convention?.minDurationMin ?? 120);
+    setErrors({});
+    setNotice(hadChoices && next ? t('wizard.siteChanged', { site: next.name }) : undefined);
   }
 
   async function submit() {
@@ -98,6 +117,17 @@ export function RequestWizard({ onGranted }: { onGranted: (g: GrantView) => void
       </p>
     ));
 
+  if (!operator.designated) {
+    // Every request would be refused (and journaled): say so at once, not after five steps.
+    return (
+      <section aria-labelledby="wizard-title" className="wizard">
+        <h2 id="wizard-title">{t('wizard.title')}</h2>
+        <p className="error" role="alert" data-testid="not-designated">
+          {t('wizard.notDesignated')}
+        </p>
+      </section>
+    );
+  }
   if (!catalogue) return <p>{fatal ?? t('common.loading')}</p>;
   return (
     <section aria-labelledby="wizard-title" className="wizard">
@@ -115,16 +145,21 @@ export function RequestWizard({ onGranted }: { onGranted: (g: GrantView) => void
             <legend>{t('wizard.site')}</legend>
             {catalogue.sites.map((s) => (
               <label key={s.id} className="choice">
-                <input type="radio" name="site" value={s.id} checked={siteId === s.id} onChange={() => (setSiteId(s.id), setCameraIds([]), setServiceId(''))} />
+                <input type="radio" name="site" value={s.id} checked={siteId === s.id} onChange={() => chooseSite(s.id)} />
                 <span>
                   <strong>{s.name}</strong> — {t('wizard.landlord')} {s.bailleurName}, {t('wizard.homes', { count: s.homes })}
                   <br />
                   <small>{s.addresses.join(' · ')}</small>
-                  {!s.convention && <small className="warn"> {t('refusals.CONVENTION_MISSING')}</small>}
+                  {!s.convention && <small className="warn"> {t('wizard.noConvention')}</small>}
                 </span>
               </label>
             ))}
             {fieldErrors('site')}
+            {notice && (
+              <p className="notice" role="status" data-testid="site-changed">
+                {notice}
+              </p>
+            )}
           </fieldset>
         )}
         {step === 2 && site && (

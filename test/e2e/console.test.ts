@@ -109,7 +109,7 @@ describe('console screens in Chromium (demo site)', () => {
       expect(text).toMatch(/\d\d h \d\d/);
       expect(text).toContain('2 h');
       expect(text).toContain('Police municipale de Charenton-le-Pont — CSU');
-      expect(text).toContain('Dégradations');
+      expect(text).toContain('dégradations');
       expect(text).toContain('Durée écoulée');
       // Chromium's own widgets speak French too (the period filter's date fields read « jj/mm/aaaa »).
       expect(await page.evaluate(() => navigator.language)).toBe('fr-FR');
@@ -170,7 +170,7 @@ describe('console screens in Chromium (demo site)', () => {
       await page.getByRole('button', { name: 'Suivant' }).click();
       await page.getByLabel('Précisions / Justification').fill('court');
       await page.getByRole('button', { name: 'Suivant' }).click();
-      await page.getByText('Choisissez un motif prévu par la convention.').waitFor();
+      await page.getByText('Choisissez un motif.').waitFor();
       await page.getByText('Précisez la demande (10 caractères au moins).').waitFor();
       await page.screenshot({ path: path.join(shots, 'wizard-errors.png') });
       expect(await page.getByRole('radio', { name: 'Dégradations' }).isVisible()).toBe(true);
