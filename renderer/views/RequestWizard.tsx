@@ -207,7 +207,7 @@ export function RequestWizard({ operator, onGranted }: { operator: OperatorView;
         {step === 4 && (
           <>
             <label className="block">
-              {t('wizard.duration')}
+              {t('wizard.durationRange', { min: formatDuration(durations[0] ?? 120), max: formatDuration(durations[durations.length - 1] ?? 720) })}
               <select value={durationMin} onChange={(e) => setDurationMin(Number(e.target.value))}>
                 {durations.map((d) => (
                   <option key={d} value={d}>
