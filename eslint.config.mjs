@@ -11,6 +11,8 @@ const electronFiles = ['main/index.ts', 'main/window.ts', 'main/transport/ipc.ts
 const noElectron = { name: 'electron', message: 'Only main/index.ts, main/window.ts, main/transport/ipc.ts, main/electron/* and preload/index.ts import electron.' };
 const noElectronStore = { name: 'electron-store', message: 'electron-store imports electron: use it only in main/electron/*.' };
 
+const noServer = { group: ['**/server', '**/server/**'], message: 'main/ never imports server/: the embedded central server runs as a child process.' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'release/**', 'bench-results/**', 'test-results/**', 'coverage/**'] },
   js.configs.recommended,
@@ -27,6 +29,18 @@ export default tseslint.config(
   {
     files: electronFiles,
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // ARCHITECTURE.md: main/ never imports server/ (the embedded demo server is a child process).
+    files: ['main/**/*.ts'],
+    ignores: electronFiles,
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron, noElectronStore], patterns: [noServer] }],
+    },
+  },
+  {
+    files: electronFiles.filter((f) => f.startsWith('main/')),
+    rules: { 'no-restricted-imports': ['error', { patterns: [noServer] }] },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],

@@ -8,6 +8,7 @@ import { DbError } from '../db/errors';
 import { systemClock } from './clock';
 import { safeStorageSecrets } from './electron/secret-store';
 import { openElectronSettings } from './electron/settings-store';
+import { utilitySpawner } from './electron/utility-process';
 import { mainT } from './i18n';
 import { createLogger } from './log';
 import { createServices, type Services } from './services';
@@ -54,7 +55,7 @@ async function start(): Promise<void> {
     throw err;
   }
   try {
-    services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), assetsDir: path.join(app.getAppPath(), 'assets'), settings, clock: systemClock, log, secrets: safeStorageSecrets(app.getPath('userData')) });
+    services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), assetsDir: path.join(app.getAppPath(), 'assets'), settings, clock: systemClock, log, secrets: safeStorageSecrets(app.getPath('userData')), spawnChild: utilitySpawner });
   } catch (err) {
     if (err instanceof DbError) {
       log.error('%s', err.message);
