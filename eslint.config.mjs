@@ -20,7 +20,8 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-explicit-any': 'off',
+      // An `any` switches the type checker off where the data is least trusted (rows, messages).
+      '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
       'no-restricted-imports': ['error', { paths: [noElectron, noElectronStore] }],
@@ -95,6 +96,12 @@ export default tseslint.config(
         { paths: [noElectron, noElectronStore], patterns: [{ group: ['**/main', '**/main/**', '**/renderer/**'], message: 'server/ uses only db/ (the journal codec).' }] },
       ],
     },
+  },
+  {
+    // GrantService.restore() is being rewritten on another branch; its one `any` (the registry
+    // rows, typed by db/rows.ts's RegistryDbRow) goes with that rewrite. Only this file, only a warning.
+    files: ['main/grants/service.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'warn' },
   },
   {
     files: ['test/**/*.ts', 'scripts/**/*.mjs', '*.js', '*.mjs'],
