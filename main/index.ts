@@ -45,7 +45,7 @@ async function start(): Promise<void> {
   await app.whenReady();
   let settings;
   try {
-    settings = openElectronSettings();
+    settings = openElectronSettings({ onUpgrade: (from, saved) => log.info('settings upgraded from version %d; the previous file is kept as %s', from, saved) });
   } catch (err) {
     if (err instanceof SettingsError) {
       dialog.showErrorBox('Console CSU', mainT()('errors.SETTINGS_INVALID', { file: err.file, reason: err.reason }));
