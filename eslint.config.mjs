@@ -11,6 +11,8 @@ const electronFiles = ['main/index.ts', 'main/window.ts', 'main/transport/ipc.ts
 const noElectron = { name: 'electron', message: 'Only main/index.ts, main/window.ts, main/transport/ipc.ts, main/electron/* and preload/index.ts import electron.' };
 const noElectronStore = { name: 'electron-store', message: 'electron-store imports electron: use it only in main/electron/*.' };
 
+const noServer = { group: ['**/server', '**/server/**'], message: 'main/ never imports server/: the embedded central server runs as a child process.' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'release/**', 'bench-results/**', 'test-results/**', 'coverage/**'] },
   js.configs.recommended,
@@ -18,7 +20,8 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-explicit-any': 'off',
+      // An `any` switches the type checker off where the data is least trusted (rows, messages).
+      '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-require-imports': 'off',
       'no-restricted-imports': ['error', { paths: [noElectron, noElectronStore] }],
@@ -27,6 +30,18 @@ export default tseslint.config(
   {
     files: electronFiles,
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // ARCHITECTURE.md: main/ never imports server/ (the embedded demo server is a child process).
+    files: ['main/**/*.ts'],
+    ignores: electronFiles,
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noElectron, noElectronStore], patterns: [noServer] }],
+    },
+  },
+  {
+    files: electronFiles.filter((f) => f.startsWith('main/')),
+    rules: { 'no-restricted-imports': ['error', { patterns: [noServer] }] },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
@@ -81,6 +96,12 @@ export default tseslint.config(
         { paths: [noElectron, noElectronStore], patterns: [{ group: ['**/main', '**/main/**', '**/renderer/**'], message: 'server/ uses only db/ (the journal codec).' }] },
       ],
     },
+  },
+  {
+    // GrantService.restore() is being rewritten on another branch; its one `any` (the registry
+    // rows, typed by db/rows.ts's RegistryDbRow) goes with that rewrite. Only this file, only a warning.
+    files: ['main/grants/service.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'warn' },
   },
   {
     files: ['test/**/*.ts', 'scripts/**/*.mjs', '*.js', '*.mjs'],

@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { DbError } from './errors';
+import type { CameraRow, ConventionRow, ConventionServiceRow, OperatorRow, ServiceRow, SiteWithBailleurRow } from './rows';
 import { DEFAULT_MAX_DURATION_MIN, DEFAULT_MIN_DURATION_MIN, MOTIVES, ROLES, SERVICE_KINDS, ZONES, type Motive, type Role, type Zone } from './motives';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/);
@@ -154,8 +155,8 @@ export interface Operator {
 }
 
 export async function listSites(db: Knex): Promise<Site[]> {
-  const rows = await db('sites').join('bailleurs', 'bailleurs.id', 'sites.bailleur_id').select('sites.*', 'bailleurs.name as bailleur_name').orderBy('sites.name');
-  return rows.map((r: Record<string, any>) => ({ id: r.id, name: r.name, bailleurId: r.bailleur_id, bailleurName: r.bailleur_name, addresses: JSON.parse(r.addresses), town: r.town, homes: r.homes, active: !!r.active }));
+  const rows: SiteWithBailleurRow[] = await db('sites').join('bailleurs', 'bailleurs.id', 'sites.bailleur_id').select('sites.*', 'bailleurs.name as bailleur_name').orderBy('sites.name');
+  return rows.map((r) => ({ id: r.id, name: r.name, bailleurId: r.bailleur_id, bailleurName: r.bailleur_name, addresses: JSON.parse(r.addresses) as string[], town: r.town, homes: r.homes, active: !!r.active }));
 }
 
 export async function getSite(db: Knex, siteId: string): Promise<Site | undefined> {
@@ -163,29 +164,32 @@ export async function getSite(db: Knex, siteId: string): Promise<Site | undefine
 }
 
 export async function listCameras(db: Knex, siteId?: string): Promise<Camera[]> {
-  const q = db('cameras').orderBy(['site_id', 'zone', 'label']);
+  const q = db<CameraRow>('cameras').orderBy(['site_id', 'zone', 'label']);
   if (siteId) q.where({ site_id: siteId });
-  const rows = await q;
-  return rows.map((r: Record<string, any>) => ({ id: r.id, siteId: r.site_id, label: r.label, zone: r.zone, sourceUrl: r.source_url, subStreamUrl: r.sub_stream_url ?? null, active: !!r.active }));
+  const rows: CameraRow[] = await q;
+  // zone: the table's trigger admits only ZONES.
+  return rows.map((r) => ({ id: r.id, siteId: r.site_id, label: r.label, zone: r.zone as Zone, sourceUrl: r.source_url, subStreamUrl: r.sub_stream_url ?? null, active: !!r.active }));
 }
 
 export async function listServices(db: Knex): Promise<Service[]> {
-  const rows = await db('services').orderBy('name');
-  return rows.map((r: Record<string, any>) => ({ id: r.id, name: r.name, kind: r.kind, active: !!r.active }));
+  const rows: ServiceRow[] = await db<ServiceRow>('services').orderBy('name');
+  // kind: written only through ServiceInput's enum.
+  return rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind as Service['kind'], active: !!r.active }));
 }
 
 export async function listConventions(db: Knex, siteId?: string): Promise<Convention[]> {
-  const q = db('conventions').orderBy('valid_from', 'desc');
+  const q = db<ConventionRow>('conventions').orderBy('valid_from', 'desc');
   if (siteId) q.where({ site_id: siteId });
-  const rows = await q;
-  const links: { convention_id: string; service_id: string }[] = await db('convention_services').select();
-  return rows.map((r: Record<string, any>) => ({
+  const rows: ConventionRow[] = await q;
+  const links: ConventionServiceRow[] = await db('convention_services').select();
+  return rows.map((r) => ({
     id: r.id,
     siteId: r.site_id,
-    parties: JSON.parse(r.parties),
+    parties: JSON.parse(r.parties) as string[],
     validFrom: r.valid_from,
     validTo: r.valid_to,
-    motives: JSON.parse(r.motives),
+    // Written only through ConventionInput's enum of motives.
+    motives: JSON.parse(r.motives) as Motive[],
     minDurationMin: r.min_duration_min,
     maxDurationMin: r.max_duration_min,
     serviceIds: links.filter((l) => l.convention_id === r.id).map((l) => l.service_id),
@@ -204,8 +208,8 @@ export async function conventionInForce(db: Knex, siteId: string, ms: number): P
 }
 
 export async function getOperator(db: Knex, matricule: string): Promise<Operator | undefined> {
-  const r = await db('operators').where({ matricule }).first();
-  return r ? { matricule: r.matricule, name: r.name, role: r.role, designated: !!r.designated, active: !!r.active, passwordHash: r.password_hash } : undefined;
+  const r: OperatorRow | undefined = await db<OperatorRow>('operators').where({ matricule }).first();
+  return r ? { matricule: r.matricule, name: r.name, role: r.role as Role, designated: !!r.designated, active: !!r.active, passwordHash: r.password_hash } : undefined;
 }
 
 export async function hasCatalogue(db: Knex): Promise<boolean> {

@@ -158,6 +158,18 @@ export async function verifyChain(db: Knex, consoleId: string, pageSize = 2000):
   }
 }
 
+/** How many of this console's entries come after `afterSeq` (the mirror's outbox size). */
+export async function countEntriesAfter(db: Knex, consoleId: string, afterSeq: number): Promise<number> {
+  const r = await db('journal').where({ console_id: consoleId }).andWhere('seq', '>', afterSeq).count<{ n: number }[]>('* as n');
+  return Number(r[0]?.n ?? 0);
+}
+
+/** This console's latest entry of one kind, if any. */
+export async function lastEntryOfKind<K extends EntryKind>(db: Knex, consoleId: string, kind: K): Promise<(JournalEntry & { kind: K; payload: PayloadOf<K> }) | undefined> {
+  const row = await db<JournalRow>('journal').where({ console_id: consoleId, kind }).orderBy('seq', 'desc').first();
+  return row ? (rowToEntry(row) as JournalEntry & { kind: K; payload: PayloadOf<K> }) : undefined;
+}
+
 /** Consoles whose entries this database holds (normally one: its own). */
 export async function journalConsoles(db: Knex): Promise<string[]> {
   const rows: { console_id: string }[] = await db('journal').distinct('console_id');

@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import type { EndReason } from './journal-kinds';
 import type { Motive, Zone } from './motives';
+import type { RegistryDbRow } from './rows';
 
 export interface RegistryFilter {
   /** Start of the period (ms, inclusive), on the grant's start. */
@@ -39,7 +40,7 @@ export interface RegistryRow {
 }
 
 export async function registryRows(db: Knex, filter: RegistryFilter = {}, limit = 5000): Promise<RegistryRow[]> {
-  const q = db('registry').orderBy('starts_at', 'asc').limit(limit);
+  const q = db<RegistryDbRow>('registry').orderBy('starts_at', 'asc').limit(limit);
   if (filter.from !== undefined) q.where('starts_at', '>=', filter.from);
   if (filter.to !== undefined) q.where('starts_at', '<', filter.to);
   if (filter.siteId) q.where('site_id', filter.siteId);
@@ -47,8 +48,8 @@ export async function registryRows(db: Knex, filter: RegistryFilter = {}, limit 
   if (filter.motive) q.where('motive', filter.motive);
   if (filter.consoleId) q.where('console_id', filter.consoleId);
   if (filter.operator) q.where('operator_matricule', filter.operator);
-  const rows = await q;
-  return rows.map((r: Record<string, any>) => {
+  const rows: RegistryDbRow[] = await q;
+  return rows.map((r) => {
     const endedAt = r.ended_at === null ? null : Number(r.ended_at);
     return {
       grantId: r.grant_id,
@@ -62,13 +63,14 @@ export async function registryRows(db: Knex, filter: RegistryFilter = {}, limit 
       siteName: r.site_name,
       serviceId: r.service_id,
       serviceName: r.service_name,
-      motive: r.motive,
+      // motive, cameras, end_reason: written only by the journal projection from validated entries.
+      motive: r.motive as Motive,
       justification: r.justification,
-      cameras: JSON.parse(r.cameras),
+      cameras: JSON.parse(r.cameras) as RegistryRow['cameras'],
       operatorMatricule: r.operator_matricule,
       operatorName: r.operator_name,
       endedAt,
-      endReason: r.end_reason ?? null,
+      endReason: (r.end_reason ?? null) as EndReason | null,
     };
   });
 }

@@ -30,7 +30,7 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
   const log = createLogger('headless');
   const args = parseHeadlessArgs(argv, __dirname);
   mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
-  const settings = openConfSettings(args.dataDir);
+  const settings = openConfSettings(args.dataDir, { onUpgrade: (from, saved) => log.info('settings upgraded from version %d; the previous file is kept as %s', from, saved) });
   const clock = new OffsetClock();
   const services = await createServices({ shell: 'headless', dataDir: args.dataDir, assetsDir: findAssetsDir(__dirname), settings, clock, log, testHooks: args.testHooks ? { clock } : undefined });
 

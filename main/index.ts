@@ -8,6 +8,7 @@ import { DbError } from '../db/errors';
 import { systemClock } from './clock';
 import { safeStorageSecrets } from './electron/secret-store';
 import { openElectronSettings } from './electron/settings-store';
+import { utilitySpawner } from './electron/utility-process';
 import { mainT } from './i18n';
 import { createLogger } from './log';
 import { createServices, type Services } from './services';
@@ -44,7 +45,7 @@ async function start(): Promise<void> {
   await app.whenReady();
   let settings;
   try {
-    settings = openElectronSettings();
+    settings = openElectronSettings({ onUpgrade: (from, saved) => log.info('settings upgraded from version %d; the previous file is kept as %s', from, saved) });
   } catch (err) {
     if (err instanceof SettingsError) {
       dialog.showErrorBox('Console CSU', mainT()('errors.SETTINGS_INVALID', { file: err.file, reason: err.reason }));
@@ -54,7 +55,7 @@ async function start(): Promise<void> {
     throw err;
   }
   try {
-    services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), assetsDir: path.join(app.getAppPath(), 'assets'), settings, clock: systemClock, log, secrets: safeStorageSecrets(app.getPath('userData')) });
+    services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), assetsDir: path.join(app.getAppPath(), 'assets'), settings, clock: systemClock, log, secrets: safeStorageSecrets(app.getPath('userData')), spawnChild: utilitySpawner });
   } catch (err) {
     if (err instanceof DbError) {
       log.error('%s', err.message);

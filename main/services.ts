@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { openDatabase } from '../db';
 import { hasCatalogue } from '../db/catalogue';
 import { GrantService } from './grants/service';
+import type { ChildSpawner } from './child';
 import { buildHandlers } from './handlers';
 import { setupMirror, type MirrorSetup } from './mirror/setup';
 import type { MirrorStatus } from './mirror/mirror';
@@ -31,6 +32,8 @@ export interface ServicesConfig {
   log: Logger;
   /** Where secrets live: safeStorage in Electron; a user-only file by default. */
   secrets?: SecretStore;
+  /** Starts child processes (the embedded demo central server); Node's fork by default. */
+  spawnChild?: ChildSpawner;
   /** Present only when the headless shell runs with --test-hooks; never in the Electron build. */
   testHooks?: { clock: OffsetClock };
 }
@@ -95,6 +98,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     secrets: config.secrets ?? fileSecretStore(config.dataDir),
     clock: config.clock,
     log: config.log,
+    spawnChild: config.spawnChild,
     onStatus: (s) => {
       mirrorStatus = s;
       events.emit('mirror.status', s);

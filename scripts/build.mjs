@@ -37,7 +37,7 @@ await Promise.all([
   }),
   build({
     ...node,
-    entryPoints: { cli: 'server/cli.ts' },
+    entryPoints: { cli: 'server/cli.ts', embedded: 'server/embedded.ts' },
     outdir: path.join(out, 'server'),
     packages: 'external',
   }),

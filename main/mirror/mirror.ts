@@ -4,7 +4,8 @@
  * the server is away. On a 409 it stops and says so: it never skips or rewrites an entry.
  */
 import type { Knex } from 'knex';
-import { appendEntry, entriesAfter } from '../../db/journal';
+import { appendEntry, countEntriesAfter, entriesAfter, lastEntryOfKind } from '../../db/journal';
+import { mirrorAckedSeq, saveMirrorAck } from '../../db/mirror-state';
 import { canonicalJson } from '../../db/journal-codec';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
@@ -73,13 +74,11 @@ export class Mirror {
   }
 
   async ackedSeq(): Promise<number> {
-    const row = await this.o.db('mirror_state').where({ console_id: this.o.consoleId }).first('acked_seq');
-    return Number(row?.acked_seq ?? 0);
+    return mirrorAckedSeq(this.o.db, this.o.consoleId);
   }
 
   private async pendingAfter(acked: number): Promise<number> {
-    const r = await this.o.db('journal').where({ console_id: this.o.consoleId }).andWhere('seq', '>', acked).count<{ n: number }[]>('* as n');
-    return Number(r[0]?.n ?? 0);
+    return countEntriesAfter(this.o.db, this.o.consoleId, acked);
   }
 
   /** One send: resolves when the next cycle is scheduled. */
@@ -122,10 +121,7 @@ export class Mirror {
         // The server acknowledges what it holds; never move the cursor past what was sent.
         const ack = Math.min(body.ackSeq, last);
         if (ack > acked) {
-          await this.o.db('mirror_state')
-            .insert({ console_id: this.o.consoleId, acked_seq: ack, acked_hash: batch.find((e) => e.seq === ack)?.hash ?? null, updated_at: this.o.clock.now() })
-            .onConflict('console_id')
-            .merge();
+          await saveMirrorAck(this.o.db, this.o.consoleId, { seq: ack, hash: batch.find((e) => e.seq === ack)?.hash ?? null, at: this.o.clock.now() });
         }
         this.failures = 0;
         this.offlineSince = undefined;
@@ -163,8 +159,7 @@ export class Mirror {
     this.stopped = true;
     this.o.log.error('mirror: conflict at seq %s (%s): stopped, nothing skipped or rewritten', expectedSeq, message);
     // Journal it once, not at every restart that meets the same conflict.
-    const last = await this.o.db('journal').where({ console_id: this.o.consoleId, kind: 'mirror.conflict' }).orderBy('seq', 'desc').first('payload');
-    const lastPayload = last ? (JSON.parse(last.payload) as { expectedSeq?: number }) : undefined;
+    const lastPayload = (await lastEntryOfKind(this.o.db, this.o.consoleId, 'mirror.conflict'))?.payload;
     if (!lastPayload || lastPayload.expectedSeq !== expectedSeq) {
       await appendEntry(this.o.db, this.o.consoleId, { kind: 'mirror.conflict', actor: 'system', ts: this.o.clock.now(), payload: { status: 409, ...(expectedSeq !== undefined ? { expectedSeq } : {}), message: message.slice(0, 500) } });
     }

@@ -1,17 +1,17 @@
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { buildServer } from '../../server/app';
-import { openServerDb } from '../../server/db';
-import { issueToken } from '../../server/store';
+import { forkSpawner, type ChildSpawner } from '../child';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { SecretStore } from '../secrets';
+import { startEmbeddedCentral } from './embedded-central';
 import { Mirror, type MirrorStatus } from './mirror';
 
 export interface MirrorSetup {
   mirror: Mirror | undefined;
   embeddedUrl: string | undefined;
+  /** The embedded central server's process id (demo without a configured server). */
+  embeddedPid?: number | undefined;
   close(): Promise<void>;
 }
 
@@ -30,6 +30,8 @@ export async function setupMirror(o: {
   clock: Clock;
   log: Logger;
   onStatus: (s: MirrorStatus) => void;
+  /** How to start the embedded server's process: Node's fork unless the shell gives another. */
+  spawnChild?: ChildSpawner;
 }): Promise<MirrorSetup> {
   if (o.serverUrl) {
     const token = o.secrets.get('mirror-token');
@@ -42,21 +44,17 @@ export async function setupMirror(o: {
     return { mirror, embeddedUrl: undefined, close: () => mirror.stop() };
   }
   if (o.mode !== 'demo') return { mirror: undefined, embeddedUrl: undefined, close: async () => undefined };
-  const centralDb = await openServerDb(path.join(o.dataDir, 'central.sqlite'));
-  // The embedded server lives only as long as this process: a fresh token each start.
-  const token = await issueToken(centralDb, 'consoles', o.consoleId, o.clock.now());
-  const app = buildServer(centralDb);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const mirror = new Mirror({ db: o.db, consoleId: o.consoleId, serverUrl: url, token, clock: o.clock, log: o.log, onStatus: o.onStatus, pollMs: 500 });
+  // A child process, not in-process: main/ never imports server/ (Fastify, pg).
+  const central = await startEmbeddedCentral({ spawn: o.spawnChild ?? forkSpawner, dbFile: path.join(o.dataDir, 'central.sqlite'), consoleId: o.consoleId, now: o.clock.now(), log: o.log });
+  const mirror = new Mirror({ db: o.db, consoleId: o.consoleId, serverUrl: central.url, token: central.token, clock: o.clock, log: o.log, onStatus: o.onStatus, pollMs: 500 });
   mirror.start();
   return {
     mirror,
-    embeddedUrl: url,
+    embeddedUrl: central.url,
+    embeddedPid: central.pid,
     close: async () => {
       await mirror.stop();
-      await app.close();
-      await centralDb.destroy();
+      await central.close();
     },
   };
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log';
 import { GopCache, type Piece } from './gop-cache';
-import { rtspArgs, simArgs, type SimOptions } from './ffmpeg-args';
+import { probeRtspTimeoutOption, rtspArgs, simArgs, type RtspTimeoutOption, type SimOptions } from './ffmpeg-args';
 import type { PidFile } from './pid-file';
 import { ReadPacer } from './read-pacer';
 import { redact } from './redact';
@@ -65,6 +65,7 @@ export class CameraPipe extends EventEmitter {
   private stderrTail = '';
   private killedFor: PipeErrorCode | undefined;
   private pacer: ReadPacer | undefined;
+  private timeoutOption: RtspTimeoutOption | undefined;
 
   constructor(private readonly o: CameraPipeOptions) {
     super();
@@ -96,11 +97,19 @@ export class CameraPipe extends EventEmitter {
       const opts: SimOptions = { width: sim.width, height: sim.height, fps: sim.fps, fontFile: 'font.ttf', labelFile: sim.labelFile, clockFile: 'clock.txt' };
       return simArgs(opts);
     }
-    return rtspArgs(this.o.ffmpegPath, this.o.source, this.o.socketTimeoutMs ?? 5000);
+    return rtspArgs(this.timeoutOption!, this.o.source, this.o.socketTimeoutMs ?? 5000);
   }
 
   private spawnOnce(): void {
     if (this.stopped) return;
+    if (!this.o.source.startsWith('sim:') && !this.timeoutOption) {
+      // The RTSP arguments depend on the ffmpeg version: ask it first, asynchronously (once per binary).
+      void probeRtspTimeoutOption(this.o.ffmpegPath).then((opt) => {
+        this.timeoutOption = opt;
+        this.spawnOnce();
+      });
+      return;
+    }
     this.setStatus({ state: this.attempt === 0 ? 'connecting' : this.status.state === 'error' ? 'error' : 'reconnecting', code: this.status.code });
     this.stderrTail = '';
     this.killedFor = undefined;

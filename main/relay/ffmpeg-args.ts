@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { RELAY_MARKER } from './pid-file';
 
 export interface SimOptions {
@@ -16,17 +16,27 @@ function filterValue(v: string): string {
   return v;
 }
 
-const timeoutOptionCache = new Map<string, string>();
+export type RtspTimeoutOption = '-stimeout' | '-timeout';
 
-/** ffmpeg 4 calls the RTSP socket timeout -stimeout; later versions call it -timeout. */
-export function rtspTimeoutOption(ffmpegPath: string): string {
-  let opt = timeoutOptionCache.get(ffmpegPath);
-  if (!opt) {
-    const help = spawnSync(ffmpegPath, ['-hide_banner', '-h', 'demuxer=rtsp'], { encoding: 'utf8', timeout: 10000 });
-    opt = /-stimeout\b/.test(`${help.stdout}${help.stderr}`) ? '-stimeout' : '-timeout';
-    timeoutOptionCache.set(ffmpegPath, opt);
+const timeoutOptionCache = new Map<string, Promise<RtspTimeoutOption>>();
+
+/**
+ * ffmpeg 4 calls the RTSP socket timeout -stimeout; later versions call it -timeout. Asked of
+ * ffmpeg once per binary, without blocking main's event loop (a synchronous spawn froze every
+ * window, stream and timer for as long as ffmpeg took to answer).
+ */
+export function probeRtspTimeoutOption(ffmpegPath: string): Promise<RtspTimeoutOption> {
+  let probe = timeoutOptionCache.get(ffmpegPath);
+  if (!probe) {
+    probe = new Promise((resolve) => {
+      execFile(ffmpegPath, ['-hide_banner', '-h', 'demuxer=rtsp'], { encoding: 'utf8', timeout: 10000, windowsHide: true }, (_err, stdout, stderr) => {
+        // A failed probe (no ffmpeg yet) answers the current name; the pull itself then says why it fails.
+        resolve(/-stimeout\b/.test(`${stdout}${stderr}`) ? '-stimeout' : '-timeout');
+      });
+    });
+    timeoutOptionCache.set(ffmpegPath, probe);
   }
-  return opt;
+  return probe;
 }
 
 /**
@@ -37,11 +47,11 @@ export function rtspTimeoutOption(ffmpegPath: string): string {
 const OUTPUT = ['-an', '-sn', '-dn', '-f', 'mpegts', '-flush_packets', '1', '-metadata', RELAY_MARKER, 'pipe:1'];
 
 /** RTSP camera: pulled over TCP, video copied as it is (no transcoding), remuxed to MPEG-TS. */
-export function rtspArgs(ffmpegPath: string, url: string, socketTimeoutMs: number): string[] {
+export function rtspArgs(timeoutOption: RtspTimeoutOption, url: string, socketTimeoutMs: number): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     '-rtsp_transport', 'tcp',
-    rtspTimeoutOption(ffmpegPath), String(socketTimeoutMs * 1000),
+    timeoutOption, String(socketTimeoutMs * 1000),
     '-fflags', '+nobuffer', '-probesize', '500000', '-analyzeduration', '1000000',
     '-i', url,
     '-map', '0:v:0', '-c:v', 'copy',

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../log';
 import { CameraPipe, type PipeStatus } from './camera-pipe';
+import { probeRtspTimeoutOption } from './ffmpeg-args';
 import type { Piece } from './gop-cache';
 import { PidFile } from './pid-file';
 
@@ -94,6 +95,8 @@ export class RelayHub extends EventEmitter {
   }
 
   async start(): Promise<number> {
+    // Asked now, in the background, so the first RTSP camera does not wait for it.
+    void probeRtspTimeoutOption(this.o.ffmpegPath);
     const killed = this.pidFile.killLeftovers();
     if (killed.length) this.o.log.warn('relay: killed %d leftover ffmpeg process(es) of a previous run: %j', killed.length, killed);
     this.server = http.createServer((_req, res) => {

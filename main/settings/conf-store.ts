@@ -1,9 +1,9 @@
 import path from 'node:path';
 import Conf from 'conf';
-import { openSettings, type SettingsStore } from './store';
+import { openSettings, type OpenSettingsOptions, type SettingsStore } from './store';
 
 /** Settings outside Electron (headless shell, tests): electron-store's base library, same file format. */
-export function openConfSettings(dataDir: string): SettingsStore {
+export function openConfSettings(dataDir: string, opts: OpenSettingsOptions = {}): SettingsStore {
   return openSettings(
     () =>
       new Conf<Record<string, unknown>>({
@@ -14,5 +14,6 @@ export function openConfSettings(dataDir: string): SettingsStore {
         projectSuffix: '',
       }),
     path.join(dataDir, 'settings.json'),
+    opts,
   );
 }

@@ -44,7 +44,8 @@ export async function spawnHeadless(dataDir: string, extraArgs: string[] = []): 
     stderr: () => err,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        // A child killed by a signal keeps exitCode null: signalCode says it is gone too.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         child.once('exit', (code) => resolve(code));
         child.kill('SIGTERM');
       }),

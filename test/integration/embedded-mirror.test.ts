@@ -4,6 +4,8 @@ import { createServices } from '../../main/services';
 import { openConfSettings } from '../../main/settings/conf-store';
 import { entriesAfter } from '../../db/journal';
 import { openServerDb } from '../../server/db';
+import { spawnHeadless } from '../helpers/headless';
+import { commandLine, descendants, isAlive } from '../helpers/proc-tree';
 import { repoRoot, tmpDir } from '../helpers/tmp';
 import { waitFor } from '../helpers/ws-client';
 
@@ -13,8 +15,13 @@ describe('the demo mirrors to its embedded central server', () => {
     const clock = new OffsetClock();
     const s = await createServices({ shell: 'headless', dataDir: t.dir, assetsDir: path.join(repoRoot, 'assets'), settings: openConfSettings(t.dir), clock, log: { info() {}, warn() {}, error() {} } });
     const consoleId = s.consoleId;
+    let embeddedPid: number | undefined;
     try {
       expect(s.mirror.embeddedUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // A child process of its own (main/ never loads server/): not this process.
+      embeddedPid = s.mirror.embeddedPid!;
+      expect(descendants(process.pid)).toContain(embeddedPid);
+      expect(commandLine(embeddedPid)).toContain('dist/server/embedded.js');
       await s.session.login('OP101', 'demo-operateur');
       const r = await s.grants.request({ siteId: 'bobinet-sellier', cameraIds: ['bobinet-hall-a'], motive: 'vols', justification: 'Vol de vélo signalé dans le hall A.', durationMin: 150, serviceId: 'pn-charenton' }, 'OP101');
       expect(r.accepted).toBe(true);
@@ -24,6 +31,8 @@ describe('the demo mirrors to its embedded central server', () => {
     } finally {
       await s.close();
     }
+    // Stopped on close: the child has exited, central.sqlite is free.
+    expect(isAlive(embeddedPid!)).toBe(false);
     const central = await openServerDb(path.join(t.dir, 'central.sqlite'));
     const { openDatabase } = await import('../../db');
     const db = await openDatabase(path.join(t.dir, 'console.sqlite'));
@@ -38,6 +47,23 @@ describe('the demo mirrors to its embedded central server', () => {
     } finally {
       await central.destroy();
       await db.destroy();
+      t.cleanup();
+    }
+  }, 60000);
+
+  test('the embedded server dies with its console, even one killed outright', async () => {
+    const t = tmpDir('csu-embedded-kill-');
+    const app = await spawnHeadless(t.dir, ['--port', '0']);
+    try {
+      const servers = descendants(app.child.pid!).filter((p) => commandLine(p).includes('server/embedded.js'));
+      expect(servers).toHaveLength(1);
+      const exited = new Promise((r) => app.child.once('exit', r));
+      app.child.kill('SIGKILL');
+      await exited;
+      // No close message can come from a killed parent: the child sees its IPC channel close.
+      await waitFor(() => !isAlive(servers[0]!), 15000, 'the orphaned embedded server to exit');
+    } finally {
+      await app.stop();
       t.cleanup();
     }
   }, 60000);

@@ -45,6 +45,9 @@ refused.push(
     ['db/journal.ts', "import { x } from '../main/services'; export const y = x;"],
     ['preload/web.ts', "import { x } from '../main/services'; export const y = x;"],
     ['server/app.ts', "import { x } from '../main/services'; export const y = x;"],
+    ['main/mirror/setup.ts', "import { buildServer } from '../../server/app'; export const y = buildServer;"],
+    ['main/services.ts', "import { openServerDb } from '../server/db'; export const y = openServerDb;"],
+    ['main/index.ts', "import { buildServer } from '../server/app'; export const y = buildServer;"],
 
 );
 allowed.push(
@@ -54,6 +57,7 @@ allowed.push(
     ['main/transport/ipc.ts', "import { ipcMain } from 'electron'; export const y = ipcMain;"],
     ['preload/index.ts', "import { contextBridge } from 'electron'; import { buildApi } from './contract'; export const y = [contextBridge, buildApi];"],
     ['main/services.ts', "import { x } from '../db/journal'; export const y = x;"],
+    ['main/mirror/setup.ts', "import { x } from '../../db/journal'; export const y = x;"],
 
 );
 

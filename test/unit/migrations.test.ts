@@ -1,9 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../db';
 import { canonicalJson, entryHash, GENESIS_HASH } from '../../db/journal-codec';
 import { migrationSource, migrationSourceUpTo } from '../../db/migrations';
 import { grantEntries } from '../helpers/db';
-import { tmpDir } from '../helpers/tmp';
+import { repoRoot, tmpDir } from '../helpers/tmp';
 
 /** Each migration: migrate to N−1, insert, migrate to N, check the rows. */
 async function at(name: string | undefined) {
@@ -14,6 +15,19 @@ async function at(name: string | undefined) {
 }
 
 describe('migrations', () => {
+  test('each migration is self-contained: it imports only knex, never code that can change later', () => {
+    const dir = path.join(repoRoot, 'db', 'migrations');
+    const files = readdirSync(dir).filter((f) => /^\d{4}-.*\.ts$/.test(f));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) {
+      const text = readFileSync(path.join(dir, f), 'utf8');
+      const staticImports = [...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+      const dynamicImports = [...text.matchAll(/\b(?:require|import)\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+      const sources = [...staticImports, ...dynamicImports];
+      expect({ file: f, imports: sources.filter((s) => s !== 'knex') }).toEqual({ file: f, imports: [] });
+    }
+  });
+
   test('0001-catalogue: from empty, catalogue tables take rows and refuse bad zones and durations', async () => {
     const { db, cleanup } = await at(undefined);
     await db.migrate.latest({ migrationSource: migrationSourceUpTo('0001-catalogue') });

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openConfSettings } from '../../main/settings/conf-store';
 import { SettingsError } from '../../main/settings/store';
+import { renameKey, SETTINGS_VERSION, upgradeSettings } from '../../main/settings/upgrades';
 import { mainT } from '../../main/i18n';
 import { repoRoot, tmpDir } from '../helpers/tmp';
 
@@ -65,6 +66,99 @@ describe('settings (conf, as in the headless shell)', () => {
     expect(r.stderr).toMatch(/Le fichier de réglages/);
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
     expect(readFileSync(path.join(t.dir, 'settings.json'), 'utf8')).toBe('[1,2');
+    t.cleanup();
+  });
+});
+
+describe('settings versions and upgrades', () => {
+  const backups = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('settings.json.bak-'));
+
+  test('a new file is written with the current version', () => {
+    const t = tmpDir();
+    const s = openConfSettings(t.dir);
+    expect(s.get().version).toBe(SETTINGS_VERSION);
+    expect(JSON.parse(readFileSync(s.path, 'utf8')).version).toBe(SETTINGS_VERSION);
+    expect(backups(t.dir)).toEqual([]);
+    t.cleanup();
+  });
+
+  test('a file from before versions is upgraded, its original kept as settings.json.bak-<timestamp>', () => {
+    const t = tmpDir();
+    const file = path.join(t.dir, 'settings.json');
+    const original = JSON.stringify({ consoleId: 'poste-1', mode: 'production', ffmpegPath: '/opt/ffmpeg' }, null, '\t');
+    writeFileSync(file, original, { mode: 0o600 });
+    const seen: [number, string][] = [];
+    const s = openConfSettings(t.dir, { now: () => new Date(Date.UTC(2026, 10, 26, 12, 20)), onUpgrade: (from, saved) => seen.push([from, saved]) });
+    expect(s.get()).toMatchObject({ version: SETTINGS_VERSION, consoleId: 'poste-1', mode: 'production', ffmpegPath: '/opt/ffmpeg' });
+    expect(backups(t.dir)).toEqual(['settings.json.bak-2026-11-26T12-20-00-000Z']);
+    const saved = path.join(t.dir, 'settings.json.bak-2026-11-26T12-20-00-000Z');
+    expect(readFileSync(saved, 'utf8')).toBe(original);
+    expect(statSync(saved).mode & 0o777).toBe(0o600);
+    expect(seen).toEqual([[0, saved]]);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: SETTINGS_VERSION, consoleId: 'poste-1', mode: 'production', ffmpegPath: '/opt/ffmpeg' });
+    // Upgraded once: the next start reads it as it is.
+    openConfSettings(t.dir);
+    expect(backups(t.dir)).toHaveLength(1);
+    t.cleanup();
+  });
+
+  test('a renamed key is carried to its new name by the chain, never refused', () => {
+    // The released chain has no rename yet: this chain is the shape the next one will take.
+    const chain = [{ from: 0, up: (raw: Record<string, unknown>) => renameKey(raw, 'cheminFfmpeg', 'ffmpegPath') }];
+    const t = tmpDir();
+    const file = path.join(t.dir, 'settings.json');
+    const original = JSON.stringify({ consoleId: 'poste-1', cheminFfmpeg: '/opt/ffmpeg' });
+    writeFileSync(file, original);
+    // The released chain does not know the key: as today, the file is refused and left alone.
+    expect(() => openConfSettings(t.dir)).toThrow(/cheminFfmpeg/);
+    expect(readFileSync(file, 'utf8')).toBe(original);
+    expect(backups(t.dir)).toEqual([]);
+    const s = openConfSettings(t.dir, { upgrades: chain });
+    expect(s.get().ffmpegPath).toBe('/opt/ffmpeg');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: SETTINGS_VERSION, consoleId: 'poste-1', ffmpegPath: '/opt/ffmpeg' });
+    expect(backups(t.dir)).toHaveLength(1);
+    expect(readFileSync(path.join(t.dir, backups(t.dir)[0]!), 'utf8')).toBe(original);
+    t.cleanup();
+  });
+
+  test('the chain runs step by step; a newer or nonsensical version is refused', () => {
+    const chain = [
+      { from: 0, up: (raw: Record<string, unknown>) => renameKey(raw, 'a', 'b') },
+      { from: 1, up: (raw: Record<string, unknown>) => renameKey(raw, 'b', 'c') },
+    ];
+    expect(upgradeSettings({ a: 1 }, chain, 2)).toEqual({ ok: true, raw: { c: 1, version: 2 }, fromVersion: 0, upgraded: true });
+    expect(upgradeSettings({ b: 1, version: 1 }, chain, 2)).toEqual({ ok: true, raw: { c: 1, version: 2 }, fromVersion: 1, upgraded: true });
+    expect(upgradeSettings({ c: 1, version: 2 }, chain, 2)).toEqual({ ok: true, raw: { c: 1, version: 2 }, fromVersion: 2, upgraded: false });
+    expect(upgradeSettings({ version: 3 }, chain, 2)).toMatchObject({ ok: false, reason: expect.stringMatching(/newer/) });
+    expect(upgradeSettings({ version: 'un' }, chain, 2)).toMatchObject({ ok: false });
+    expect(upgradeSettings({}, [], 1)).toMatchObject({ ok: false, reason: expect.stringMatching(/no upgrade from 0/) });
+  });
+
+  test('an old file that is really invalid is refused and left untouched, with no backup', () => {
+    const t = tmpDir();
+    const file = path.join(t.dir, 'settings.json');
+    const content = JSON.stringify({ consoleId: 'poste-1', mode: 'turbo' });
+    writeFileSync(file, content);
+    expect(() => openConfSettings(t.dir)).toThrow(SettingsError);
+    expect(readFileSync(file, 'utf8')).toBe(content);
+    expect(backups(t.dir)).toEqual([]);
+    t.cleanup();
+  });
+
+  test('a file from a newer console is refused, in French, untouched', () => {
+    const t = tmpDir();
+    const file = path.join(t.dir, 'settings.json');
+    const content = JSON.stringify({ version: SETTINGS_VERSION + 1, consoleId: 'poste-1' });
+    writeFileSync(file, content);
+    let caught: unknown;
+    try {
+      openConfSettings(t.dir);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(SettingsError);
+    expect(mainT()('errors.SETTINGS_INVALID', { file: (caught as SettingsError).file, reason: (caught as SettingsError).reason })).toMatch(/^Le fichier de réglages/);
+    expect(readFileSync(file, 'utf8')).toBe(content);
     t.cleanup();
   });
 });
