@@ -4,12 +4,10 @@
  * windows, every permission request denied.
  */
 import { app, BrowserWindow, net, protocol, session, type Session } from 'electron';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { CSP } from './csp';
+import { APP_HOST, appProtocolResponse } from './app-protocol';
 
 export const APP_SCHEME = 'app';
-export const APP_ORIGIN = `${APP_SCHEME}://console`;
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 /** Must run before `app.whenReady()`: our pages get a standard, secure origin instead of file://. */
 export function registerAppScheme(): void {
@@ -19,19 +17,7 @@ export function registerAppScheme(): void {
 }
 
 function serveRenderer(ses: Session, rendererDir: string): void {
-  const root = path.resolve(rendererDir);
-  ses.protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    if (url.host !== 'console') return new Response('Not Found', { status: 404 });
-    const rel = url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname);
-    const file = path.resolve(root, '.' + rel);
-    if (!file.startsWith(root + path.sep)) return new Response('Not Found', { status: 404 });
-    const upstream = await net.fetch(pathToFileURL(file).toString());
-    const headers = new Headers(upstream.headers);
-    headers.set('Content-Security-Policy', CSP);
-    headers.set('X-Content-Type-Options', 'nosniff');
-    return new Response(upstream.body, { status: upstream.status, headers });
-  });
+  ses.protocol.handle(APP_SCHEME, (request) => appProtocolResponse(request, rendererDir, (u) => net.fetch(u)));
 }
 
 function lockDownSession(ses: Session): void {
