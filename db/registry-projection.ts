@@ -28,6 +28,13 @@ export async function applyToRegistry(trx: Knex, entry: JournalEntry): Promise<v
       operator_name: p.operator.name,
       accepted_seq: entry.seq,
     });
+  } else if (entry.kind === 'transmission.interrupted') {
+    const p = entry.payload as PayloadOf<'transmission.interrupted'>;
+    // Only an open grant is interrupted; the effective duration subtracts it.
+    await trx('registry')
+      .where({ grant_id: p.grantId })
+      .whereNull('ended_at')
+      .increment('interrupted_ms', Math.max(0, p.to - p.from));
   } else if (entry.kind === 'transmission.ended') {
     const p = entry.payload as PayloadOf<'transmission.ended'>;
     // The first end wins: a grant ends once.
@@ -35,6 +42,10 @@ export async function applyToRegistry(trx: Knex, entry: JournalEntry): Promise<v
   }
 }
 
+/**
+ * The rebuild migration 0003 runs (before interruptions and the registry guard existed). A
+ * running console rebuilds with db/registry-check.ts instead.
+ */
 export async function rebuildRegistry(knex: Knex): Promise<void> {
   await knex.transaction(async (trx) => {
     await trx('registry').delete();
