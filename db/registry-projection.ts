@@ -42,10 +42,6 @@ export async function applyToRegistry(trx: Knex, entry: JournalEntry): Promise<v
   }
 }
 
-/**
- * The rebuild migration 0003 runs (before interruptions and the registry guard existed). A
- * running console rebuilds with db/registry-check.ts instead.
- */
 export async function rebuildRegistry(knex: Knex): Promise<void> {
   await knex.transaction(async (trx) => {
     await trx('registry').delete();
