@@ -54,6 +54,8 @@ export const payloadSchemas = {
     })
     .strict(),
   'transmission.resumed': z.object({ grantId: id, resumedAt: ms, endsAt: ms }).strict(),
+  /** The console was down (crash, power cut) from `from` (its last « alive » mark) to `to` (its next start): no image flowed. */
+  'transmission.interrupted': z.object({ grantId: id, from: ms, to: ms }).strict(),
   'stream.opened': z.object({ grantId: id, cameraId: id }).strict(),
   /** A designated operator opened the streams of a grant another operator requested (shift change). */
   'grant.taken_over': z.object({ grantId: id, from: matricule, to: matricule }).strict(),

@@ -28,6 +28,13 @@ export async function applyToRegistry(trx: Knex, entry: JournalEntry): Promise<v
       operator_name: p.operator.name,
       accepted_seq: entry.seq,
     });
+  } else if (entry.kind === 'transmission.interrupted') {
+    const p = entry.payload as PayloadOf<'transmission.interrupted'>;
+    // Only an open grant is interrupted; the effective duration subtracts it.
+    await trx('registry')
+      .where({ grant_id: p.grantId })
+      .whereNull('ended_at')
+      .increment('interrupted_ms', Math.max(0, p.to - p.from));
   } else if (entry.kind === 'transmission.ended') {
     const p = entry.payload as PayloadOf<'transmission.ended'>;
     // The first end wins: a grant ends once.

@@ -58,7 +58,8 @@ export async function registryRows(db: Knex, filter: RegistryFilter = {}, limit 
       startsAt: Number(r.starts_at),
       scheduledEndAt: Number(r.ends_at),
       grantedMin: r.granted_min,
-      effectiveMin: endedAt === null ? null : Math.max(0, Math.round((endedAt - Number(r.starts_at)) / 60000)),
+      // A console outage (transmission.interrupted) is time the grant ran but no image flowed.
+      effectiveMin: endedAt === null ? null : Math.max(0, Math.round((endedAt - Number(r.starts_at) - Number(r.interrupted_ms ?? 0)) / 60000)),
       siteId: r.site_id,
       siteName: r.site_name,
       serviceId: r.service_id,

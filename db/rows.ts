@@ -86,4 +86,6 @@ export interface RegistryDbRow {
   end_reason: string | null;
   accepted_seq: number;
   ended_seq: number | null;
+  /** Time a console outage took from the grant (transmission.interrupted), migration 0004. */
+  interrupted_ms: DbBigInt;
 }

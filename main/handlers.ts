@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { listCameras, listConventions, listServices, listSites, parisDay } from '../db/catalogue';
 import { entriesOfKinds } from '../db/journal';
 import { registryRows } from '../db/registry';
-import { REGISTRY_EVENT_KINDS, type AppInfo, type Handlers, type MirrorStatusView, type RegistryEventView } from '../preload/contract';
+import { REGISTRY_EVENT_KINDS, type AppInfo, type Handlers, type IntegrityStatusView, type MirrorStatusView, type RegistryEventView } from '../preload/contract';
 import { AppError } from './errors';
 import type { Clock } from './clock';
 import type { GrantService } from './grants/service';
@@ -22,6 +22,7 @@ export interface HandlerDeps {
   grants: GrantService;
   info: () => AppInfo;
   mirrorStatus: () => MirrorStatusView;
+  integrity: () => IntegrityStatusView;
 }
 
 export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
@@ -82,6 +83,9 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
         const entries = await entriesOfKinds(d.db, d.consoleId, a.kinds ?? REGISTRY_EVENT_KINDS, a);
         return entries.map((e): RegistryEventView => ({ seq: e.seq, ts: e.ts, kind: e.kind as RegistryEventView['kind'], actor: e.actor, payload: e.payload as Record<string, unknown> }));
       },
+    },
+    integrity: {
+      status: () => d.integrity(),
     },
   };
 }

@@ -53,6 +53,12 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
       res.end();
     });
   });
+  // A client that sends garbage or drops mid-request ends its own socket, never the console.
+  server.on('clientError', (err, socket) => {
+    log.warn('http client error: %s', err.message);
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
   server.on('upgrade', (req, socket, head) => {
     const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (pathname === '/api') ws.handleUpgrade(req, socket, head);
@@ -68,6 +74,8 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    // Same DNS-rebinding rule as the page and the API: our loopback host only.
+    if (req.headers.host !== host()) return reply(421, { error: 'misdirected' });
     if (req.method !== 'POST' || !sameSecret(String(req.headers['x-csu-token'] ?? ''), token)) return reply(403, { error: 'forbidden' });
     if (url.pathname === '/__test/clock') {
       const ms = Number(url.searchParams.get('advance'));
@@ -83,6 +91,7 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
     server.listen(args.port, '127.0.0.1', resolve);
   });
   port = (server.address() as AddressInfo).port;
+  server.on('error', (err) => log.error('http server error: %s', err.message));
   services.allowOrigin(`http://${host()}`);
   const url = `http://${host()}/#token=${token}`;
 

@@ -2,8 +2,10 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { openDatabase } from '../db';
 import { hasCatalogue } from '../db/catalogue';
+import { AliveMark } from './alive-mark';
 import { GrantService } from './grants/service';
 import type { ChildSpawner } from './child';
+import { IntegrityService } from './integrity';
 import { buildHandlers } from './handlers';
 import { setupMirror, type MirrorSetup } from './mirror/setup';
 import type { MirrorStatus } from './mirror/mirror';
@@ -43,6 +45,8 @@ export interface Services {
   relay: RelayHub;
   grants: GrantService;
   session: SessionService;
+  /** The journal's verification state (main/integrity.ts). */
+  integrity: IntegrityService;
   mirror: MirrorSetup;
   /** The shells tell the relay which page origin may open stream sockets. */
   allowOrigin(origin: string): void;
@@ -83,10 +87,15 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   });
   relay.on('status', (s: StreamStatus) => events.emit('stream.status', s));
   await relay.start();
+  // Before anything reads the journal or the registry: the chain whole, the view against it.
+  const integrity = new IntegrityService({ db, consoleId: settings.consoleId, clock: config.clock, log: config.log });
+  await integrity.verifyAll();
+  integrity.start();
   const session = new SessionService(db, settings.consoleId, config.clock);
   await session.restore();
-  const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log });
-  await grants.restore();
+  const alive = new AliveMark(config.dataDir, config.clock, config.log);
+  const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log, alive });
+  await grants.restore({ downSince: alive.previousOutageStart(), trustedSeq: integrity.trustedSeq() });
   grants.start();
   let mirrorStatus: MirrorStatus | { state: 'not_configured' } | { state: 'starting' } = { state: 'starting' };
   const mirror = await setupMirror({
@@ -112,6 +121,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     clock: config.clock,
     session,
     grants,
+    integrity: () => integrity.status(),
     info: () => {
       const s = config.settings.get();
       return { name: 'Console CSU', version, mode: s.mode, consoleId: s.consoleId, buildTime, shell: config.shell };
@@ -120,6 +130,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   return {
     grants,
     session,
+    integrity,
     mirror,
     db,
     relay,
@@ -129,6 +140,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     events,
     async close() {
       // Quit: each active grant is ended and journaled as such before anything closes.
+      await integrity.stop();
       await grants.shutdown();
       await session.logout('application_stopped');
       await relay.close('application_stopped');

@@ -162,6 +162,17 @@ export const RegistryEventView = z.object({
 });
 export type RegistryEventView = z.infer<typeof RegistryEventView>;
 
+/** The journal's verification, for the red banner superviseurs and administrateurs see when it fails. */
+export const IntegrityStatusView = z.object({
+  state: z.enum(['ok', 'altered']),
+  verifiedSeq: z.number(),
+  headHash: z.string(),
+  firstBrokenSeq: z.number().optional(),
+  reason: z.string().optional(),
+  checkedAt: z.number(),
+});
+export type IntegrityStatusView = z.infer<typeof IntegrityStatusView>;
+
 const period = { from: z.number().int().nonnegative().optional(), to: z.number().int().nonnegative().optional() };
 const matricule = z.string().min(1).max(32);
 
@@ -215,6 +226,10 @@ export const contract = {
       result: z.array(RegistryEventView),
       errors: ['PERIOD_INVALID'],
     }),
+  },
+  integrity: {
+    /** Up to which entry the journal verifies, or where it was found altered (« Registre altéré à l'entrée n° N »). */
+    status: method({ access: ['supervisor', 'admin'], args: none, result: IntegrityStatusView, errors: [] }),
   },
 } as const satisfies Record<string, Record<string, MethodSpec>>;
 

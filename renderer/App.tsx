@@ -12,6 +12,7 @@ import { RegistryView } from './views/RegistryView';
 import { RequestWizard } from './views/RequestWizard';
 import { WallView, type OpenGrant } from './views/WallView';
 import { ErrorAlert } from './components/ErrorAlert';
+import { IntegrityBanner } from './components/IntegrityBanner';
 
 export type ViewId = 'wall' | 'request' | 'active' | 'registry' | 'review' | 'about';
 const NAV: ViewId[] = ['wall', 'request', 'active', 'registry', 'review', 'about'];
@@ -126,6 +127,7 @@ export function App() {
           </div>
         )}
       </header>
+      {operator && <IntegrityBanner operator={operator} />}
       {banners.length > 0 && (
         <div className="banners">
           {banners.map((b) => (

@@ -3,8 +3,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import * as m0001 from './migrations/0001-server';
+import * as m0002 from './migrations/0002-interruptions';
 
-const migrations: [string, Knex.Migration][] = [['0001-server', m0001]];
+const migrations: [string, Knex.Migration][] = [
+  ['0001-server', m0001],
+  ['0002-interruptions', m0002],
+];
 const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
   getMigrations: async () => migrations,
   getMigrationName: ([n]) => n,

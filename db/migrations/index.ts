@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as m0001 from './0001-catalogue';
 import * as m0002 from './0002-journal';
 import * as m0003 from './0003-registry';
+import * as m0004 from './0004-registry-guard';
 
 /**
  * Migrations listed in code (not read from a folder) so the bundled main process carries them.
@@ -11,6 +12,7 @@ const migrations: [string, Knex.Migration][] = [
   ['0001-catalogue', m0001],
   ['0002-journal', m0002],
   ['0003-registry', m0003],
+  ['0004-registry-guard', m0004],
 ];
 
 export function knownMigrationNames(): string[] {

@@ -7,14 +7,19 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { getOperator, getSite, listCameras, listConventions, listServices } from '../../db/catalogue';
 import { appendEntries, appendEntry } from '../../db/journal';
+import { openGrantsInJournal } from '../../db/open-grants';
 import type { EndReason } from '../../db/journal-kinds';
 import type { Motive, Zone } from '../../db/motives';
+import type { AliveMark } from '../alive-mark';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { RelayHub } from '../relay/hub';
 import { checkRequest, type RefusalCode, type RequestInput } from './rules';
+
+/** The longest delay setTimeout honours (about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface Grant {
   id: string;
@@ -49,6 +54,8 @@ export interface GrantServiceOptions {
   /** Minutes before the end at which a warning is emitted (default 10 and 1). */
   warningMinutes?: number[];
   sweepMs?: number;
+  /** The « last alive » mark, kept while the grant service runs (main/alive-mark.ts). */
+  alive?: AliveMark;
 }
 
 interface Active {
@@ -71,6 +78,7 @@ export class GrantService {
     // A suspended laptop or a clock change can stretch a timer, never the wall clock: sweep too.
     this.sweeper = setInterval(() => this.sweep(), this.o.sweepMs ?? 1000);
     this.sweeper.unref();
+    this.o.alive?.start();
   }
 
   list(): Grant[] {
@@ -142,7 +150,8 @@ export class GrantService {
     const now = this.o.clock.now();
     const nextWarning = this.warnings.map((m) => a.grant.endsAt - m * 60000).filter((t) => t > now).sort((x, y) => x - y)[0];
     const next = Math.min(a.grant.endsAt, nextWarning ?? Infinity);
-    a.timer = setTimeout(() => this.tick(a.grant.id), Math.max(0, next - now));
+    // setTimeout fires at once past 2^31-1 ms (and warns): clamp, and tick() re-arms until the end.
+    a.timer = setTimeout(() => this.tick(a.grant.id), Math.min(MAX_TIMER_MS, Math.max(0, next - now)));
     a.timer.unref();
   }
 
@@ -205,7 +214,7 @@ export class GrantService {
   }
 
   /** Ends a grant once: the bytes stop first (relay), then the end is journaled. */
-  private async end(grantId: string, reason: EndReason, observedAt: number, extra: { endedAt?: number; noticedAtStart?: boolean; stoppedBy?: string } = {}): Promise<void> {
+  private async end(grantId: string, reason: EndReason, observedAt: number, extra: { endedAt?: number; noticedAtStart?: boolean; stoppedBy?: string; detail?: string } = {}): Promise<void> {
     const a = this.active.get(grantId);
     if (!a) return;
     this.active.delete(grantId);
@@ -218,7 +227,7 @@ export class GrantService {
       kind: 'transmission.ended',
       actor: extra.stoppedBy ?? 'system',
       ts: observedAt,
-      payload: { grantId, reason, scheduledEndAt: a.grant.endsAt, observedAt, endedAt, ...(extra.noticedAtStart ? { noticedAtStart: true } : {}), ...(extra.stoppedBy ? { stoppedBy: extra.stoppedBy } : {}) },
+      payload: { grantId, reason, scheduledEndAt: a.grant.endsAt, observedAt, endedAt, ...(extra.noticedAtStart ? { noticedAtStart: true } : {}), ...(extra.stoppedBy ? { stoppedBy: extra.stoppedBy } : {}), ...(extra.detail ? { detail: extra.detail } : {}) },
     });
     this.o.events.emit('grant.ended', { grantId, reason });
   }
@@ -226,6 +235,7 @@ export class GrantService {
   /** Stops every timer and forgets the grants, journaling nothing: what a crashed process leaves behind (tests). */
   halt(): void {
     clearInterval(this.sweeper);
+    this.o.alive?.halt();
     for (const a of this.active.values()) clearTimeout(a.timer);
     this.active.clear();
   }
@@ -235,36 +245,38 @@ export class GrantService {
     clearInterval(this.sweeper);
     const now = this.o.clock.now();
     for (const id of [...this.active.keys()]) await this.end(id, 'application_stopped', now);
+    this.o.alive?.stopClean();
   }
 
   /**
-   * At start: grants the journal shows open are resumed while their window lasts, or closed as
-   * expired at their scheduled end (noticed at start) if it passed while the console was down.
+   * At start: grants the journal shows open (the journal, never the registry view) are resumed
+   * while their window lasts, or closed as expired at their scheduled end (noticed at start) if
+   * it passed while the console was down. The time the console was down (from its last « alive »
+   * mark) is journaled first as an interruption. A grant the verified part of the journal does
+   * not cover is not trusted with images: it ends as a fault.
    */
-  async restore(): Promise<void> {
+  async restore(o: { downSince?: number; trustedSeq?: number } = {}): Promise<void> {
     const { db, consoleId, clock } = this.o;
     const now = clock.now();
-    const open = await db('registry').where({ console_id: consoleId }).whereNull('ended_at');
+    const open = await openGrantsInJournal(db, consoleId);
     const cameras = await listCameras(db);
-    for (const r of open as Record<string, any>[]) {
-      const grant: Grant = {
-        id: r.grant_id,
-        siteId: r.site_id,
-        siteName: r.site_name,
-        cameras: JSON.parse(r.cameras),
-        motive: r.motive,
-        serviceId: r.service_id,
-        serviceName: r.service_name,
-        operator: r.operator_matricule,
-        holder: r.operator_matricule,
-        startsAt: Number(r.starts_at),
-        endsAt: Number(r.ends_at),
-      };
-      if (grant.endsAt > now) {
+    for (const { accepted: p, holder, acceptedSeq } of open) {
+      // The convention caps a request at its duration: an end beyond it was never granted.
+      const endsAt = Math.min(p.endsAt, p.startsAt + p.durationMin * 60000);
+      const grant: Grant = { id: p.grantId, siteId: p.siteId, siteName: p.siteName, cameras: p.cameras, motive: p.motive, serviceId: p.serviceId, serviceName: p.serviceName, operator: p.operator.matricule, holder, startsAt: p.startsAt, endsAt };
+      if (o.downSince !== undefined) {
+        const from = Math.max(o.downSince, grant.startsAt);
+        const to = Math.min(now, grant.endsAt);
+        if (to > from) await appendEntry(db, consoleId, { kind: 'transmission.interrupted', actor: 'system', ts: now, payload: { grantId: grant.id, from, to } });
+      }
+      this.active.set(grant.id, { grant, warned: new Set(), sources: new Map() });
+      if (o.trustedSeq !== undefined && acceptedSeq > o.trustedSeq) {
+        await this.end(grant.id, 'fault', now, { detail: 'journal altered at or before this grant: not resumed' });
+      } else if (grant.endsAt > now) {
+        this.active.delete(grant.id);
         await appendEntry(db, consoleId, { kind: 'transmission.resumed', actor: 'system', ts: now, payload: { grantId: grant.id, resumedAt: now, endsAt: grant.endsAt } });
         this.activate(grant, new Map(cameras.map((c) => [c.id, c.sourceUrl])));
       } else {
-        this.active.set(grant.id, { grant, warned: new Set(), sources: new Map() });
         await this.end(grant.id, 'expired', now, { endedAt: grant.endsAt, noticedAtStart: true });
       }
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -11,6 +11,7 @@ import { CameraPipe, type PipeStatus } from './camera-pipe';
 import { probeRtspTimeoutOption } from './ffmpeg-args';
 import type { Piece } from './gop-cache';
 import { PidFile } from './pid-file';
+import { claimWorkDir } from './work-dir';
 
 /** Close codes a tile turns into French: each end of a transmission has its own. */
 export const CLOSE_CODES = {
@@ -61,6 +62,8 @@ interface TokenEntry {
   grantId: string;
   cameraId: string;
   clients: Set<Client>;
+  /** A handshake for this token is under way (the one-socket rule holds during it too). */
+  upgrading?: boolean;
 }
 
 interface PipeEntry {
@@ -89,7 +92,7 @@ export class RelayHub extends EventEmitter {
     super();
     if (o.stateDir) mkdirSync(o.stateDir, { recursive: true });
     this.pidFile = new PidFile(o.stateDir ? path.join(o.stateDir, 'relay-pids.json') : undefined);
-    this.workDir = mkdtempSync(path.join(os.tmpdir(), 'csu-relay-'));
+    this.workDir = claimWorkDir(os.tmpdir(), (n, d) => o.log.warn('relay: removed %d work folder(s) left by crashed runs: %j', n, d));
     copyFileSync(o.fontFile, path.join(this.workDir, 'font.ttf'));
     writeFileSync(path.join(this.workDir, 'clock.txt'), '%{localtime:%d/%m/%Y %H\\:%M\\:%S}');
   }
@@ -104,11 +107,18 @@ export class RelayHub extends EventEmitter {
       res.end('Not Found');
     });
     this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    // A broken client ends its own socket, never the console.
+    this.server.on('clientError', (err, socket) => {
+      this.o.log.warn('relay: http client error: %s', err.message);
+      socket.destroy();
+    });
+    this.wss.on('error', (err) => this.o.log.warn('relay: websocket server error: %s', err.message));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(0, '127.0.0.1', resolve);
     });
     this.port = (this.server.address() as AddressInfo).port;
+    this.server.on('error', (err) => this.o.log.error('relay: server error: %s', err.message));
     return this.port;
   }
 
@@ -163,6 +173,9 @@ export class RelayHub extends EventEmitter {
     const refuse = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    socket.on('error', (err) => this.o.log.warn('relay: upgrade socket error: %s', err.message));
+    // DNS rebinding: only our loopback host, whatever the token.
+    if (req.headers.host !== `127.0.0.1:${this.port}`) return refuse(421, 'Misdirected Request');
     const m = /^\/stream\/([^/?#]+)$/.exec(req.url ?? '');
     const token = m?.[1];
     if (!token || !TOKEN_RE.test(token)) return refuse(404, 'Not Found');
@@ -170,7 +183,14 @@ export class RelayHub extends EventEmitter {
     if (!entry) return refuse(404, 'Not Found');
     const origin = req.headers.origin;
     if (!origin || !this.o.allowedOrigins().includes(origin)) return refuse(403, 'Forbidden');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(entry, ws));
+    // One socket per token: a copied link cannot feed a second viewer.
+    if (entry.clients.size > 0 || entry.upgrading) return refuse(409, 'Conflict');
+    entry.upgrading = true;
+    socket.once('close', () => (entry.upgrading = false));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      entry.upgrading = false;
+      this.attach(entry, ws);
+    });
   }
 
   private attach(entry: TokenEntry, ws: WebSocket): void {

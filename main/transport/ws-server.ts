@@ -33,8 +33,17 @@ export function createWsTransport(opts: WsTransportOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const clients = new Set<WebSocket>();
 
+  // A socket that fails during the handshake must not reach the process as an unhandled 'error'.
+  wss.on('error', (err) => opts.log.warn('api server error: %s', err.message));
+
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', (err) => opts.log.warn('api upgrade socket error: %s', err.message));
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // DNS rebinding: the page's own loopback host only (the origin says who asks, Host where to).
+    if (req.headers.host !== new URL(opts.allowedOrigin()).host) {
+      opts.log.warn('api upgrade refused: foreign host');
+      return reject(socket, 421, 'Misdirected Request');
+    }
     if (req.headers.origin !== opts.allowedOrigin()) {
       opts.log.warn('api upgrade refused: foreign origin');
       return reject(socket, 403, 'Forbidden');
@@ -47,6 +56,12 @@ export function createWsTransport(opts: WsTransportOptions) {
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));
+      // An oversized (> maxPayload) or broken frame: ws closes this socket with its code (1009,
+      // 1002…) and emits 'error'; without a listener that error would stop the whole console.
+      ws.on('error', (err) => {
+        opts.log.warn('api socket closed on a bad frame: %s', err.message);
+        clients.delete(ws);
+      });
       ws.on('message', (data, isBinary) => void onMessage(ws, data as Buffer, isBinary));
     });
   }

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     { append_per_s: Math.round(appendPerS), verify_100k_ms: Math.round(verifyMs), registry_month_query_ms: Number(times[2]!.toFixed(1)), registry_month_rows: monthRows, grants: g },
     [
       { metric: 'append_per_s', op: '>=', value: 500 },
-      { metric: 'verify_100k_ms', op: '<=', value: 3000 },
+      { metric: 'verify_100k_ms', op: '<=', value: 1000 },
       { metric: 'registry_month_query_ms', op: '<=', value: 200 },
     ],
     { sqlite: 'WAL, synchronous=FULL', tmpdir: os.tmpdir() },

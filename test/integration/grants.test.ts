@@ -124,6 +124,7 @@ describe('grants on the real service graph', () => {
     if (!resumed.accepted || !missed.accepted) throw new Error('refused');
     // The process dies: its timers stop, nothing is journaled.
     s.grants.halt();
+    await s.integrity.stop();
     await s.relay.close();
     await s.mirror.close(); // its loop and the embedded central server die with the process
     await s.db.destroy();
@@ -135,8 +136,23 @@ describe('grants on the real service graph', () => {
       expect(resumedEntries.map((e) => e.payload.grantId)).toEqual([resumed.grant.id]);
       const missedEnd = (await journal(s, 'transmission.ended')).find((e) => e.payload.grantId === missed.grant.id)!;
       expect(missedEnd.payload).toMatchObject({ reason: 'expired', endedAt: missed.grant.endsAt, scheduledEndAt: missed.grant.endsAt, noticedAtStart: true });
+      // The console was last seen alive right after the requests: both grants were interrupted
+      // from then on, journaled before their resumption or end, and no image flowed meanwhile.
+      const interrupted = await journal(s, 'transmission.interrupted');
+      expect(interrupted.map((e) => [e.payload.grantId, e.payload.to])).toEqual([
+        [resumed.grant.id, interrupted[0]!.ts],
+        [missed.grant.id, missed.grant.endsAt],
+      ]);
+      // From the last mark (rewritten every 3 s) or the grant's start, whichever is later.
+      for (const [e, g] of [[interrupted[0]!, resumed.grant], [interrupted[1]!, missed.grant]] as const) {
+        expect(e.payload.from).toBeGreaterThanOrEqual(g.startsAt);
+        expect(e.payload.from).toBeLessThan(g.startsAt + 10000);
+      }
+      expect(interrupted[0]!.payload.to - interrupted[0]!.payload.from).toBeGreaterThanOrEqual(150 * MIN - 10000);
+      expect(interrupted[0]!.seq).toBeLessThan(resumedEntries[0]!.seq);
+      expect(interrupted[1]!.seq).toBeLessThan(missedEnd.seq);
       const rowMissed = (await registryRows(s.db)).find((r) => r.grantId === missed.grant.id)!;
-      expect(rowMissed).toMatchObject({ effectiveMin: 120, endReason: 'expired' });
+      expect(rowMissed).toMatchObject({ grantedMin: 120, effectiveMin: 0, endReason: 'expired' });
       // The resumed grant opens streams again on demand.
       const again = await s.grants.openStreams(resumed.grant.id, OP101);
       const c = await connectStream(again[0]!.url, ORIGIN);
@@ -225,4 +241,28 @@ describe('grants on the real service graph', () => {
       t.cleanup();
     }
   }, 90000);
+
+  test('a wall clock set back by 30 days arms no timer beyond 2^31-1 ms (it would fire at once, in a 1 ms loop)', async () => {
+    const t = tmpDir('csu-grants-');
+    let offset = 0;
+    const clock = { now: () => Date.now() + offset };
+    const s = await createServices({ shell: 'headless', dataDir: t.dir, assetsDir: path.join(repoRoot, 'assets'), settings: openConfSettings(t.dir), clock, log: silent });
+    // Watches the delays asked of the real setTimeout (it still runs): none may exceed the platform's maximum.
+    const spy = jest.spyOn(global, 'setTimeout');
+    try {
+      const r = await s.grants.request({ ...base, cameraIds: ['tripode-hall-bercy'], durationMin: 120 }, 'OP101');
+      expect(r.accepted).toBe(true);
+      offset = -30 * 24 * 60 * MIN;
+      s.grants.reschedule();
+      await new Promise((res) => setTimeout(res, 300));
+      const delays = spy.mock.calls.map((c) => Number(c[1] ?? 0));
+      expect(Math.max(...delays)).toBe(2 ** 31 - 1);
+      expect(s.grants.list()).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+      offset = 0;
+      await s.close();
+      t.cleanup();
+    }
+  }, 30000);
 });

@@ -73,4 +73,25 @@ describe('migrations', () => {
     ]);
     await cleanup();
   });
+
+  test('0004-registry-guard: rows keep their values (no interruption yet); the view refuses DELETE and every UPDATE but an open grant ending', async () => {
+    const { db, cleanup } = await at('0003-registry');
+    const t0 = Date.UTC(2026, 2, 1, 9, 0);
+    const row = (grant_id: string, ended: boolean) => ({ grant_id, console_id: 'poste-1', requested_at: t0, starts_at: t0, ends_at: t0 + 7200000, granted_min: 120, site_id: 's', site_name: 'S', service_id: 'pm', service_name: 'PM', motive: 'vols', justification: 'Vol signalé au parking ce soir.', cameras: '[]', operator_matricule: 'OP101', operator_name: 'C. D.', accepted_seq: 1, ...(ended ? { ended_at: t0 + 600000, end_reason: 'stopped_by_operator', ended_seq: 3 } : {}) });
+    await db('registry').insert([row('open', false), row('ended', true)]);
+    await db.migrate.latest({ migrationSource: migrationSourceUpTo('0004-registry-guard') });
+    expect(await db('registry').orderBy('grant_id').select('grant_id', 'interrupted_ms', 'ended_at')).toEqual([
+      { grant_id: 'ended', interrupted_ms: 0, ended_at: t0 + 600000 },
+      { grant_id: 'open', interrupted_ms: 0, ended_at: null },
+    ]);
+    await expect(db('registry').where({ grant_id: 'ended' }).update({ ended_at: null })).rejects.toThrow(/derived from the journal/);
+    await expect(db('registry').where({ grant_id: 'open' }).update({ ends_at: t0 + 30 * 86400000 })).rejects.toThrow(/derived from the journal/);
+    await expect(db('registry').where({ grant_id: 'open' }).update({ operator_name: 'X' })).rejects.toThrow(/derived from the journal/);
+    await expect(db('registry').where({ grant_id: 'open' }).update({ interrupted_ms: -1 })).rejects.toThrow(/derived from the journal/);
+    await expect(db('registry').delete()).rejects.toThrow(/derived from the journal/);
+    await db('registry').where({ grant_id: 'open' }).increment('interrupted_ms', 60000);
+    await db('registry').where({ grant_id: 'open' }).update({ ended_at: t0 + 7200000, end_reason: 'expired', ended_seq: 4 });
+    await expect(db('registry').where({ grant_id: 'open' }).update({ end_reason: 'fault' })).rejects.toThrow(/derived from the journal/);
+    await cleanup();
+  });
 });

@@ -42,6 +42,7 @@ const MATRIX: Record<string, Profile[]> = {
   'mirror.status': LOGGED_IN,
   'registry.list': LOGGED_IN,
   'registry.events': SUPERVISORS_AND_ADMINS,
+  'integrity.status': SUPERVISORS_AND_ADMINS,
 };
 
 describe('role matrix: every method × every role', () => {

@@ -1,0 +1,36 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { IntegrityStatusView, OperatorView } from '../../preload/contract';
+
+/**
+ * The red banner superviseurs and administrateurs see while the journal or the registry view was
+ * found altered (« Registre altéré à l'entrée n° N »). It cannot be dismissed: the evidence is
+ * the journal, and the journal says where it stops holding. Polled, since a break can be found
+ * while the console runs.
+ */
+export function IntegrityBanner({ operator, pollMs = 15000 }: { operator: OperatorView; pollMs?: number }) {
+  const { t } = useTranslation();
+  const [status, setStatus] = useState<IntegrityStatusView | undefined>();
+  const allowed = operator.role === 'superviseur' || operator.role === 'administrateur';
+  useEffect(() => {
+    if (!allowed) return undefined;
+    let alive = true;
+    const poll = () =>
+      window.csu.integrity.status().then(
+        (s) => alive && setStatus(s),
+        () => undefined,
+      );
+    void poll();
+    const timer = setInterval(poll, pollMs);
+    return () => {
+      alive = false;
+      clearInterval(timer);
+    };
+  }, [allowed, pollMs]);
+  if (!allowed || status?.state !== 'altered') return null;
+  return (
+    <p className="banner danger integrity" role="alert" data-testid="integrity-banner">
+      {t('integrity.altered', { seq: status.firstBrokenSeq ?? status.verifiedSeq + 1 })}
+    </p>
+  );
+}
