@@ -5,13 +5,13 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { DbError } from './errors';
-import type { CameraRow, ConventionRow, ConventionServiceRow, OperatorRow, ServiceRow, SiteWithBailleurRow } from './rows';
+import type { BailleurRow, CameraRow, ConventionRow, ConventionServiceRow, OperatorRow, ServiceRow, SiteWithBailleurRow } from './rows';
 import { DEFAULT_MAX_DURATION_MIN, DEFAULT_MIN_DURATION_MIN, MOTIVES, ROLES, SERVICE_KINDS, ZONES, type Motive, type Role, type Zone } from './motives';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
 
-export const BailleurInput = z.object({ id, name: z.string().min(1).max(200) }).strict();
+export const BailleurInput = z.object({ id, name: z.string().min(1).max(200), active: z.boolean().default(true) }).strict();
 export const SiteInput = z
   .object({ id, name: z.string().min(1).max(200), bailleurId: id, addresses: z.array(z.string().min(1).max(300)).min(1).max(20), town: z.string().min(1).max(200), homes: z.number().int().positive(), active: z.boolean().default(true) })
   .strict();
@@ -36,11 +36,16 @@ export const ConventionInput = z
     minDurationMin: z.number().int().min(DEFAULT_MIN_DURATION_MIN).max(DEFAULT_MAX_DURATION_MIN).default(DEFAULT_MIN_DURATION_MIN),
     maxDurationMin: z.number().int().min(DEFAULT_MIN_DURATION_MIN).max(DEFAULT_MAX_DURATION_MIN).default(DEFAULT_MAX_DURATION_MIN),
     serviceIds: z.array(id).min(1).max(20),
+    signedOn: isoDate.nullable().default(null),
+    /** Recording only where the convention allows it, kept at most one month (CSI L252-5). */
+    recordingAllowed: z.boolean().default(false),
+    retentionDays: z.number().int().min(1).max(30).nullable().default(null),
   })
   .strict()
   .refine((c) => c.validFrom <= c.validTo, { message: 'validTo is before validFrom', path: ['validTo'] })
   .refine((c) => c.validTo <= lastDayOfOneYear(c.validFrom), { message: 'a convention lasts at most one year', path: ['validTo'] })
-  .refine((c) => c.minDurationMin <= c.maxDurationMin, { message: 'minimum duration above maximum', path: ['minDurationMin'] });
+  .refine((c) => c.minDurationMin <= c.maxDurationMin, { message: 'minimum duration above maximum', path: ['minDurationMin'] })
+  .refine((c) => !c.recordingAllowed || c.retentionDays !== null, { message: 'a convention that allows recording states its retention', path: ['retentionDays'] });
 
 export const CameraInput = z
   .object({
@@ -50,11 +55,23 @@ export const CameraInput = z
     zone: z.enum(ZONES),
     sourceUrl: z.string().min(1).max(2000).regex(/^(rtsp|rtsps|sim):/, 'rtsp://, rtsps:// or sim: URL'),
     subStreamUrl: z.string().min(1).max(2000).regex(/^(rtsp|rtsps|sim):/).optional(),
+    /** The camera's user name; its password lives in the secret store, never in the database. */
+    username: z.string().min(1).max(100).nullable().default(null),
     active: z.boolean().default(true),
   })
   .strict();
 export const OperatorInput = z
-  .object({ matricule: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), name: z.string().min(1).max(200), role: z.enum(ROLES), designated: z.boolean(), active: z.boolean().default(true), passwordHash: z.string().startsWith('scrypt$') })
+  .object({
+    matricule: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+    name: z.string().min(1).max(200),
+    role: z.enum(ROLES),
+    designated: z.boolean(),
+    active: z.boolean().default(true),
+    passwordHash: z.string().startsWith('scrypt$'),
+    mustChangePassword: z.boolean().default(false),
+    designatedSince: isoDate.nullable().default(null),
+    designationRef: z.string().min(1).max(200).nullable().default(null),
+  })
   .strict();
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
@@ -65,7 +82,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.
 
 export async function upsertBailleur(db: Knex, input: z.input<typeof BailleurInput>): Promise<void> {
   const b = parse(BailleurInput, input, 'bailleur');
-  await db('bailleurs').insert(b).onConflict('id').merge();
+  await db('bailleurs').insert({ id: b.id, name: b.name, active: b.active }).onConflict('id').merge();
 }
 
 export async function upsertSite(db: Knex, input: z.input<typeof SiteInput>): Promise<void> {
@@ -85,7 +102,7 @@ export async function upsertConvention(db: Knex, input: z.input<typeof Conventio
   const c = parse(ConventionInput, input, 'convention');
   await db.transaction(async (trx) => {
     await trx('conventions')
-      .insert({ id: c.id, site_id: c.siteId, parties: JSON.stringify(c.parties), valid_from: c.validFrom, valid_to: c.validTo, motives: JSON.stringify(c.motives), min_duration_min: c.minDurationMin, max_duration_min: c.maxDurationMin })
+      .insert({ id: c.id, site_id: c.siteId, parties: JSON.stringify(c.parties), valid_from: c.validFrom, valid_to: c.validTo, motives: JSON.stringify(c.motives), min_duration_min: c.minDurationMin, max_duration_min: c.maxDurationMin, signed_on: c.signedOn, recording_allowed: c.recordingAllowed, retention_days: c.retentionDays })
       .onConflict('id')
       .merge();
     await trx('convention_services').where({ convention_id: c.id }).delete();
@@ -96,7 +113,7 @@ export async function upsertConvention(db: Knex, input: z.input<typeof Conventio
 export async function upsertCamera(db: Knex, input: z.input<typeof CameraInput>): Promise<void> {
   const c = parse(CameraInput, input, 'camera');
   await db('cameras')
-    .insert({ id: c.id, site_id: c.siteId, label: c.label, zone: c.zone, source_url: c.sourceUrl, sub_stream_url: c.subStreamUrl ?? null, active: c.active })
+    .insert({ id: c.id, site_id: c.siteId, label: c.label, zone: c.zone, source_url: c.sourceUrl, sub_stream_url: c.subStreamUrl ?? null, username: c.username, active: c.active })
     .onConflict('id')
     .merge();
 }
@@ -104,7 +121,7 @@ export async function upsertCamera(db: Knex, input: z.input<typeof CameraInput>)
 export async function upsertOperator(db: Knex, input: z.input<typeof OperatorInput>): Promise<void> {
   const o = parse(OperatorInput, input, 'operator');
   await db('operators')
-    .insert({ matricule: o.matricule, name: o.name, role: o.role, designated: o.designated, active: o.active, password_hash: o.passwordHash })
+    .insert({ matricule: o.matricule, name: o.name, role: o.role, designated: o.designated, active: o.active, password_hash: o.passwordHash, must_change_password: o.mustChangePassword, designated_since: o.designatedSince, designation_ref: o.designationRef })
     .onConflict('matricule')
     .merge();
 }
@@ -126,6 +143,12 @@ export interface Camera {
   zone: Zone;
   sourceUrl: string;
   subStreamUrl: string | null;
+  username: string | null;
+  active: boolean;
+}
+export interface Bailleur {
+  id: string;
+  name: string;
   active: boolean;
 }
 export interface Service {
@@ -144,6 +167,9 @@ export interface Convention {
   minDurationMin: number;
   maxDurationMin: number;
   serviceIds: string[];
+  signedOn: string | null;
+  recordingAllowed: boolean;
+  retentionDays: number | null;
 }
 export interface Operator {
   matricule: string;
@@ -152,6 +178,9 @@ export interface Operator {
   designated: boolean;
   active: boolean;
   passwordHash: string;
+  mustChangePassword: boolean;
+  designatedSince: string | null;
+  designationRef: string | null;
 }
 
 export async function listSites(db: Knex): Promise<Site[]> {
@@ -168,7 +197,7 @@ export async function listCameras(db: Knex, siteId?: string): Promise<Camera[]> 
   if (siteId) q.where({ site_id: siteId });
   const rows: CameraRow[] = await q;
   // zone: the table's trigger admits only ZONES.
-  return rows.map((r) => ({ id: r.id, siteId: r.site_id, label: r.label, zone: r.zone as Zone, sourceUrl: r.source_url, subStreamUrl: r.sub_stream_url ?? null, active: !!r.active }));
+  return rows.map((r) => ({ id: r.id, siteId: r.site_id, label: r.label, zone: r.zone as Zone, sourceUrl: r.source_url, subStreamUrl: r.sub_stream_url ?? null, username: r.username ?? null, active: !!r.active }));
 }
 
 export async function listServices(db: Knex): Promise<Service[]> {
@@ -193,6 +222,9 @@ export async function listConventions(db: Knex, siteId?: string): Promise<Conven
     minDurationMin: r.min_duration_min,
     maxDurationMin: r.max_duration_min,
     serviceIds: links.filter((l) => l.convention_id === r.id).map((l) => l.service_id),
+    signedOn: r.signed_on ?? null,
+    recordingAllowed: !!r.recording_allowed,
+    retentionDays: r.retention_days ?? null,
   }));
 }
 
@@ -209,7 +241,48 @@ export async function conventionInForce(db: Knex, siteId: string, ms: number): P
 
 export async function getOperator(db: Knex, matricule: string): Promise<Operator | undefined> {
   const r: OperatorRow | undefined = await db<OperatorRow>('operators').where({ matricule }).first();
-  return r ? { matricule: r.matricule, name: r.name, role: r.role as Role, designated: !!r.designated, active: !!r.active, passwordHash: r.password_hash } : undefined;
+  return r ? operatorOf(r) : undefined;
+}
+
+function operatorOf(r: OperatorRow): Operator {
+  return {
+    matricule: r.matricule,
+    name: r.name,
+    role: r.role as Role,
+    designated: !!r.designated,
+    active: !!r.active,
+    passwordHash: r.password_hash,
+    mustChangePassword: !!r.must_change_password,
+    designatedSince: r.designated_since ?? null,
+    designationRef: r.designation_ref ?? null,
+  };
+}
+
+export async function listOperators(db: Knex): Promise<Operator[]> {
+  const rows: OperatorRow[] = await db<OperatorRow>('operators').orderBy('matricule');
+  return rows.map(operatorOf);
+}
+
+export async function listBailleurs(db: Knex): Promise<Bailleur[]> {
+  const rows: BailleurRow[] = await db<BailleurRow>('bailleurs').orderBy('name');
+  return rows.map((r) => ({ id: r.id, name: r.name, active: r.active === undefined ? true : !!r.active }));
+}
+
+export async function countOperators(db: Knex): Promise<number> {
+  const r = await db('operators').count<{ n: number }[]>('* as n');
+  return Number(r[0]?.n ?? 0);
+}
+
+/** The catalogue's version: every administrative change raises it (consoles show it; a central server versions it). */
+export async function catalogueVersion(db: Knex): Promise<number> {
+  const r: { value: string } | undefined = await db('catalogue_meta').where({ key: 'version' }).first('value');
+  return Number(r?.value ?? 0);
+}
+
+export async function bumpCatalogueVersion(db: Knex): Promise<number> {
+  const next = (await catalogueVersion(db)) + 1;
+  await db('catalogue_meta').insert({ key: 'version', value: String(next) }).onConflict('key').merge();
+  return next;
 }
 
 export async function hasCatalogue(db: Knex): Promise<boolean> {

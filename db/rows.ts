@@ -27,7 +27,14 @@ export interface CameraRow {
   zone: string;
   source_url: string;
   sub_stream_url: string | null;
+  username?: string | null;
   active: DbBoolean;
+}
+
+export interface BailleurRow {
+  id: string;
+  name: string;
+  active?: DbBoolean;
 }
 
 export interface ServiceRow {
@@ -48,6 +55,9 @@ export interface ConventionRow {
   motives: string;
   min_duration_min: number;
   max_duration_min: number;
+  signed_on?: string | null;
+  recording_allowed?: DbBoolean;
+  retention_days?: number | null;
 }
 
 export interface ConventionServiceRow {
@@ -62,6 +72,9 @@ export interface OperatorRow {
   designated: DbBoolean;
   active: DbBoolean;
   password_hash: string;
+  must_change_password?: DbBoolean;
+  designated_since?: string | null;
+  designation_ref?: string | null;
 }
 
 /** One grant of the registry view (console's SQLite and the central server's database alike). */

@@ -3,6 +3,7 @@ import * as m0001 from './0001-catalogue';
 import * as m0002 from './0002-journal';
 import * as m0003 from './0003-registry';
 import * as m0004 from './0004-registry-guard';
+import * as m0005 from './0005-administration';
 
 /**
  * Migrations listed in code (not read from a folder) so the bundled main process carries them.
@@ -13,6 +14,7 @@ const migrations: [string, Knex.Migration][] = [
   ['0002-journal', m0002],
   ['0003-registry', m0003],
   ['0004-registry-guard', m0004],
+  ['0005-administration', m0005],
 ];
 
 export function knownMigrationNames(): string[] {

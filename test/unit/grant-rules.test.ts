@@ -5,17 +5,17 @@ import { MOTIVES, ZONES } from '../../preload/contract';
 
 const NOW = Date.UTC(2026, 10, 26, 10);
 const site: Site = { id: 'tripode', name: 'Résidence du Tripode', bailleurId: 'i3f', bailleurName: 'I3F', addresses: ['a'], town: 'Charenton-le-Pont', homes: 260, active: true };
-const conv: Convention = { id: 'c', siteId: 'tripode', parties: ['a', 'b', 'c'], validFrom: '2026-01-01', validTo: '2026-12-31', motives: [...DB_MOTIVES], minDurationMin: 120, maxDurationMin: 720, serviceIds: ['pm'] };
+const conv: Convention = { id: 'c', siteId: 'tripode', parties: ['a', 'b', 'c'], validFrom: '2026-01-01', validTo: '2026-12-31', motives: [...DB_MOTIVES], minDurationMin: 120, maxDurationMin: 720, serviceIds: ['pm'], signedOn: null, recordingAllowed: false, retentionDays: null };
 const cams: Camera[] = [
-  { id: 'h1', siteId: 'tripode', label: 'Hall', zone: 'hall', sourceUrl: 'sim:x', subStreamUrl: null, active: true },
-  { id: 'off', siteId: 'tripode', label: 'Off', zone: 'hall', sourceUrl: 'sim:x', subStreamUrl: null, active: false },
-  { id: 'other', siteId: 'bobinet', label: 'Other', zone: 'hall', sourceUrl: 'sim:x', subStreamUrl: null, active: true },
+  { id: 'h1', siteId: 'tripode', label: 'Hall', zone: 'hall', sourceUrl: 'sim:x', subStreamUrl: null, username: null, active: true },
+  { id: 'off', siteId: 'tripode', label: 'Off', zone: 'hall', sourceUrl: 'sim:x', subStreamUrl: null, username: null, active: false },
+  { id: 'other', siteId: 'bobinet', label: 'Other', zone: 'hall', sourceUrl: 'sim:x', subStreamUrl: null, username: null, active: true },
 ];
 const services: Service[] = [
   { id: 'pm', name: 'PM', kind: 'police_municipale', active: true },
   { id: 'pn', name: 'PN', kind: 'police_nationale', active: true },
 ];
-const op: Operator = { matricule: 'OP101', name: 'C', role: 'operateur', designated: true, active: true, passwordHash: 'x' };
+const op: Operator = { matricule: 'OP101', name: 'C', role: 'operateur', designated: true, active: true, passwordHash: 'x', mustChangePassword: false, designatedSince: null, designationRef: null };
 const good: RequestInput = { siteId: 'tripode', cameraIds: ['h1'], motive: 'vols', justification: 'Vol signalé au parking.', durationMin: 120, serviceId: 'pm' };
 const ctx = (over: Partial<RuleContext> = {}): RuleContext => ({ now: NOW, site, conventions: [conv], cameras: cams, services, operator: op, ...over });
 const reasons = (r: Partial<RequestInput>, c: Partial<RuleContext> = {}) => checkRequest({ ...good, ...r }, ctx(c)).reasons;
