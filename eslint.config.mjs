@@ -69,14 +69,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [noElectron, noElectronStore], patterns: [{ regex: '^\\.\\.?/(?!(contract|vocabulary)$)', message: 'preload/ imports only ./contract and ./vocabulary.' }, { regex: '^\\.\\./', message: 'preload/ imports only ./contract and ./vocabulary.' }] },
+        { paths: [noElectron, noElectronStore], patterns: [{ regex: '^\\.\\.?/(?!(contract|vocabulary|admin)$)', message: 'preload/ imports only ./contract, ./vocabulary and ./admin (zod schemas).' }, { regex: '^\\.\\./', message: 'preload/ imports only ./contract, ./vocabulary and ./admin (zod schemas).' }] },
       ],
     },
   },
   {
     files: ['preload/index.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\.?/(?!(contract|vocabulary)$)', message: 'preload/ imports only ./contract and ./vocabulary.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\.?/(?!(contract|vocabulary|admin)$)', message: 'preload/ imports only ./contract, ./vocabulary and ./admin (zod schemas).' }] }],
     },
   },
   {

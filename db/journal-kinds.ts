@@ -65,6 +65,7 @@ export const payloadSchemas = {
     .strict(),
   'stream.closed': z.object({ grantId: id, cameraId: id, reason: z.string().min(1).max(100) }).strict(),
   'session.opened': z.object({ matricule }).strict(),
+  'session.password_changed': z.object({ matricule, wasTemporary: z.boolean() }).strict(),
   'session.closed': z.object({ matricule, reason: z.enum(['logout', 'application_stopped', 'timeout']) }).strict(),
   'session.login_failed': z.object({ matricule: z.string().max(64), reason: z.enum(['unknown', 'bad_password', 'locked', 'inactive']), lockedUntil: ms.optional() }).strict(),
   'report.generated': z.object({ format: z.enum(['pdf', 'csv']), filters: z.record(z.string(), z.unknown()), rows: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),

@@ -7,11 +7,12 @@ import type { Knex } from 'knex';
 import { listCameras, listConventions, listServices, listSites, parisDay } from '../db/catalogue';
 import { entriesOfKinds } from '../db/journal';
 import { registryRows } from '../db/registry';
-import { REGISTRY_EVENT_KINDS, type AppInfo, type Handlers, type IntegrityStatusView, type MirrorStatusView, type RegistryEventView } from '../preload/contract';
+import { REGISTRY_EVENT_KINDS, type AppInfo, type CameraTestView, type MirrorTestView, type Handlers, type IntegrityStatusView, type MirrorStatusView, type RegistryEventView } from '../preload/contract';
 import { AppError } from './errors';
 import type { Clock } from './clock';
 import type { GrantService } from './grants/service';
 import type { SessionService } from './session';
+import type { AdminService } from './admin/service';
 import type { CallContext } from './transport/dispatch';
 
 export interface HandlerDeps {
@@ -20,7 +21,11 @@ export interface HandlerDeps {
   clock: Clock;
   session: SessionService;
   grants: GrantService;
-  info: () => AppInfo;
+  info: () => Promise<AppInfo>;
+  admin: AdminService;
+  /** Technical facts about a camera (the relay's job: it holds ffmpeg and the credentials). */
+  testCamera: (cameraId: string) => Promise<CameraTestView>;
+  testMirror: () => Promise<MirrorTestView>;
   mirrorStatus: () => MirrorStatusView;
   integrity: () => IntegrityStatusView;
 }
@@ -35,6 +40,11 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
         return { ok: true as const };
       },
       current: (_a, ctx) => ctx.operator ?? null,
+      changePassword: (a) => d.session.changePassword(a.current, a.next),
+      createFirstAdmin: async (a) => {
+        if ((await d.info()).setup !== 'first_admin') throw new AppError('SETUP_DONE', 'the console is already set up');
+        return d.session.createFirstAdmin(a.matricule, a.name, a.password);
+      },
     },
     catalogue: {
       get: async () => {
@@ -58,6 +68,25 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
           services: services.filter((s) => s.active).map((s) => ({ id: s.id, name: s.name, kind: s.kind })),
         };
       },
+      alerts: () => d.admin.alerts(),
+    },
+    admin: {
+      catalogue: () => d.admin.catalogue(),
+      importCatalogue: (a, ctx) => d.admin.importFile(a.text, a.dryRun, ctx.operator.matricule),
+      exportCatalogue: async () => ({ text: await d.admin.exportFile() }),
+      saveBailleur: async (a, ctx) => ({ version: await d.admin.saveBailleur(a, ctx.operator.matricule) }),
+      saveService: async (a, ctx) => ({ version: await d.admin.saveService(a, ctx.operator.matricule) }),
+      saveSite: async (a, ctx) => ({ version: await d.admin.saveSite(a, ctx.operator.matricule) }),
+      saveCamera: async (a, ctx) => ({ version: await d.admin.saveCamera(a, ctx.operator.matricule) }),
+      saveConvention: async (a, ctx) => ({ version: await d.admin.saveConvention(a, ctx.operator.matricule) }),
+      saveOperator: (a, ctx) => d.admin.saveOperator(a, ctx.operator.matricule),
+      resetPassword: async (a, ctx) => ({ temporaryPassword: await d.admin.resetPassword(a.matricule, ctx.operator.matricule) }),
+      testCamera: (a) => d.testCamera(a.cameraId),
+      setMirror: async (a, ctx) => {
+        await d.admin.setMirror(a.serverUrl, a.token, ctx.operator.matricule);
+        return { ok: true as const };
+      },
+      testMirror: () => d.testMirror(),
     },
     grants: {
       request: (a, ctx) => d.grants.request(a, ctx.operator.matricule),

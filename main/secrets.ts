@@ -1,10 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Secrets at rest (the console's server token): encrypted with safeStorage in Electron, a user-only file headless. */
 export interface SecretStore {
   get(name: string): string | undefined;
   set(name: string, value: string): void;
+  delete(name: string): void;
 }
 
 /** Headless: one file per secret, mode 0600 in a 0700 folder. */
@@ -21,5 +22,6 @@ export function fileSecretStore(dataDir: string): SecretStore {
       writeFileSync(file(name), value, { mode: 0o600 });
       chmodSync(file(name), 0o600);
     },
+    delete: (name) => rmSync(file(name), { force: true }),
   };
 }

@@ -1,7 +1,13 @@
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { openDatabase } from '../db';
-import { hasCatalogue } from '../db/catalogue';
+import { catalogueVersion, countOperators, hasCatalogue, listCameras } from '../db/catalogue';
+import { AdminService } from './admin/service';
+import { cameraSecretName } from './admin/camera-secrets';
+import { testCamera } from './admin/camera-test';
+import { testMirror } from './admin/mirror-test';
+import { withCredentials } from './relay/credentials';
+import { AppError } from './errors';
 import { AliveMark } from './alive-mark';
 import { GrantService } from './grants/service';
 import type { ChildSpawner } from './child';
@@ -114,7 +120,24 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     },
   });
   if (!mirror.mirror) mirrorStatus = { state: 'not_configured' };
+  const secrets = config.secrets ?? fileSecretStore(config.dataDir);
+  const admin = new AdminService({
+    db,
+    consoleId: settings.consoleId,
+    clock: config.clock,
+    secrets,
+    allowSim: settings.mode === 'demo',
+    mirrorSettings: { get: () => config.settings.get().mirror?.serverUrl ?? null, set: (serverUrl) => void config.settings.update({ mirror: { serverUrl } }) },
+  });
+  const ffmpegPath = resolveFfmpegPath(settings.ffmpegPath);
   const handlers = buildHandlers({
+    admin,
+    testCamera: async (cameraId) => {
+      const cam = (await listCameras(db)).find((c) => c.id === cameraId);
+      if (!cam) throw new AppError('NOT_FOUND', `no camera ${cameraId}`);
+      return testCamera({ ffmpegPath, url: withCredentials(cam.sourceUrl, cam.username, secrets.get(cameraSecretName(cam.id))) });
+    },
+    testMirror: () => testMirror({ serverUrl: config.settings.get().mirror?.serverUrl, token: secrets.get('mirror-token'), consoleId: settings.consoleId }),
     mirrorStatus: () => mirrorStatus,
     db,
     consoleId: settings.consoleId,
@@ -122,9 +145,11 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     session,
     grants,
     integrity: () => integrity.status(),
-    info: () => {
+    info: async () => {
       const s = config.settings.get();
-      return { name: 'Console CSU', version, mode: s.mode, consoleId: s.consoleId, buildTime, shell: config.shell };
+      // A production console with nobody to log in shows one screen: create the first administrateur.
+      const setup = s.mode === 'production' && (await countOperators(db)) === 0 ? ('first_admin' as const) : ('ready' as const);
+      return { name: 'Console CSU', version, mode: s.mode, consoleId: s.consoleId, buildTime, shell: config.shell, setup, catalogueVersion: await catalogueVersion(db) };
     },
   });
   return {

@@ -6,7 +6,9 @@
 import type { Knex } from 'knex';
 import { getOperator, type Operator } from '../db/catalogue';
 import { appendEntry, recentEntries } from '../db/journal';
-import { verifyPassword } from '../db/passwords';
+import { passwordProblem, MIN_PASSWORD_LENGTH } from '../db/catalogue-file';
+import { createFirstAdmin, setOperatorPassword } from '../db/operators';
+import { hashPassword, verifyPassword } from '../db/passwords';
 import type { Clock } from './clock';
 import { AppError } from './errors';
 
@@ -15,7 +17,7 @@ export const LOCK_MS = 5 * 60 * 1000;
 /** How far back restore() reads the journal for failures not yet followed by a success. */
 export const RESTORE_WINDOW_MS = 60 * 60 * 1000;
 
-export type SessionOperator = Pick<Operator, 'matricule' | 'name' | 'role' | 'designated'>;
+export type SessionOperator = Pick<Operator, 'matricule' | 'name' | 'role' | 'designated' | 'mustChangePassword'>;
 
 export class SessionService {
   private current: SessionOperator | undefined;
@@ -86,9 +88,33 @@ export class SessionService {
     }
     this.failures.delete(matricule);
     if (this.current) await this.logout('logout');
-    this.current = { matricule: op.matricule, name: op.name, role: op.role, designated: op.designated };
+    this.current = { matricule: op.matricule, name: op.name, role: op.role, designated: op.designated, mustChangePassword: op.mustChangePassword };
     await appendEntry(this.db, this.consoleId, { kind: 'session.opened', actor: op.matricule, ts: now, payload: { matricule: op.matricule } });
     return this.current;
+  }
+
+  /** The operator's own password: the current one first, then the policy (12 characters at least, not the matricule). */
+  async changePassword(current: string, next: string): Promise<SessionOperator> {
+    const me = this.current;
+    if (!me) throw new AppError('NOT_LOGGED_IN', 'no operator is logged in');
+    const op = await getOperator(this.db, me.matricule);
+    if (!op || !(await verifyPassword(current, op.passwordHash))) throw new AppError('PASSWORD_WRONG', 'current password does not match');
+    const problem = passwordProblem(next, me.matricule);
+    if (problem) throw new AppError('PASSWORD_POLICY', `new password refused: ${problem}`, { problem, min: MIN_PASSWORD_LENGTH });
+    if (await verifyPassword(next, op.passwordHash)) throw new AppError('PASSWORD_POLICY', 'new password equals the old one', { problem: 'password_unchanged', min: MIN_PASSWORD_LENGTH });
+    await setOperatorPassword(this.db, me.matricule, await hashPassword(next));
+    await appendEntry(this.db, this.consoleId, { kind: 'session.password_changed', actor: me.matricule, ts: this.clock.now(), payload: { matricule: me.matricule, wasTemporary: me.mustChangePassword } });
+    this.current = { ...me, mustChangePassword: false };
+    return this.current;
+  }
+
+  /** First start in production: the first administrateur, logged in at once. Refused once any operator exists. */
+  async createFirstAdmin(matricule: string, name: string, password: string): Promise<SessionOperator> {
+    const problem = passwordProblem(password, matricule);
+    if (problem) throw new AppError('PASSWORD_POLICY', `password refused: ${problem}`, { problem, min: MIN_PASSWORD_LENGTH });
+    if (!(await createFirstAdmin(this.db, { matricule, name, passwordHash: await hashPassword(password) }))) throw new AppError('SETUP_DONE', 'the console already has operators');
+    await appendEntry(this.db, this.consoleId, { kind: 'catalogue.changed', actor: matricule, ts: this.clock.now(), payload: { entity: 'operator', id: matricule, change: 'created', before: null, after: { name, role: 'administrateur', designated: false, active: true } } });
+    return this.login(matricule, password);
   }
 
   async logout(reason: 'logout' | 'application_stopped' | 'timeout' = 'logout'): Promise<void> {

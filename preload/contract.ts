@@ -5,10 +5,12 @@
  * Adding a method: one line under its namespace in `contract`, one handler in main.
  */
 import { z } from 'zod';
+import { AdminCatalogueView, CameraTestView, ConventionAlertView, ImportResultView, MirrorTestView, SaveBailleurArgs, SaveCameraArgs, SaveConventionArgs, SaveOperatorArgs, SaveServiceArgs, SaveSiteArgs } from './admin';
 import { COMMON_ERROR_CODES, END_REASONS, MOTIVES, REFUSAL_CODES, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
 
 export { ACCESS, COMMON_ERROR_CODES, END_REASONS, ERROR_CODES, ErrorCode, MIRROR_STATES, MOTIVES, REFUSAL_CODES, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES } from './vocabulary';
 export type { Access, EndReason, Motive, RefusalCode, Role, Zone } from './vocabulary';
+export * from './admin';
 
 /** What every failed call rejects with, on both transports (a plain object: it crosses contextBridge intact). */
 export const CsuErrorSchema = z.object({
@@ -32,6 +34,8 @@ export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType
   args: A;
   result: R;
   errors: readonly ErrorCode[];
+  /** Callable by an operator who must still change a temporary password (everything else waits for the change). */
+  beforePasswordChange?: true;
 }
 const method = <A extends z.ZodType, R extends z.ZodType, const Acc extends Access | readonly Access[]>(spec: MethodSpec<A, R> & { access: Acc }): MethodSpec<A, R> & { access: Acc } => spec;
 const none = z.undefined();
@@ -66,13 +70,17 @@ export const AppInfo = z.object({
   consoleId: z.string(),
   buildTime: z.string(),
   shell: z.enum(['electron', 'headless']),
+  /** A production console with no operator yet shows one screen: create the first administrateur. */
+  setup: z.enum(['first_admin', 'ready']),
+  /** The catalogue's version (every administrative change raises it). */
+  catalogueVersion: z.number(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
 const id = z.string().min(1).max(100);
 const grantId = z.string().uuid();
 
-export const OperatorView = z.object({ matricule: z.string(), name: z.string(), role: z.enum(ROLES), designated: z.boolean() });
+export const OperatorView = z.object({ matricule: z.string(), name: z.string(), role: z.enum(ROLES), designated: z.boolean(), mustChangePassword: z.boolean() });
 export type OperatorView = z.infer<typeof OperatorView>;
 
 /** What the renderer may know of the catalogue: never a camera URL or credential. */
@@ -186,9 +194,44 @@ export const contract = {
     login: method({ access: 'public', args: z.object({ matricule, password: z.string().min(1).max(200) }).strict(), result: OperatorView, errors: ['LOGIN_FAILED', 'ACCOUNT_LOCKED'] }),
     logout: method({ access: 'public', args: none, result: ok, errors: [] }),
     current: method({ access: 'public', args: none, result: OperatorView.nullable(), errors: [] }),
+    /** The operator's own password; the only thing an operator with a temporary password may do. */
+    changePassword: method({
+      access: ['operator', 'admin'],
+      beforePasswordChange: true,
+      args: z.object({ current: z.string().min(1).max(200), next: z.string().min(1).max(200) }).strict(),
+      result: OperatorView,
+      errors: ['PASSWORD_WRONG', 'PASSWORD_POLICY'],
+    }),
+    /** First start in production: the first administrateur, then logged in. Refused once any operator exists. */
+    createFirstAdmin: method({
+      access: 'public',
+      args: z.object({ matricule: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), name: z.string().trim().min(1).max(200), password: z.string().min(1).max(200) }).strict(),
+      result: OperatorView,
+      errors: ['SETUP_DONE', 'PASSWORD_POLICY'],
+    }),
   },
   catalogue: {
     get: method({ access: ['operator', 'admin'], args: none, result: CatalogueView, errors: [] }),
+    /** Conventions lapsing within 30 days or lapsed without a successor (banner). */
+    alerts: method({ access: ['supervisor', 'admin'], args: none, result: z.array(ConventionAlertView), errors: [] }),
+  },
+  admin: {
+    catalogue: method({ access: 'admin', args: none, result: AdminCatalogueView, errors: [] }),
+    /** A catalogue file (issue G2): every problem with its JSON path, or the changes (applied unless dryRun). */
+    importCatalogue: method({ access: 'admin', args: z.object({ text: z.string().max(2 * 1024 * 1024), dryRun: z.boolean() }).strict(), result: ImportResultView, errors: [] }),
+    exportCatalogue: method({ access: 'admin', args: none, result: z.object({ text: z.string() }), errors: [] }),
+    saveBailleur: method({ access: 'admin', args: SaveBailleurArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND'] }),
+    saveService: method({ access: 'admin', args: SaveServiceArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND'] }),
+    saveSite: method({ access: 'admin', args: SaveSiteArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND'] }),
+    saveCamera: method({ access: 'admin', args: SaveCameraArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND'] }),
+    saveConvention: method({ access: 'admin', args: SaveConventionArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND'] }),
+    /** Creating an operator returns a temporary password, shown once, to change at first login. */
+    saveOperator: method({ access: 'admin', args: SaveOperatorArgs, result: z.object({ version: z.number(), temporaryPassword: z.string().nullable() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND', 'MATRICULE_TAKEN', 'SELF_LOCKOUT'] }),
+    resetPassword: method({ access: 'admin', args: z.object({ matricule: z.string().max(32) }).strict(), result: z.object({ temporaryPassword: z.string() }), errors: ['NOT_FOUND'] }),
+    /** Reaches the camera and reports technical facts only: never a picture. */
+    testCamera: method({ access: 'admin', args: z.object({ cameraId: z.string().max(100) }).strict(), result: CameraTestView, errors: ['NOT_FOUND'] }),
+    setMirror: method({ access: 'admin', args: z.object({ serverUrl: z.string().min(1).max(500), token: z.string().min(16).max(500).optional() }).strict(), result: ok, errors: ['CATALOGUE_INVALID'] }),
+    testMirror: method({ access: 'admin', args: none, result: MirrorTestView, errors: [] }),
   },
   grants: {
     request: method({

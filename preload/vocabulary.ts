@@ -56,7 +56,7 @@ export type RefusalCode = z.infer<typeof RefusalCode>;
  * Every error a call, or the console's start, can fail with: the renderer shows `errors.<code>`.
  * The first group may come from any method; the dispatcher adds them itself.
  */
-export const COMMON_ERROR_CODES = ['INVALID_ARGUMENT', 'UNKNOWN_METHOD', 'NOT_LOGGED_IN', 'FORBIDDEN', 'UNAVAILABLE', 'INTERNAL'] as const;
+export const COMMON_ERROR_CODES = ['INVALID_ARGUMENT', 'UNKNOWN_METHOD', 'NOT_LOGGED_IN', 'FORBIDDEN', 'PASSWORD_CHANGE_REQUIRED', 'UNAVAILABLE', 'INTERNAL'] as const;
 export const ERROR_CODES = [
   ...COMMON_ERROR_CODES,
   'NOT_FOUND',
@@ -66,6 +66,11 @@ export const ERROR_CODES = [
   'NOT_GRANT_HOLDER',
   'TAKEOVER_NOT_DESIGNATED',
   'PERIOD_INVALID',
+  'PASSWORD_WRONG',
+  'PASSWORD_POLICY',
+  'SETUP_DONE',
+  'MATRICULE_TAKEN',
+  'SELF_LOCKOUT',
   'SETTINGS_INVALID',
   'DB_NOT_SQLITE',
   'DB_SCHEMA_NEWER',

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { safeStorage } from 'electron';
 import type { SecretStore } from '../secrets';
@@ -15,6 +15,9 @@ export function safeStorageSecrets(dir: string): SecretStore {
       if (!safeStorage.isEncryptionAvailable()) throw new Error('no OS encryption available for secrets');
       mkdirSync(path.dirname(file(name)), { recursive: true, mode: 0o700 });
       writeFileSync(file(name), safeStorage.encryptString(value), { mode: 0o600 });
+    },
+    delete(name) {
+      rmSync(file(name), { force: true });
     },
   };
 }

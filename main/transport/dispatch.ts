@@ -38,6 +38,10 @@ export function createDispatcher(handlers: Handlers<CallContext>, log: Logger, w
       log.warn('%s refused to %s (%s%s)', channel, operator.matricule, operator.role, operator.designated ? ', designated' : '');
       return { ok: false, error: { code: 'FORBIDDEN', message: `${channel} is not allowed to role ${operator.role}` } };
     }
+    // A temporary password is changed before anything else is done with the account.
+    if (operator?.mustChangePassword && spec.access !== 'public' && !spec.beforePasswordChange) {
+      return { ok: false, error: { code: 'PASSWORD_CHANGE_REQUIRED', message: `${channel} waits until the temporary password is changed` } };
+    }
     const parsed = spec.args.safeParse(rawArgs);
     if (!parsed.success) {
       return {

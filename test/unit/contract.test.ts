@@ -7,7 +7,7 @@ import { createDispatcher } from '../../main/transport/dispatch';
 import type { Handlers } from '../../preload/contract';
 import type { CallContext } from '../../main/transport/dispatch';
 
-const info = { name: 'Console CSU', version: '1.2.3', mode: 'demo' as const, consoleId: 'c-1', buildTime: new Date(0).toISOString(), shell: 'headless' as const };
+const info = { name: 'Console CSU', version: '1.2.3', mode: 'demo' as const, consoleId: 'c-1', buildTime: new Date(0).toISOString(), shell: 'headless' as const, setup: 'ready' as const, catalogueVersion: 1 };
 
 function handlers(over: Partial<Handlers<CallContext>['app']> = {}): Handlers<CallContext> {
   // Only app.* is exercised here; the other namespaces are not reached.
@@ -93,7 +93,7 @@ describe('dispatcher', () => {
   });
 
   test('a method refuses callers its access does not allow, before reading the arguments', async () => {
-    const op = { matricule: 'OP1', name: 'Op', role: 'operateur' as const, designated: true };
+    const op = { matricule: 'OP1', name: 'Op', role: 'operateur' as const, designated: true, mustChangePassword: false };
     let called = false;
     const h = { registry: { events: () => ((called = true), []) } } as unknown as Handlers<CallContext>;
     await expect(createDispatcher(h, silentLogger, nobody)('registry.events', 'garbage', ctx)).resolves.toMatchObject({ ok: false, error: { code: 'NOT_LOGGED_IN' } });

@@ -22,7 +22,7 @@ import { EventBus } from '../../main/events';
 import { silentLogger } from '../../main/log';
 import { channels } from '../../preload/contract';
 
-const info = { name: 'Console CSU', version: '1.0.0', mode: 'demo', consoleId: 'c-1', buildTime: new Date(0).toISOString(), shell: 'electron' };
+const info = { name: 'Console CSU', version: '1.0.0', mode: 'demo', consoleId: 'c-1', buildTime: new Date(0).toISOString(), shell: 'electron', setup: 'ready', catalogueVersion: 1 };
 
 describe('IPC transport (Electron stand-in)', () => {
   const mainFrame = { id: 'main', url: 'app://console/index.html' };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import fr from '../../assets/locales/fr.json';
 import en from '../../assets/locales/en.json';
 import { repoRoot } from '../helpers/tmp';
+import { FILE_PROBLEM_CODES } from '../../db/catalogue-file';
 import { END_REASONS, ERROR_CODES, MIRROR_STATES, MOTIVES, REFUSAL_CODES, REGISTRY_EVENT_KINDS, ROLES, ZONES, channels, specOf } from '../../preload/contract';
 
 function keys(obj: unknown, prefix = ''): string[] {
@@ -55,6 +56,7 @@ describe('locales', () => {
     ['banners.ended', END_REASONS],
     ['mirror', MIRROR_STATES],
     // i18next reads dots as nesting: journal kinds are looked up with « _ » (request_refused).
+    ['importErrors', FILE_PROBLEM_CODES],
     ['registryEvents.kinds', REGISTRY_EVENT_KINDS.map((k) => k.replace('.', '_'))],
   ];
 

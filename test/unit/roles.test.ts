@@ -27,6 +27,7 @@ const EVERYONE: Profile[] = ['nobody', 'operator', 'nonDesignated', 'supervisor'
 const LOGGED_IN: Profile[] = ['operator', 'nonDesignated', 'supervisor', 'admin', 'designatedAdmin'];
 const OPERATORS: Profile[] = ['operator', 'nonDesignated', 'supervisor', 'designatedAdmin'];
 const SUPERVISORS_AND_ADMINS: Profile[] = ['supervisor', 'admin', 'designatedAdmin'];
+const ADMINS: Profile[] = ['admin', 'designatedAdmin'];
 
 const MATRIX: Record<string, Profile[]> = {
   'app.info': EVERYONE,
@@ -34,6 +35,22 @@ const MATRIX: Record<string, Profile[]> = {
   'session.login': EVERYONE,
   'session.logout': EVERYONE,
   'session.current': EVERYONE,
+  'session.changePassword': LOGGED_IN,
+  'session.createFirstAdmin': EVERYONE,
+  'catalogue.alerts': SUPERVISORS_AND_ADMINS,
+  'admin.catalogue': ADMINS,
+  'admin.importCatalogue': ADMINS,
+  'admin.exportCatalogue': ADMINS,
+  'admin.saveBailleur': ADMINS,
+  'admin.saveService': ADMINS,
+  'admin.saveSite': ADMINS,
+  'admin.saveCamera': ADMINS,
+  'admin.saveConvention': ADMINS,
+  'admin.saveOperator': ADMINS,
+  'admin.resetPassword': ADMINS,
+  'admin.testCamera': ADMINS,
+  'admin.setMirror': ADMINS,
+  'admin.testMirror': ADMINS,
   'catalogue.get': LOGGED_IN,
   'grants.request': OPERATORS,
   'grants.openStreams': OPERATORS,
