@@ -289,6 +289,8 @@ export const events = {
     cameraId: z.string(),
     state: z.enum(STREAM_STATES),
     code: z.enum(STREAM_ERROR_CODES).optional(),
+    /** While main waits to retry: the tile counts down « nouvel essai dans 2 s ». */
+    retryInMs: z.number().optional(),
   }),
 } as const;
 

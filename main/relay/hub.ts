@@ -20,6 +20,8 @@ export const CLOSE_CODES = {
   fault: 4003,
   application_stopped: 4004,
   slow_client: 4005,
+  /** The camera's ffmpeg was restarted: a new stream (timestamps start again), the tile starts a fresh player. */
+  source_restarted: 4006,
 } as const;
 export type CloseReason = keyof typeof CLOSE_CODES;
 
@@ -45,9 +47,16 @@ export interface RelayOptions {
   pipe?: { stallTimeoutMs?: number; socketTimeoutMs?: number; backoffInitialMs?: number; backoffMaxMs?: number; readPaceMs?: number };
 }
 
-export interface StreamStatus extends PipeStatus {
+/** A pipe's state as a tile sees it: the retry instant becomes a delay (the two processes' clocks differ). */
+export interface StreamStatus extends Omit<PipeStatus, 'retryAt'> {
   grantId: string;
   cameraId: string;
+  retryInMs?: number;
+}
+
+function forTile(grantId: string, cameraId: string, s: PipeStatus): StreamStatus {
+  const { retryAt, ...rest } = s;
+  return { grantId, cameraId, ...rest, ...(retryAt !== undefined ? { retryInMs: Math.max(0, retryAt - Date.now()) } : {}) };
 }
 
 interface Client {
@@ -145,6 +154,13 @@ export class RelayHub extends EventEmitter {
     return this.pipes.get(cameraId)?.pipe.current;
   }
 
+  /** The current state of one grant's camera, as its tile asks for it (it may have missed the events). */
+  streamState(grantId: string, cameraId: string): StreamStatus | undefined {
+    const known = [...this.tokens.values()].some((t) => t.grantId === grantId && t.cameraId === cameraId);
+    const pipe = this.pipes.get(cameraId)?.pipe;
+    return known && pipe ? forTile(grantId, cameraId, pipe.current) : undefined;
+  }
+
   private createPipe(camera: RelayCamera): CameraPipe {
     let sim: ConstructorParameters<typeof CameraPipe>[0]['sim'];
     if (camera.sourceUrl.startsWith('sim:')) {
@@ -156,14 +172,27 @@ export class RelayHub extends EventEmitter {
     const pipe = new CameraPipe({ cameraId: camera.id, source: camera.sourceUrl, ffmpegPath: this.o.ffmpegPath, log: this.o.log, pidFile: this.pidFile, sim, ...this.o.pipe });
     pipe.on('pieces', (pieces: Piece[]) => this.fanOut(camera.id, pieces));
     pipe.on('restart', () => {
-      for (const t of this.pipes.get(camera.id)?.tokens ?? []) for (const c of this.tokens.get(t)?.clients ?? []) c.waiting = true;
+      // A player fed across two ffmpeg runs stalls on the timestamp jump (currentTime leaps by
+      // hours while no frame shows): a client that got bytes of the old run is closed so its tile
+      // opens a fresh player; one that got nothing yet simply waits for the new run's keyframe.
+      for (const t of this.pipes.get(camera.id)?.tokens ?? []) {
+        const te = this.tokens.get(t);
+        for (const c of te?.clients ?? []) {
+          if (c.bytesSent > 0) {
+            te!.clients.delete(c);
+            this.closeClient(c, CLOSE_CODES.source_restarted, 'source restarted');
+          } else {
+            c.waiting = true;
+          }
+        }
+      }
     });
     pipe.on('status', (status: PipeStatus) => {
       const entry = this.pipes.get(camera.id);
       if (!entry || entry.pipe !== pipe) return;
       for (const t of entry.tokens) {
         const te = this.tokens.get(t);
-        if (te) this.emit('status', { grantId: te.grantId, cameraId: camera.id, ...status } satisfies StreamStatus);
+        if (te) this.emit('status', forTile(te.grantId, camera.id, status));
       }
     });
     return pipe;
@@ -278,6 +307,26 @@ export class RelayHub extends EventEmitter {
       }
     }
     await Promise.all(stops);
+  }
+
+  /** Closes every stream socket with a code, as the relay would (test hooks: a 4005 slow-client close). */
+  closeClients(code: number, reason: string): number {
+    let n = 0;
+    for (const te of this.tokens.values()) {
+      for (const c of te.clients) {
+        this.closeClient(c, code, reason);
+        n++;
+      }
+      te.clients.clear();
+    }
+    return n;
+  }
+
+  /** Kills a camera's running ffmpeg as a crash would (test hooks); the pipe restarts it. */
+  killSource(cameraId: string): number | undefined {
+    const pid = this.pipes.get(cameraId)?.pipe.pid;
+    if (pid) process.kill(pid, 'SIGKILL');
+    return pid;
   }
 
   /** Open grants and ffmpeg processes, for tests and diagnostics. */
