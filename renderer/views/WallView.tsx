@@ -46,7 +46,7 @@ export function WallView({ open, matricule, now, visible }: { open: OpenGrant[];
         <div className={`wall grid-${enlarged === undefined ? layout : 1}`}>
           {tiles.slice(0, enlarged === undefined ? layout * layout : undefined).map(({ o, s, camera }, i) =>
             enlarged !== undefined && enlarged !== i ? null : (
-              <Tile key={`${o.grant.id}:${s.cameraId}`} grant={o.grant} camera={camera} url={s.url} matricule={matricule} now={now} ended={o.ended} index={i} enlarged={enlarged === i} onToggle={() => setEnlarged(enlarged === i ? undefined : i)} />
+              <Tile key={`${o.grant.id}:${s.cameraId}`} grant={o.grant} camera={camera} url={s.url} matricule={matricule} now={now} ended={o.ended} visible={visible} index={i} enlarged={enlarged === i} onToggle={() => setEnlarged(enlarged === i ? undefined : i)} />
             ),
           )}
         </div>
