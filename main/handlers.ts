@@ -96,6 +96,7 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
         return { ok: true as const };
       },
       list: () => d.grants.list(),
+      streamState: (a) => d.grants.streamState(a.grantId, a.cameraId),
     },
     mirror: {
       status: () => d.mirrorStatus(),

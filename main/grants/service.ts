@@ -15,7 +15,7 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
-import type { RelayHub } from '../relay/hub';
+import type { RelayHub, StreamStatus } from '../relay/hub';
 import { checkRequest, type RefusalCode, type RequestInput } from './rules';
 
 /** The longest delay setTimeout honours (about 24.8 days). */
@@ -179,6 +179,13 @@ export class GrantService {
       }
     }
     this.arm(a);
+  }
+
+  /** One camera's stream state for its tile (it may have missed the events sent before it existed). */
+  streamState(grantId: string, cameraId: string): StreamStatus {
+    const a = this.active.get(grantId);
+    if (!a || this.o.clock.now() >= a.grant.endsAt || !a.grant.cameras.some((c) => c.id === cameraId)) throw new AppError('GRANT_NOT_ACTIVE', 'no active grant with this id and camera');
+    return this.o.relay.streamState(grantId, cameraId) ?? { grantId, cameraId, state: 'connecting', seq: 0 };
   }
 
   /**

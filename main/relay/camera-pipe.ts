@@ -46,6 +46,9 @@ export const DEFAULT_BACKOFF_MAX_MS = 2000;
 /** Two or three frames at 25 fps: a tenth of a second, which an operator does not see. */
 export const DEFAULT_READ_PACE_MS = 100;
 
+/** One counter for every pipe of the process: a state replaced by a later one always has a higher seq. */
+let statusCounter = 0;
+
 /** Reads ffmpeg's last words and says what went wrong, in a code the renderer maps to French. */
 export function classifyFfmpegError(stderr: string): PipeErrorCode {
   if (/401|Unauthorized|authoriz/i.test(stderr)) return 'AUTH_FAILED';
@@ -62,6 +65,7 @@ export class CameraPipe extends EventEmitter {
   readonly cache: GopCache;
   private child: ChildProcess | undefined;
   private status: PipeStatus = { state: 'connecting' };
+  private statusSeq = 0;
   private stopped = false;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -86,6 +90,11 @@ export class CameraPipe extends EventEmitter {
     return this.status;
   }
 
+  /** Grows with each status change (a tile orders a queried state against the events it got). */
+  get seq(): number {
+    return this.statusSeq;
+  }
+
   start(): void {
     this.spawnOnce();
   }
@@ -93,6 +102,7 @@ export class CameraPipe extends EventEmitter {
   private setStatus(s: PipeStatus): void {
     if (s.state === this.status.state && s.code === this.status.code && s.retryAt === this.status.retryAt) return;
     this.status = s;
+    this.statusSeq = ++statusCounter;
     this.emit('status', s);
   }
 

@@ -52,11 +52,12 @@ export interface StreamStatus extends Omit<PipeStatus, 'retryAt'> {
   grantId: string;
   cameraId: string;
   retryInMs?: number;
+  seq: number;
 }
 
-function forTile(grantId: string, cameraId: string, s: PipeStatus): StreamStatus {
-  const { retryAt, ...rest } = s;
-  return { grantId, cameraId, ...rest, ...(retryAt !== undefined ? { retryInMs: Math.max(0, retryAt - Date.now()) } : {}) };
+function forTile(grantId: string, cameraId: string, pipe: CameraPipe): StreamStatus {
+  const { retryAt, ...rest } = pipe.current;
+  return { grantId, cameraId, ...rest, ...(retryAt !== undefined ? { retryInMs: Math.max(0, retryAt - Date.now()) } : {}), seq: pipe.seq };
 }
 
 interface Client {
@@ -158,7 +159,7 @@ export class RelayHub extends EventEmitter {
   streamState(grantId: string, cameraId: string): StreamStatus | undefined {
     const known = [...this.tokens.values()].some((t) => t.grantId === grantId && t.cameraId === cameraId);
     const pipe = this.pipes.get(cameraId)?.pipe;
-    return known && pipe ? forTile(grantId, cameraId, pipe.current) : undefined;
+    return known && pipe ? forTile(grantId, cameraId, pipe) : undefined;
   }
 
   private createPipe(camera: RelayCamera): CameraPipe {
@@ -187,12 +188,12 @@ export class RelayHub extends EventEmitter {
         }
       }
     });
-    pipe.on('status', (status: PipeStatus) => {
+    pipe.on('status', () => {
       const entry = this.pipes.get(camera.id);
       if (!entry || entry.pipe !== pipe) return;
       for (const t of entry.tokens) {
         const te = this.tokens.get(t);
-        if (te) this.emit('status', forTile(te.grantId, camera.id, status));
+        if (te) this.emit('status', forTile(te.grantId, camera.id, pipe));
       }
     });
     return pipe;

@@ -47,9 +47,16 @@ export function Tile({ grant, camera, url, matricule, now, ended, enlarged, inde
   streamRef.current = stream;
   const watch = useRef({ startedAt: 0, attempts: 0, graceUntil: 0, retry: undefined as ReturnType<typeof setTimeout> | undefined });
 
+  // Main's state of the camera, asked once (events sent before the tile existed are gone) then
+  // followed; seq puts a reply and an event that crossed back in order.
+  const applyStatus = (s: StreamStatus) => setStream((prev) => (prev && prev.status.seq > s.seq ? prev : { status: s, at: Date.now() }));
   useCsuEvent('stream.status', (s) => {
-    if (s.grantId === grant.id && s.cameraId === camera.id) setStream({ status: s, at: Date.now() });
+    if (s.grantId === grant.id && s.cameraId === camera.id) applyStatus(s);
   });
+  useEffect(() => {
+    if (final) return;
+    window.csu.grants.streamState({ grantId: grant.id, cameraId: camera.id }).then(applyStatus, () => undefined);
+  }, [grant.id, camera.id, url, final]);
 
   // One LivePlayer for the tile's life; ended for good when main ends the grant (nothing reconnects).
   useEffect(() => {

@@ -56,6 +56,7 @@ const MATRIX: Record<string, Profile[]> = {
   'grants.openStreams': OPERATORS,
   'grants.stop': OPERATORS,
   'grants.list': OPERATORS,
+  'grants.streamState': OPERATORS,
   'mirror.status': LOGGED_IN,
   'registry.list': LOGGED_IN,
   'registry.events': SUPERVISORS_AND_ADMINS,
