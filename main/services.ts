@@ -23,6 +23,7 @@ import { resolveFfmpegPath } from './relay/ffmpeg-path';
 import { RelayHub, type StreamStatus } from './relay/hub';
 import type { Clock, OffsetClock } from './clock';
 import { EventBus } from './events';
+import { WallState } from './wall';
 import type { Logger } from './log';
 import type { SettingsStore } from './settings/store';
 import type { CallContext } from './transport/dispatch';
@@ -102,6 +103,9 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const alive = new AliveMark(config.dataDir, config.clock, config.log);
   const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log, alive });
   await grants.restore({ downSince: alive.previousOutageStart(), trustedSeq: integrity.trustedSeq() });
+  const wall = new WallState(events);
+  // Grants resumed after a restart were on this console's wall: they come back on it.
+  for (const g of grants.list()) wall.show(g);
   grants.start();
   let mirrorStatus: MirrorStatus | { state: 'not_configured' } | { state: 'starting' } = { state: 'starting' };
   const mirror = await setupMirror({
@@ -138,6 +142,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       return testCamera({ ffmpegPath, url: withCredentials(cam.sourceUrl, cam.username, secrets.get(cameraSecretName(cam.id))) });
     },
     testMirror: () => testMirror({ serverUrl: config.settings.get().mirror?.serverUrl, token: secrets.get('mirror-token'), consoleId: settings.consoleId }),
+    wall,
     mirrorStatus: () => mirrorStatus,
     db,
     consoleId: settings.consoleId,

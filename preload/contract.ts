@@ -266,6 +266,12 @@ export const contract = {
     /** The current state of one camera of an open grant: a tile asks once, then follows `stream.status`. */
     streamState: method({ access: 'operator', args: z.object({ grantId, cameraId: id }).strict(), result: StreamStatusView, errors: ['GRANT_NOT_ACTIVE'] }),
   },
+  /** The wall is main's state: a reload or a new window shows the same tiles (each reopened with openStreams). */
+  wall: {
+    get: method({ access: 'operator', args: none, result: z.array(z.object({ grant: GrantView, ended: z.enum(END_REASONS).optional() })), errors: [] }),
+    /** Closes an ended grant's strip; a running grant leaves the wall only when it ends. */
+    dismiss: method({ access: 'operator', args: z.object({ grantId }).strict(), result: z.object({ dismissed: z.boolean() }), errors: [] }),
+  },
   mirror: {
     status: method({ access: ['operator', 'admin'], args: none, result: z.lazy(() => MirrorStatusView), errors: [] }),
   },

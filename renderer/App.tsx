@@ -58,6 +58,32 @@ export function App() {
     if (operator) refreshActive();
   }, [operator, refreshActive]);
 
+  // The wall is main's: after a reload (F5), a renderer crash or in a new window, the same tiles
+  // come back at once, each stream reopened with a new token (journaled as stream.opened).
+  useEffect(() => {
+    if (!operator) return;
+    let alive = true;
+    void (async () => {
+      const entries = await window.csu.wall.get().catch(() => []);
+      const restored = await Promise.all(
+        entries.map(async (e): Promise<OpenGrant | undefined> => {
+          if (e.ended) return { grant: e.grant, streams: [], ended: e.ended };
+          const r = await window.csu.grants.openStreams({ grantId: e.grant.id }).catch(() => undefined);
+          return r && { grant: e.grant, streams: r.streams };
+        }),
+      );
+      if (alive) setOpen((o) => [...restored.filter((x): x is OpenGrant => !!x && !o.some((y) => y.grant.id === x.grant.id)), ...o]);
+    })();
+    return () => {
+      alive = false;
+    };
+  }, [operator]);
+
+  async function dismiss(grantId: string) {
+    setOpen((o) => o.filter((x) => x.grant.id !== grantId));
+    await window.csu.wall.dismiss({ grantId }).catch(() => undefined);
+  }
+
   useCsuEvent('grant.warning', (w) => {
     const g = active.find((x) => x.id === w.grantId);
     setBanners((b) => [...b.filter((x) => x.key !== `${w.grantId}:${w.minutesLeft}`), { key: `${w.grantId}:${w.minutesLeft}`, level: w.minutesLeft <= 1 ? 'danger' : 'warning', text: t('banners.warning', { count: w.minutesLeft, site: g?.siteName ?? '' }) }]);
@@ -72,7 +98,7 @@ export function App() {
   async function onGranted(g: GrantView) {
     try {
       const { streams } = await window.csu.grants.openStreams({ grantId: g.id });
-      setOpen((o) => [...o.filter((x) => !x.ended), { grant: g, streams }]);
+      setOpen((o) => [...o.filter((x) => x.grant.id !== g.id), { grant: g, streams }]);
       refreshActive();
       setView('wall');
     } catch (e) {
@@ -141,12 +167,12 @@ export function App() {
         </div>
       )}
       <ErrorAlert message={error} />
-      <main className="content">
+      <main className={view === 'wall' && operator ? 'content content-wall' : 'content'}>
         {!operator ? (
           <LoginView onLogin={(op) => (setError(undefined), setView(navFor(op)[0]!), setOperator(op))} />
         ) : (
           <>
-            <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} />
+            <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} onDismiss={dismiss} />
             {view === 'request' && <RequestWizard operator={operator} onGranted={onGranted} />}
             {view === 'active' && <ActiveView grants={active} now={now} operator={operator} onStopped={refreshActive} onTakeOver={onGranted} />}
             {view === 'registry' && <RegistryView refreshKey={registryKey} operator={operator} />}

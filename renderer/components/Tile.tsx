@@ -135,21 +135,24 @@ export function Tile({ grant, camera, url, matricule, now, ended, enlarged, inde
   const leftMin = Math.max(0, Math.ceil((grant.endsAt - now) / 60000));
   const clock = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(now);
   return (
-    <figure className={`tile state-${shown}${enlarged ? ' enlarged' : ''}`} data-testid="tile" data-state={shown} data-camera={camera.id} data-grant={grant.id} onDoubleClick={onToggle}>
+    <figure aria-label={camera.label} className={`tile state-${shown}${enlarged ? ' enlarged' : ''}`} data-testid="tile" data-state={shown} data-camera={camera.id} data-grant={grant.id} onDoubleClick={onToggle}>
       {!final && <div ref={box} className="tile-video" />}
-      <figcaption className="tile-caption">
-        <span className="tile-index">{index + 1}</span>
-        <strong>{camera.label}</strong> · {grant.siteName} · {t(`zones.${camera.zone}`)}
-        <br />
-        <small>
-          {grant.serviceName}
-          {final ? '' : ` · ${t('tile.left', { left: formatDuration(leftMin) })}`}
-        </small>
-      </figcaption>
-      <span className="tile-state" role="status">
-        {t(`tile.states.${shown}`)}
-        {retry !== undefined ? ` ${t('tile.retry', { count: retry })}` : ''}
-      </span>
+      <div className="tile-top">
+        <div className="tile-caption">
+          <span>
+            <span className="tile-index">{index + 1}</span>
+            <strong>{camera.label}</strong> · {grant.siteName} · {t(`zones.${camera.zone}`)}
+          </span>
+          <small>
+            <span className="service">{grant.serviceName}</span>
+            {final ? '' : <span className="left">&nbsp;· {t('tile.left', { left: formatDuration(leftMin) })}</span>}
+          </small>
+        </div>
+        <span className="tile-state" role="status">
+          {t(`tile.states.${shown}`)}
+          {retry !== undefined ? ` ${t('tile.retry', { count: retry })}` : ''}
+        </span>
+      </div>
       {!final && (
         <span className="watermark" aria-hidden="true">
           {matricule} · {clock}

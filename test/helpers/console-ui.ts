@@ -9,11 +9,12 @@ export async function login(page: Page, matricule = 'OP101', password = 'demo-op
 }
 
 /** A request on the Tripode through the wizard, granted (demo conventions accept it). */
-export async function requestCameras(page: Page, cameras: string[], site = /Résidence du Tripode/, service = /Police municipale/): Promise<void> {
+export async function requestCameras(page: Page, cameras: string[] | 'all', site = /Résidence du Tripode/, service = /Police municipale/): Promise<void> {
   await page.getByRole('navigation').getByRole('button', { name: 'Nouvelle demande' }).click();
   await page.getByRole('radio', { name: site }).check();
   await page.getByRole('button', { name: 'Suivant' }).click();
-  for (const c of cameras) await page.getByRole('checkbox', { name: c }).check();
+  if (cameras === 'all') await page.getByRole('button', { name: 'Tout sélectionner' }).click();
+  else for (const c of cameras) await page.getByRole('checkbox', { name: c }).check();
   await page.getByRole('button', { name: 'Suivant' }).click();
   await page.getByRole('radio', { name: 'Dégradations' }).check();
   await page.getByLabel('Précisions / Justification').fill('Tags et vitre brisée signalés par le gardien.');
@@ -22,6 +23,7 @@ export async function requestCameras(page: Page, cameras: string[], site = /Rés
   await page.getByRole('button', { name: 'Suivant' }).click();
   await page.getByText('Rappel : les images').waitFor();
   await page.getByRole('button', { name: 'Valider la demande' }).click();
+  await page.getByRole('heading', { name: "Mur d'images" }).waitFor();
 }
 
 /** POST to a --test-hooks control of the headless shell. */

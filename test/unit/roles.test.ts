@@ -57,6 +57,8 @@ const MATRIX: Record<string, Profile[]> = {
   'grants.stop': OPERATORS,
   'grants.list': OPERATORS,
   'grants.streamState': OPERATORS,
+  'wall.get': OPERATORS,
+  'wall.dismiss': OPERATORS,
   'mirror.status': LOGGED_IN,
   'registry.list': LOGGED_IN,
   'registry.events': SUPERVISORS_AND_ADMINS,
