@@ -13,6 +13,8 @@ import { RequestWizard } from './views/RequestWizard';
 import { WallView, type OpenGrant } from './views/WallView';
 import { ErrorAlert } from './components/ErrorAlert';
 import { IntegrityBanner } from './components/IntegrityBanner';
+import { Banners } from './components/Banners';
+import { addBanner, type Banner } from './banners';
 
 export type ViewId = 'wall' | 'request' | 'active' | 'registry' | 'review' | 'about';
 const NAV: ViewId[] = ['wall', 'request', 'active', 'registry', 'review', 'about'];
@@ -23,11 +25,6 @@ function navFor(op: OperatorView): ViewId[] {
   return mayCall(contract.grants.list.access, op) ? NAV : NAV.filter((v) => !WATCHING.includes(v));
 }
 
-interface Banner {
-  key: string;
-  text: string;
-  level: 'warning' | 'danger' | 'info';
-}
 
 export function App() {
   const { t } = useTranslation();
@@ -36,6 +33,7 @@ export function App() {
   const [active, setActive] = useState<GrantView[]>([]);
   const [open, setOpen] = useState<OpenGrant[]>([]);
   const [banners, setBanners] = useState<Banner[]>([]);
+  const onBanners = useCallback((next: (b: Banner[]) => Banner[]) => setBanners(next), []);
   const [registryKey, setRegistryKey] = useState(0);
   const [error, setError] = useState<string | undefined>();
   const now = useConsoleNow();
@@ -84,13 +82,16 @@ export function App() {
     await window.csu.wall.dismiss({ grantId }).catch(() => undefined);
   }
 
+  // Banners name the site and cameras: the grant is found among the active ones or on the wall.
+  const grantOf = (id: string) => active.find((x) => x.id === id) ?? open.find((x) => x.grant.id === id)?.grant;
+  const bannerFor = (g: GrantView | undefined, grantId: string, endsAt: number) => ({ grantId, site: g?.siteName ?? '', cameras: g?.cameras.map((c) => c.label) ?? [], endsAt, shownAt: performance.now() });
   useCsuEvent('grant.warning', (w) => {
-    const g = active.find((x) => x.id === w.grantId);
-    setBanners((b) => [...b.filter((x) => x.key !== `${w.grantId}:${w.minutesLeft}`), { key: `${w.grantId}:${w.minutesLeft}`, level: w.minutesLeft <= 1 ? 'danger' : 'warning', text: t('banners.warning', { count: w.minutesLeft, site: g?.siteName ?? '' }) }]);
+    setBanners((b) => addBanner(b, { ...bannerFor(grantOf(w.grantId), w.grantId, w.endsAt), kind: 'warning' }));
   });
   useCsuEvent('grant.ended', (e) => {
+    const g = grantOf(e.grantId);
     setOpen((o) => o.map((x) => (x.grant.id === e.grantId ? { ...x, ended: e.reason } : x)));
-    setBanners((b) => [...b.filter((x) => !x.key.startsWith(e.grantId)), { key: `${e.grantId}:end`, level: 'info', text: t(`banners.ended.${e.reason}`) }]);
+    setBanners((b) => addBanner(b, { ...bannerFor(g, e.grantId, g?.endsAt ?? 0), kind: 'ended', reason: e.reason }));
     refreshActive();
   });
   useCsuEvent('grant.started', () => refreshActive());
@@ -154,18 +155,7 @@ export function App() {
         )}
       </header>
       {operator && <IntegrityBanner operator={operator} />}
-      {banners.length > 0 && (
-        <div className="banners">
-          {banners.map((b) => (
-            <p key={b.key} className={`banner ${b.level}`} role="alert" data-testid="banner">
-              {b.text}
-              <button type="button" aria-label={t('banners.close')} onClick={() => setBanners((x) => x.filter((y) => y.key !== b.key))}>
-                ×
-              </button>
-            </p>
-          ))}
-        </div>
-      )}
+      <Banners banners={banners} now={now} onChange={onBanners} />
       <ErrorAlert message={error} />
       <main className={view === 'wall' && operator ? 'content content-wall' : 'content'}>
         {!operator ? (

@@ -51,7 +51,7 @@ export interface GrantServiceOptions {
   clock: Clock;
   events: EventBus;
   log: Logger;
-  /** Minutes before the end at which a warning is emitted (default 10 and 1). */
+  /** Minutes before the end at which a warning is emitted (default 10, 5 and 1). */
   warningMinutes?: number[];
   sweepMs?: number;
   /** The « last alive » mark, kept while the grant service runs (main/alive-mark.ts). */
@@ -71,7 +71,8 @@ export class GrantService {
   private readonly warnings: number[];
 
   constructor(private readonly o: GrantServiceOptions) {
-    this.warnings = o.warningMinutes ?? [10, 1];
+    // Warnings at 10, 5 and 1 minute: the banners' countdown and the tiles' read the same end time.
+    this.warnings = o.warningMinutes ?? [10, 5, 1];
   }
 
   start(): void {

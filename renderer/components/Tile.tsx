@@ -2,7 +2,7 @@ import mpegts from 'mpegts.js';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GrantView } from '../../preload/contract';
-import { formatDuration } from '../format';
+import { formatDuration, minutesLeft } from '../format';
 import { useCsuEvent } from '../hooks';
 import { LivePlayer } from './live-player';
 import { closeAction, endedState, FROZEN_AFTER_MS, NO_FIRST_FRAME_MS, retryIn, tileState, type EndReason, type StreamStatus, type TileState } from './tile-state';
@@ -132,7 +132,7 @@ export function Tile({ grant, camera, url, matricule, now, ended, enlarged, inde
 
   const shown = tileState({ final, stream: stream?.status, advancing, stalled });
   const retry = shown === 'live' || final ? undefined : retryIn(stream?.status, stream?.at ?? 0, Date.now());
-  const leftMin = Math.max(0, Math.ceil((grant.endsAt - now) / 60000));
+  const leftMin = minutesLeft(grant.endsAt, now);
   const clock = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(now);
   return (
     <figure aria-label={camera.label} className={`tile state-${shown}${enlarged ? ' enlarged' : ''}`} data-testid="tile" data-state={shown} data-camera={camera.id} data-grant={grant.id} onDoubleClick={onToggle}>
