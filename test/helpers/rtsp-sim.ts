@@ -13,6 +13,8 @@ export interface RtspSim {
 
 /** GStreamer's RTSP server (Debian packages) serving live H.264 cameras: the real thing a relay pulls. */
 export interface RtspSimOptions {
+  /** A fixed port (a camera that comes back after an outage comes back on its address); 0 = any. */
+  port?: number;
   cams?: number;
   width?: number;
   height?: number;
@@ -32,6 +34,7 @@ export function startRtspSim(opts: RtspSimOptions = {}): Promise<RtspSim> {
   if (opts.auth) args.push('--auth', opts.auth);
   if (opts.bitrate) args.push('--bitrate', String(opts.bitrate));
   if (opts.snow) args.push('--snow');
+  if (opts.port) args.push('--port', String(opts.port));
   if (opts.keyframeS) args.push('--keyframe-s', String(opts.keyframeS));
   if (opts.profile) args.push('--profile', opts.profile);
   if (opts.sub) args.push('--sub', opts.sub);
