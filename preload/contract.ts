@@ -257,7 +257,8 @@ export const contract = {
     openStreams: method({
       access: 'operator',
       args: z.object({ grantId }).strict(),
-      result: z.object({ streams: z.array(z.object({ cameraId: z.string(), url: z.string() })) }),
+      /** `url` is what the grid plays (the sub stream where the camera has one); `mainUrl`, the full picture for an enlarged tile. */
+      result: z.object({ streams: z.array(z.object({ cameraId: z.string(), url: z.string(), mainUrl: z.string().optional() })) }),
       errors: ['GRANT_NOT_ACTIVE', 'TAKEOVER_NOT_DESIGNATED'],
     }),
     /** An operator stops the grants they hold; a superviseur stops any. */

@@ -44,6 +44,10 @@ export interface Caller {
   designated: boolean;
 }
 
+function sourcesOf(cameras: { id: string; sourceUrl: string; subStreamUrl: string | null }[]): Map<string, { main: string; sub?: string }> {
+  return new Map(cameras.map((c) => [c.id, c.subStreamUrl ? { main: c.sourceUrl, sub: c.subStreamUrl } : { main: c.sourceUrl }]));
+}
+
 export interface GrantServiceOptions {
   db: Knex;
   consoleId: string;
@@ -62,7 +66,8 @@ interface Active {
   grant: Grant;
   timer?: NodeJS.Timeout;
   warned: Set<number>;
-  sources: Map<string, string>;
+  /** Each camera's main stream and, where it has one, its sub stream (what the grid plays). */
+  sources: Map<string, { main: string; sub?: string | undefined }>;
 }
 
 export class GrantService {
@@ -135,12 +140,12 @@ export class GrantService {
       },
       { kind: 'transmission.started', actor: operator.matricule, ts: now, payload: { grantId: grant.id, startedAt: now } },
     ]);
-    this.activate(grant, new Map(named.map((c) => [c.id, c.sourceUrl])));
+    this.activate(grant, sourcesOf(named));
     this.o.events.emit('grant.started', { grantId: grant.id });
     return { accepted: true, grant };
   }
 
-  private activate(grant: Grant, sources: Map<string, string>): void {
+  private activate(grant: Grant, sources: Active['sources']): void {
     const a: Active = { grant, warned: new Set(), sources };
     this.active.set(grant.id, a);
     this.arm(a);
@@ -193,7 +198,7 @@ export class GrantService {
    * Opens a grant's streams for the caller. The holder opens them as often as the wall needs; a
    * designated operator opening another's grant takes it over (shift change), journaled as such.
    */
-  async openStreams(grantId: string, caller: Caller): Promise<{ cameraId: string; url: string }[]> {
+  async openStreams(grantId: string, caller: Caller): Promise<{ cameraId: string; url: string; mainUrl?: string }[]> {
     const a = this.active.get(grantId);
     // Expired, stopped, forged: all look the same from here, and all are refused.
     if (!a || this.o.clock.now() >= a.grant.endsAt) throw new AppError('GRANT_NOT_ACTIVE', 'no active grant with this id');
@@ -203,7 +208,15 @@ export class GrantService {
       a.grant = { ...a.grant, holder: caller.matricule };
       await appendEntry(this.o.db, this.o.consoleId, { kind: 'grant.taken_over', actor: caller.matricule, ts: this.o.clock.now(), payload: { grantId, from, to: caller.matricule } });
     }
-    const streams = a.grant.cameras.map((c) => ({ cameraId: c.id, url: this.o.relay.open(grantId, { id: c.id, label: c.label, sourceUrl: a.sources.get(c.id)! }).url }));
+    // The grid plays a camera's sub stream where it has one; its main stream runs only while an
+    // enlarged tile shows it (lazy in the relay).
+    const streams = a.grant.cameras.map((c) => {
+      const src = a.sources.get(c.id)!;
+      const main = this.o.relay.open(grantId, { id: c.id, label: c.label, sourceUrl: src.main, lazy: !!src.sub });
+      if (!src.sub) return { cameraId: c.id, url: main.url };
+      const sub = this.o.relay.open(grantId, { id: c.id, label: c.label, sourceUrl: src.sub, variant: 'sub' });
+      return { cameraId: c.id, url: sub.url, mainUrl: main.url };
+    });
     await appendEntries(
       this.o.db,
       this.o.consoleId,
@@ -283,7 +296,7 @@ export class GrantService {
       } else if (grant.endsAt > now) {
         this.active.delete(grant.id);
         await appendEntry(db, consoleId, { kind: 'transmission.resumed', actor: 'system', ts: now, payload: { grantId: grant.id, resumedAt: now, endsAt: grant.endsAt } });
-        this.activate(grant, new Map(cameras.map((c) => [c.id, c.sourceUrl])));
+        this.activate(grant, sourcesOf(cameras));
       } else {
         await this.end(grant.id, 'expired', now, { endedAt: grant.endsAt, noticedAtStart: true });
       }

@@ -12,7 +12,10 @@ export type { TileState } from './tile-state';
 export interface TileProps {
   grant: GrantView;
   camera: GrantView['cameras'][number];
+  /** What the grid plays: the sub stream where the camera has one. */
   url: string;
+  /** The main stream, played while the tile is enlarged. */
+  mainUrl?: string | undefined;
   matricule: string;
   now: number;
   ended?: EndReason;
@@ -24,7 +27,7 @@ export interface TileProps {
 }
 
 /** One camera of one grant: says « En direct » only while its decoded frames advance, and recovers by itself. */
-export function Tile({ grant, camera, url, matricule, now, ended, enlarged, index, visible = true, onToggle }: TileProps) {
+export function Tile({ grant, camera, url: gridUrl, mainUrl, matricule, now, ended, enlarged, index, visible = true, onToggle }: TileProps) {
   const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const player = useRef<LivePlayer | undefined>(undefined);
@@ -41,6 +44,8 @@ export function Tile({ grant, camera, url, matricule, now, ended, enlarged, inde
   const [advancing, setAdvancing] = useState(false);
   const [, setTick] = useState(0);
   const final = ended ? endedState(ended) : closedFinal;
+  // Enlarged, the main stream; in the grid, the sub stream. The switch keeps the old picture until the new one's first frame.
+  const url = enlarged && mainUrl ? mainUrl : gridUrl;
   const urlRef = useRef(url);
   urlRef.current = url;
   const streamRef = useRef(stream);

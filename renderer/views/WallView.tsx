@@ -8,7 +8,7 @@ import { WallHelp } from './WallHelp';
 
 export interface OpenGrant {
   grant: GrantView;
-  streams: { cameraId: string; url: string }[];
+  streams: { cameraId: string; url: string; mainUrl?: string | undefined }[];
   ended?: EventPayload<'grant.ended'>['reason'];
 }
 
@@ -139,7 +139,7 @@ export function WallView({ open, matricule, now, visible, onDismiss }: { open: O
             const hidden = enlargedOnPage !== undefined && enlargedOnPage !== i;
             return (
               <div key={`${o.grant.id}:${s.cameraId}`} className={`tile-slot${selected === index ? ' selected' : ''}`} hidden={hidden}>
-                <Tile grant={o.grant} camera={camera} url={s.url} matricule={matricule} now={now} index={index} enlarged={enlargedOnPage === i} visible={visible && !hidden} onToggle={() => (setSelected(index), setEnlarged(enlarged === index ? undefined : index))} />
+                <Tile grant={o.grant} camera={camera} url={s.url} mainUrl={s.mainUrl} matricule={matricule} now={now} index={index} enlarged={enlargedOnPage === i} visible={visible && !hidden} onToggle={() => (setSelected(index), setEnlarged(enlarged === index ? undefined : index))} />
               </div>
             );
           })}

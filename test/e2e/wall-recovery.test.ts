@@ -73,4 +73,47 @@ describe('wall: tiles recover by themselves (demo cameras, real ffmpeg, Chromium
       tmp.cleanup();
     }
   }, 120000);
+
+  test('sub-streams: the grid plays the sub stream, an enlarged tile the main one, without a black frame either way', async () => {
+    const tmp = tmpDir();
+    const app = await spawnHeadless(tmp.dir, ['--test-hooks']);
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    try {
+      await page.goto(app.url);
+      await login(page);
+      await requestCameras(page, ['Sous-sol — caves']);
+      await page.locator('[data-testid=tile][data-state=live]').waitFor({ timeout: 30000 });
+      const width = () => page.$eval('[data-testid=tile] video.on-screen', (v) => (v as HTMLVideoElement).videoWidth);
+      expect(await width()).toBe(320); // the demo's sub stream: half of 640×360
+      // Every painted frame of the switch: the tile always shows a decoded picture.
+      await page.evaluate(() => {
+        const w = window as unknown as { __black: number; __watch: boolean };
+        w.__black = 0;
+        w.__watch = true;
+        const check = () => {
+          const v = document.querySelector('[data-testid=tile] video.on-screen') as HTMLVideoElement | null;
+          if (!v || v.readyState < 2 || v.videoWidth === 0) w.__black++;
+          if (w.__watch) requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      });
+      await page.keyboard.press('1');
+      await page.locator('[data-testid=tile].enlarged').waitFor();
+      await page.waitForFunction(() => (document.querySelector('[data-testid=tile] video.on-screen') as HTMLVideoElement | null)?.videoWidth === 640, null, { timeout: 15000 });
+      if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'tile-enlarged-main-1366.png') });
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => (document.querySelector('[data-testid=tile] video.on-screen') as HTMLVideoElement | null)?.videoWidth === 320, null, { timeout: 15000 });
+      const black = await page.evaluate(() => {
+        const w = window as unknown as { __black: number; __watch: boolean };
+        w.__watch = false;
+        return w.__black;
+      });
+      expect(black).toBe(0);
+      expect(await page.locator('[data-testid=tile]').getAttribute('data-state')).toBe('live');
+    } finally {
+      await page.close();
+      await app.stop();
+      tmp.cleanup();
+    }
+  }, 90000);
 });

@@ -153,6 +153,31 @@ describe('stream relay (real ffmpeg, real RTSP server)', () => {
     expect(hub.streamState('g-restart', 'cam2')).toBeUndefined();
   }, 45000);
 
+  test('a camera with a sub stream: the sub runs for the grid, the main only while a client watches it', async () => {
+    const main = hub.open('g-sub', { id: 'cam3', label: 'Cam 3', sourceUrl: sim.url('cam3'), lazy: true });
+    const sub = hub.open('g-sub', { id: 'cam3', label: 'Cam 3', sourceUrl: sim.url('cam2'), variant: 'sub' });
+    try {
+      const grid = await connectStream(sub.url, ORIGIN);
+      await waitFor(() => grid.bytes() > 20_000, 15000, 'sub stream');
+      const pipe = (k: string) => hub.snapshot().pipes.find((p) => p.cameraId === k);
+      expect(pipe('cam3')?.pid).toBeUndefined();
+      expect(pipe('cam3#sub')?.pid).toBeDefined();
+      const enlarged = await connectStream(main.url, ORIGIN);
+      await waitFor(() => enlarged.bytes() > 20_000, 15000, 'main stream');
+      const mainPid = pipe('cam3')!.pid;
+      expect(alive(mainPid)).toBe(true);
+      expect(await countDecodedFrames(enlarged.all())).toBeGreaterThan(3);
+      enlarged.ws.close();
+      await waitFor(() => !alive(mainPid), 15000, 'main stream stopped once nobody watches it');
+      expect(pipe('cam3')?.pid).toBeUndefined();
+      const before = grid.bytes();
+      await waitFor(() => grid.bytes() > before + 10_000, 5000, 'the grid goes on');
+      grid.ws.close();
+    } finally {
+      await hub.closeGrant('g-sub', 'expired');
+    }
+  }, 45000);
+
   test('a stalled client (never reads) is skipped then closed; the relay does not buffer for it', async () => {
     // Incompressible noise at 8 Mbit/s fills the kernel's socket buffers in seconds.
     const noisy = await startRtspSim({ cams: 1, width: 640, height: 360, bitrate: 8000, snow: true });
