@@ -100,8 +100,9 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   integrity.start();
   const session = new SessionService(db, settings.consoleId, config.clock);
   await session.restore();
+  const secrets = config.secrets ?? fileSecretStore(config.dataDir);
   const alive = new AliveMark(config.dataDir, config.clock, config.log);
-  const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log, alive });
+  const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log, alive, cameraPassword: (id) => secrets.get(cameraSecretName(id)) });
   await grants.restore({ downSince: alive.previousOutageStart(), trustedSeq: integrity.trustedSeq() });
   const wall = new WallState(events);
   // Grants resumed after a restart were on this console's wall: they come back on it.
@@ -124,7 +125,6 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     },
   });
   if (!mirror.mirror) mirrorStatus = { state: 'not_configured' };
-  const secrets = config.secrets ?? fileSecretStore(config.dataDir);
   const admin = new AdminService({
     db,
     consoleId: settings.consoleId,

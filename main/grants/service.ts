@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { getOperator, getSite, listCameras, listConventions, listServices } from '../../db/catalogue';
+import { withCredentials } from '../relay/credentials';
 import { appendEntries, appendEntry } from '../../db/journal';
 import { openGrantsInJournal } from '../../db/open-grants';
 import type { EndReason } from '../../db/journal-kinds';
@@ -44,8 +45,19 @@ export interface Caller {
   designated: boolean;
 }
 
-function sourcesOf(cameras: { id: string; sourceUrl: string; subStreamUrl: string | null }[]): Map<string, { main: string; sub?: string }> {
-  return new Map(cameras.map((c) => [c.id, c.subStreamUrl ? { main: c.sourceUrl, sub: c.subStreamUrl } : { main: c.sourceUrl }]));
+/**
+ * What the relay pulls for each camera: its main and sub streams, with the camera's credentials
+ * (user name from the catalogue, password from the secret store) put in only here, in memory,
+ * for ffmpeg; redact.ts keeps them out of every log line.
+ */
+function sourcesOf(cameras: { id: string; sourceUrl: string; subStreamUrl: string | null; username: string | null }[], password: (cameraId: string) => string | undefined): Map<string, { main: string; sub?: string }> {
+  return new Map(
+    cameras.map((c) => {
+      const pw = c.username ? password(c.id) : undefined;
+      const main = withCredentials(c.sourceUrl, c.username, pw);
+      return [c.id, c.subStreamUrl ? { main, sub: withCredentials(c.subStreamUrl, c.username, pw) } : { main }];
+    }),
+  );
 }
 
 export interface GrantServiceOptions {
@@ -55,6 +67,8 @@ export interface GrantServiceOptions {
   clock: Clock;
   events: EventBus;
   log: Logger;
+  /** A camera's password from the secret store (never in the database); none in most tests. */
+  cameraPassword?: (cameraId: string) => string | undefined;
   /** Minutes before the end at which a warning is emitted (default 10, 5 and 1). */
   warningMinutes?: number[];
   sweepMs?: number;
@@ -74,6 +88,8 @@ export class GrantService {
   private readonly active = new Map<string, Active>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly warnings: number[];
+
+  private readonly password = (cameraId: string): string | undefined => this.o.cameraPassword?.(cameraId);
 
   constructor(private readonly o: GrantServiceOptions) {
     // Warnings at 10, 5 and 1 minute: the banners' countdown and the tiles' read the same end time.
@@ -140,7 +156,7 @@ export class GrantService {
       },
       { kind: 'transmission.started', actor: operator.matricule, ts: now, payload: { grantId: grant.id, startedAt: now } },
     ]);
-    this.activate(grant, sourcesOf(named));
+    this.activate(grant, sourcesOf(named, this.password));
     this.o.events.emit('grant.started', { grantId: grant.id });
     return { accepted: true, grant };
   }
@@ -296,7 +312,7 @@ export class GrantService {
       } else if (grant.endsAt > now) {
         this.active.delete(grant.id);
         await appendEntry(db, consoleId, { kind: 'transmission.resumed', actor: 'system', ts: now, payload: { grantId: grant.id, resumedAt: now, endsAt: grant.endsAt } });
-        this.activate(grant, sourcesOf(cameras));
+        this.activate(grant, sourcesOf(cameras, this.password));
       } else {
         await this.end(grant.id, 'expired', now, { endedAt: grant.endsAt, noticedAtStart: true });
       }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { RELAY_MARKER } from './pid-file';
+import { rtspInputArgs } from './secret-input';
 
 export interface SimOptions {
   width: number;
@@ -55,10 +56,9 @@ const OUTPUT = ['-an', '-sn', '-dn', '-f', 'mpegts', '-flush_packets', '1', '-me
 export function rtspArgs(timeoutOption: RtspTimeoutOption, url: string, socketTimeoutMs: number): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
-    '-rtsp_transport', 'tcp',
-    timeoutOption, String(socketTimeoutMs * 1000),
     '-probesize', '500000', '-analyzeduration', '1000000',
-    '-i', url,
+    // With credentials, a private list file instead of the URL (secret-input.ts): never the password in argv.
+    ...rtspInputArgs(url, ['-rtsp_transport', 'tcp', timeoutOption, String(socketTimeoutMs * 1000)]),
     '-map', '0:v:0', '-c:v', 'copy',
     ...OUTPUT,
   ];
