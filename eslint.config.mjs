@@ -69,14 +69,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [noElectron, noElectronStore], patterns: [{ regex: '^\\.\\.?/(?!(contract|vocabulary|admin)$)', message: 'preload/ imports only ./contract, ./vocabulary and ./admin (zod schemas).' }, { regex: '^\\.\\./', message: 'preload/ imports only ./contract, ./vocabulary and ./admin (zod schemas).' }] },
+        { paths: [noElectron, noElectronStore], patterns: [{ regex: '^\\.\\.?/(?!(contract|vocabulary|admin|review)$)', message: 'preload/ imports only ./contract and its zod modules (./vocabulary, ./admin, ./review).' }, { regex: '^\\.\\./', message: 'preload/ imports only ./contract and its zod modules (./vocabulary, ./admin, ./review).' }] },
       ],
     },
   },
   {
     files: ['preload/index.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\.?/(?!(contract|vocabulary|admin)$)', message: 'preload/ imports only ./contract, ./vocabulary and ./admin (zod schemas).' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\.?/(?!(contract|vocabulary|admin|review)$)', message: 'preload/ imports only ./contract and its zod modules (./vocabulary, ./admin, ./review).' }] }],
     },
   },
   {

@@ -65,6 +65,10 @@ export const payloadSchemas = {
     .strict(),
   'stream.closed': z.object({ grantId: id, cameraId: id, reason: z.string().min(1).max(100) }).strict(),
   'session.opened': z.object({ matricule }).strict(),
+  /** An incident review (who looked at which period and cameras): traceable access (CNIL, 2021). */
+  'review.viewed': z.object({ from: ms, to: ms, siteId: id.optional(), cameraIds: z.array(id).max(64).optional() }).strict(),
+  /** An evidence bundle written: its period, cameras, size and SHA-256. */
+  'evidence.exported': z.object({ from: ms, to: ms, cameraIds: z.array(id).max(64), entries: z.number().int().nonnegative(), files: z.number().int().nonnegative(), bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
   'session.password_changed': z.object({ matricule, wasTemporary: z.boolean() }).strict(),
   'session.closed': z.object({ matricule, reason: z.enum(['logout', 'application_stopped', 'timeout']) }).strict(),
   'session.login_failed': z.object({ matricule: z.string().max(64), reason: z.enum(['unknown', 'bad_password', 'locked', 'inactive']), lockedUntil: ms.optional() }).strict(),

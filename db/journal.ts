@@ -17,7 +17,7 @@ export interface AppendInput<K extends EntryKind = EntryKind> {
   ts: number;
 }
 
-interface JournalRow {
+export interface JournalRow {
   console_id: string;
   seq: number;
   uuid: string;
@@ -29,7 +29,7 @@ interface JournalRow {
   hash: string;
 }
 
-function rowToEntry(r: JournalRow): JournalEntry {
+export function rowToEntry(r: JournalRow): JournalEntry {
   return { seq: r.seq, uuid: r.uuid, console_id: r.console_id, ts: Number(r.ts), kind: r.kind as EntryKind, actor: r.actor, payload: JSON.parse(r.payload), prev_hash: r.prev_hash, hash: r.hash };
 }
 

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { openDatabase } from '../db';
 import { catalogueVersion, countOperators, hasCatalogue, listCameras } from '../db/catalogue';
 import { AdminService } from './admin/service';
+import { ReviewService } from './review/service';
 import { cameraSecretName } from './admin/camera-secrets';
 import { testCamera } from './admin/camera-test';
 import { testMirror } from './admin/mirror-test';
@@ -136,6 +137,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const ffmpegPath = resolveFfmpegPath(settings.ffmpegPath);
   const handlers = buildHandlers({
     admin,
+    review: new ReviewService({ db, consoleId: settings.consoleId, clock: config.clock, dataDir: config.dataDir }),
     testCamera: async (cameraId) => {
       const cam = (await listCameras(db)).find((c) => c.id === cameraId);
       if (!cam) throw new AppError('NOT_FOUND', `no camera ${cameraId}`);

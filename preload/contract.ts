@@ -6,11 +6,13 @@
  */
 import { z } from 'zod';
 import { AdminCatalogueView, CameraTestView, ConventionAlertView, ImportResultView, MirrorTestView, SaveBailleurArgs, SaveCameraArgs, SaveConventionArgs, SaveOperatorArgs, SaveServiceArgs, SaveSiteArgs } from './admin';
+import { EvidenceArgs, EvidenceView, JournalEntryView, TimelineArgs, TimelineView } from './review';
 import { COMMON_ERROR_CODES, END_REASONS, MOTIVES, REFUSAL_CODES, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
 
 export { ACCESS, COMMON_ERROR_CODES, END_REASONS, ERROR_CODES, ErrorCode, MIRROR_STATES, MOTIVES, REFUSAL_CODES, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES } from './vocabulary';
 export type { Access, EndReason, Motive, RefusalCode, Role, Zone } from './vocabulary';
 export * from './admin';
+export * from './review';
 
 /** What every failed call rejects with, on both transports (a plain object: it crosses contextBridge intact). */
 export const CsuErrorSchema = z.object({
@@ -291,6 +293,14 @@ export const contract = {
       result: z.array(RegistryEventView),
       errors: ['PERIOD_INVALID'],
     }),
+  },
+  review: {
+    /** « Revue d'incident »: lanes per camera, bars per transmission, markers per journaled event; journaled as review.viewed. */
+    timeline: method({ access: ['supervisor', 'admin'], args: TimelineArgs, result: TimelineView, errors: ['PERIOD_INVALID', 'PERIOD_TOO_LONG'] }),
+    /** The journal entry behind a marker, with its hashes. */
+    entry: method({ access: ['supervisor', 'admin'], args: z.object({ seq: z.number().int().positive() }).strict(), result: JournalEntryView, errors: ['NOT_FOUND'] }),
+    /** An evidence bundle (zip) any one can check offline with csu-verify; journaled as evidence.exported. */
+    exportEvidence: method({ access: 'supervisor', args: EvidenceArgs, result: EvidenceView, errors: ['PERIOD_INVALID', 'PERIOD_TOO_LONG'] }),
   },
   integrity: {
     /** Up to which entry the journal verifies, or where it was found altered (« Registre altéré à l'entrée n° N »). */
