@@ -7,7 +7,7 @@ import { errorText } from './i18n';
 import { AboutView } from './views/AboutView';
 import { ActiveView } from './views/ActiveView';
 import { LoginView } from './views/LoginView';
-import { NotYetView } from './views/NotYetView';
+import { ReviewView } from './views/ReviewView';
 import { RegistryView } from './views/RegistryView';
 import { RequestWizard } from './views/RequestWizard';
 import { WallView, type OpenGrant } from './views/WallView';
@@ -22,7 +22,9 @@ const NAV: ViewId[] = ['wall', 'request', 'active', 'registry', 'review', 'about
 const WATCHING: ViewId[] = ['wall', 'request', 'active'];
 
 function navFor(op: OperatorView): ViewId[] {
-  return mayCall(contract.grants.list.access, op) ? NAV : NAV.filter((v) => !WATCHING.includes(v));
+  const watches = mayCall(contract.grants.list.access, op);
+  const reviews = mayCall(contract.review.timeline.access, op);
+  return NAV.filter((v) => (watches || !WATCHING.includes(v)) && (reviews || v !== 'review'));
 }
 
 
@@ -166,7 +168,7 @@ export function App() {
             {view === 'request' && <RequestWizard operator={operator} onGranted={onGranted} />}
             {view === 'active' && <ActiveView grants={active} now={now} operator={operator} onStopped={refreshActive} onTakeOver={onGranted} />}
             {view === 'registry' && <RegistryView refreshKey={registryKey} operator={operator} />}
-            {view === 'review' && <NotYetView view="review" />}
+            {view === 'review' && <ReviewView operator={operator} now={now} />}
             {view === 'about' && <AboutView />}
           </>
         )}
