@@ -16,9 +16,12 @@ export async function registryOverlapping(db: Knex, consoleId: string, from: num
   return rows.map(registryRowOf);
 }
 
-/** Entries written in [from, to), oldest first, at most `limit` (+1 to tell the caller there were more). */
+/**
+ * Entries written in [from, to), oldest first, at most `limit`. Ordered by time, the order of the
+ * (console_id, ts) index: ordered by seq, SQLite would sort the whole period before the limit.
+ */
 export async function entriesInPeriod(db: Knex, consoleId: string, from: number, to: number, limit: number): Promise<JournalEntry[]> {
-  const rows: JournalRow[] = await db<JournalRow>('journal').where({ console_id: consoleId }).andWhere('ts', '>=', from).andWhere('ts', '<', to).orderBy('seq').limit(limit);
+  const rows: JournalRow[] = await db<JournalRow>('journal').where({ console_id: consoleId }).andWhere('ts', '>=', from).andWhere('ts', '<', to).orderBy('ts').limit(limit);
   return rows.map(rowToEntry);
 }
 

@@ -111,4 +111,20 @@ describe('migrations', () => {
     await expect(db('conventions').where({ id: 'v' }).update({ recording_allowed: true, retention_days: 31 })).rejects.toThrow(/1\.\.30 days/);
     await cleanup();
   });
+
+  test('0006-journal-time-index: the journal keeps its entries and a period query uses the index', async () => {
+    const { db, cleanup } = await at('0005-administration');
+    let prev = GENESIS_HASH;
+    for (let seq = 1; seq <= 3; seq++) {
+      const e = { seq, uuid: `2b0c6f4e-4a5e-4c9b-9d63-2f1f4a1c8e1${seq}`, console_id: 'poste-1', ts: seq * 1000, kind: 'session.opened', actor: 'OP101', payload: { matricule: 'OP101' }, prev_hash: prev };
+      const hash = entryHash(e as never);
+      await db('journal').insert({ ...e, payload: canonicalJson(e.payload), hash });
+      prev = hash;
+    }
+    await db.migrate.latest({ migrationSource: migrationSourceUpTo('0006-journal-time-index') });
+    expect((await db('journal').select('seq')).map((r: { seq: number }) => r.seq)).toEqual([1, 2, 3]);
+    const plan = await db.raw("EXPLAIN QUERY PLAN SELECT count(*) FROM journal WHERE console_id = 'poste-1' AND ts >= 1000 AND ts < 3000");
+    expect(JSON.stringify(plan)).toContain('journal_console_ts');
+    await cleanup();
+  });
 });
