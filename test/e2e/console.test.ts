@@ -72,8 +72,9 @@ describe('console screens in Chromium (demo site)', () => {
       await page.locator('[data-testid=tile]').nth(3).waitFor();
       expect(await page.locator('[data-testid=tile]').count()).toBe(4);
       await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=tile] video')].every((v) => (v as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames > 0), null, { timeout: 30000 });
+      // Every tile keeps decoding: each one's frame count moves on from where it was.
       const f0 = await frames(page);
-      await page.waitForTimeout(1500);
+      await page.waitForFunction((before) => [...document.querySelectorAll('[data-testid=tile] video')].every((v, i) => (v as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames > before[i]!), f0, { timeout: 30000 });
       const f1 = await frames(page);
       f1.forEach((n, i) => expect(n).toBeGreaterThan(f0[i]!));
       await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=tile]')].every((t) => t.getAttribute('data-state') === 'live'), null, { timeout: 20000 });
