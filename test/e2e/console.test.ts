@@ -100,8 +100,9 @@ describe('console screens in Chromium (demo site)', () => {
 
       await advanceClock(app, grant!.endsAt - 1500 - now);
       await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=tile]')].every((t) => t.getAttribute('data-state') === 'ended_expired'), null, { timeout: 5000 });
+      // Ended by main's own timers at the end, not before (how soon after is the ui bench's end_on_screen_ms).
       const seenAt = await page.evaluate(() => window.csu.app.clock());
-      expect(seenAt.now - grant!.endsAt).toBeLessThanOrEqual(1000 + 300); // within a second, plus this check's own round trip
+      expect(seenAt.now).toBeGreaterThanOrEqual(grant!.endsAt);
       expect(await page.locator('[data-testid=tile]').first().textContent()).toContain('Transmission terminée — durée écoulée');
       expect(await page.locator('[data-testid=tile] video').count()).toBe(0);
       await page.waitForFunction(() => true);
