@@ -33,14 +33,19 @@ describe('stream relay (real ffmpeg, real RTSP server)', () => {
     sim = await startRtspSim({ cams: 4 });
   }, 30000);
 
+  // Folders are removed at the end: an ffmpeg's exit, reported after its hub closed, still
+  // updates that hub's pid file.
+  const folders: ReturnType<typeof tmpDir>[] = [];
   afterAll(async () => {
     await sim.stop();
+    for (const f of folders) f.cleanup();
   });
 
   beforeEach(async () => {
     logs = [];
     statuses = [];
     tmp = tmpDir('csu-relay-test-');
+    folders.push(tmp);
     const push = (m: string, ...a: unknown[]) => logs.push([m, ...a].join(' '));
     hub = new RelayHub({ ffmpegPath: FFMPEG, log: { info: push, warn: push, error: push }, allowedOrigins: () => [ORIGIN], stateDir: tmp.dir, fontFile: FONT, sim: { width: 320, height: 180, fps: 15 }, pipe: { stallTimeoutMs: 2000, backoffInitialMs: 200, backoffMaxMs: 1000 }, highWaterBytes: 256 * 1024, slowClientCloseMs: 3000 });
     hub.on('status', (s: StreamStatus) => statuses.push(s));
@@ -49,7 +54,6 @@ describe('stream relay (real ffmpeg, real RTSP server)', () => {
 
   afterEach(async () => {
     await hub.close();
-    tmp.cleanup();
   });
 
   test('bytes flow from an RTSP camera to a WebSocket client and decode', async () => {
