@@ -40,7 +40,7 @@ async function journal(s: Services, kind: string) {
 }
 
 describe('grants on the real service graph', () => {
-  test('expiry: no byte after endsAt + 250 ms, ffmpeg gone, end journaled; another grant on the same camera keeps streaming', async () => {
+  test('expiry: sockets closed as expired (how soon: the grants bench), ffmpeg gone, end journaled; another grant on the same camera keeps streaming', async () => {
     const t = tmpDir('csu-grants-');
     const clock = new OffsetClock();
     const s = await boot(t.dir, clock);
