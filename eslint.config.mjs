@@ -98,12 +98,6 @@ export default tseslint.config(
     },
   },
   {
-    // GrantService.restore() is being rewritten on another branch; its one `any` (the registry
-    // rows, typed by db/rows.ts's RegistryDbRow) goes with that rewrite. Only this file, only a warning.
-    files: ['main/grants/service.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'warn' },
-  },
-  {
     files: ['test/**/*.ts', 'scripts/**/*.mjs', '*.js', '*.mjs'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-restricted-imports': 'off' },
   },
