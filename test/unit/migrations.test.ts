@@ -111,4 +111,14 @@ describe('migrations', () => {
     await expect(db('conventions').where({ id: 'v' }).update({ recording_allowed: true, retention_days: 31 })).rejects.toThrow(/1\.\.30 days/);
     await cleanup();
   });
+
+  test('0006-attempt-counts: registry rows survive; one count row per kind, matricule and minute', async () => {
+    const { db, cleanup } = await at('0005-administration');
+    expect(await db('registry_guard').select()).toEqual([{ id: 1, rebuilding: 0 }]);
+    await db.migrate.latest({ migrationSource: migrationSourceUpTo('0006-attempt-counts') });
+    await db('attempt_counts').insert({ of: 'request.refused', key: 'OP102', minute_start: 60000, seen: 6, summarised: 1, reasons: '{"X":1}' });
+    await expect(db('attempt_counts').insert({ of: 'request.refused', key: 'OP102', minute_start: 60000 })).rejects.toThrow(/UNIQUE|PRIMARY/);
+    expect(await db('registry_guard').select()).toEqual([{ id: 1, rebuilding: 0 }]);
+    await cleanup();
+  });
 });
