@@ -152,6 +152,8 @@ describe('grants on the real service graph', () => {
       expect(interrupted[0]!.payload.to - interrupted[0]!.payload.from).toBeGreaterThanOrEqual(150 * MIN - 10000);
       expect(interrupted[0]!.seq).toBeLessThan(resumedEntries[0]!.seq);
       expect(interrupted[1]!.seq).toBeLessThan(missedEnd.seq);
+      // The view with its interruptions still agrees with the journal (checked again from scratch).
+      expect(await s.integrity.verifyAll()).toMatchObject({ state: 'ok' });
       const rowMissed = (await registryRows(s.db)).find((r) => r.grantId === missed.grant.id)!;
       expect(rowMissed).toMatchObject({ grantedMin: 120, effectiveMin: 0, endReason: 'expired' });
       // The resumed grant opens streams again on demand.
