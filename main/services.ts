@@ -99,7 +99,8 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   relay.on('status', (s: StreamStatus) => events.emit('stream.status', s));
   await relay.start();
   // Before anything reads the journal or the registry: the chain whole, the view against it.
-  const integrity = new IntegrityService({ db, consoleId: settings.consoleId, clock: config.clock, log: config.log });
+  const verifyDb = await openDatabase(path.join(config.dataDir, 'console.sqlite'), { migrate: false, log: (m) => config.log.warn(m) });
+  const integrity = new IntegrityService({ db, readDb: verifyDb, consoleId: settings.consoleId, clock: config.clock, log: config.log });
   await integrity.verifyAll();
   integrity.start();
   // Summaries a crashed run left counted go to the journal before the session reads it.

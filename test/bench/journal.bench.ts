@@ -93,7 +93,8 @@ async function startWith100k(): Promise<number> {
     const consoleId = (JSON.parse(readFileSync(path.join(dataDir, 'settings.json'), 'utf8')) as { consoleId: string }).consoleId;
     const db = await openDatabase(path.join(dataDir, 'console.sqlite'));
     let total = Number((await db('journal').count({ n: '*' }).first())?.n ?? 0);
-    const t0 = Date.UTC(2026, 0, 1);
+    // A past like a real console's: grants every 110 minutes up to now.
+    const t0 = Date.now() - 34_000 * 110 * 60000;
     for (let g = 0; total < 100_000; ) {
       const batch = [];
       for (let k = 0; k < 200 && total + batch.length <= 100_000 - 3; k++, g++) {
