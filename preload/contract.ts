@@ -162,7 +162,7 @@ export const MirrorStatusView = z.discriminatedUnion('state', [
 export type MirrorStatusView = z.infer<typeof MirrorStatusView>;
 
 /** What the registry screen shows supervisors beside the transmissions: refusals, logins, lockouts, hand-overs, catalogue changes. */
-export const REGISTRY_EVENT_KINDS = ['request.refused', 'session.opened', 'session.closed', 'session.login_failed', 'grant.taken_over', 'transmission.ended', 'catalogue.changed'] as const;
+export const REGISTRY_EVENT_KINDS = ['request.refused', 'session.opened', 'session.closed', 'session.login_failed', 'grant.taken_over', 'transmission.ended', 'catalogue.changed', 'attempts.summarised'] as const;
 export const RegistryEventView = z.object({
   seq: z.number(),
   ts: z.number(),

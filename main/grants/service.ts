@@ -12,6 +12,7 @@ import { openGrantsInJournal } from '../../db/open-grants';
 import type { EndReason } from '../../db/journal-kinds';
 import type { Motive, Zone } from '../../db/motives';
 import type { AliveMark } from '../alive-mark';
+import type { AttemptGate } from '../attempt-gate';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { EventBus } from '../events';
@@ -72,6 +73,8 @@ export interface GrantServiceOptions {
   /** Minutes before the end at which a warning is emitted (default 10, 5 and 1). */
   warningMinutes?: number[];
   sweepMs?: number;
+  /** Refusals beyond a few a minute per operator are counted into summaries (main/attempt-gate.ts). */
+  attempts?: AttemptGate;
   /** The « last alive » mark, kept while the grant service runs (main/alive-mark.ts). */
   alive?: AliveMark;
 }
@@ -125,12 +128,15 @@ export class GrantService {
     const { reasons, convention } = checkRequest(r, { now, site, conventions, cameras: named, services, operator });
     if (reasons.length > 0 || !site || !convention || !operator) {
       // Refused attempts are part of the registry's evidence too.
-      await appendEntry(db, consoleId, {
-        kind: 'request.refused',
+      const entry = {
+        kind: 'request.refused' as const,
         actor: operatorMatricule,
         ts: now,
         payload: { siteId: r.siteId.slice(0, 100) || undefined, cameraIds: r.cameraIds.slice(0, 64).map((c) => c.slice(0, 100)), motive: r.motive.slice(0, 100), durationMin: Number.isFinite(r.durationMin) ? r.durationMin : undefined, serviceId: r.serviceId.slice(0, 100), operator: operatorMatricule, reasons },
-      });
+      };
+      // Beyond a few a minute for one operator, counted into one summary entry (flooding).
+      if (this.o.attempts) await this.o.attempts.record('request.refused', operatorMatricule, reasons.join(','), entry);
+      else await appendEntry(db, consoleId, entry);
       return { accepted: false, reasons };
     }
     const service = services.find((s) => s.id === r.serviceId)!;

@@ -231,7 +231,7 @@ async function stalledRssGrowth(url: string, origin: string): Promise<number> {
   const u = new URL(ws);
   const sock = net.connect(Number(u.port), '127.0.0.1');
   await new Promise((r) => sock.once('connect', r));
-  sock.write(`GET ${u.pathname} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: ${origin}\r\n\r\n`);
+  sock.write(`GET ${u.pathname} HTTP/1.1\r\nHost: 127.0.0.1:${u.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: ${origin}\r\n\r\n`);
   sock.pause();
   await sleep(2000);
   global.gc?.();

@@ -40,6 +40,8 @@ test('SIGKILL mid-grant: transmission.interrupted (last alive mark → restart) 
       expect(gap.to).toBeGreaterThanOrEqual(killedAt);
       expect(gap.to).toBeGreaterThan(gap.from);
       expect(gap.to).toBeLessThanOrEqual(rows[1].resumedAt);
+      // The view, interruption included, agrees with the journal's projection: nothing was flagged.
+      expect(await db('journal').where({ kind: 'registry.verified' })).toEqual([]);
       const reg = await db('registry').where({ grant_id: grantId }).first();
       expect(Number(reg.interrupted_ms)).toBe(gap.to - gap.from);
       // After a clean stop the next start has no outage to journal.

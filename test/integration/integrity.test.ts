@@ -30,6 +30,7 @@ function sqlite(file: string, sql: string): string {
 async function crash(s: Services): Promise<void> {
   s.grants.halt();
   await s.integrity.stop();
+  s.attempts.halt();
   await s.relay.close();
   await s.mirror.close();
   await s.db.destroy();

@@ -112,8 +112,18 @@ describe('migrations', () => {
     await cleanup();
   });
 
-  test('0006-journal-time-index: the journal keeps its entries and a period query uses the index', async () => {
+  test('0006-attempt-counts: registry rows survive; one count row per kind, matricule and minute', async () => {
     const { db, cleanup } = await at('0005-administration');
+    expect(await db('registry_guard').select()).toEqual([{ id: 1, rebuilding: 0 }]);
+    await db.migrate.latest({ migrationSource: migrationSourceUpTo('0006-attempt-counts') });
+    await db('attempt_counts').insert({ of: 'request.refused', key: 'OP102', minute_start: 60000, seen: 6, summarised: 1, reasons: '{"X":1}' });
+    await expect(db('attempt_counts').insert({ of: 'request.refused', key: 'OP102', minute_start: 60000 })).rejects.toThrow(/UNIQUE|PRIMARY/);
+    expect(await db('registry_guard').select()).toEqual([{ id: 1, rebuilding: 0 }]);
+    await cleanup();
+  });
+
+  test('0007-journal-time-index: the journal keeps its entries and a period query uses the index', async () => {
+    const { db, cleanup } = await at('0006-attempt-counts');
     let prev = GENESIS_HASH;
     for (let seq = 1; seq <= 3; seq++) {
       const e = { seq, uuid: `2b0c6f4e-4a5e-4c9b-9d63-2f1f4a1c8e1${seq}`, console_id: 'poste-1', ts: seq * 1000, kind: 'session.opened', actor: 'OP101', payload: { matricule: 'OP101' }, prev_hash: prev };
@@ -121,7 +131,7 @@ describe('migrations', () => {
       await db('journal').insert({ ...e, payload: canonicalJson(e.payload), hash });
       prev = hash;
     }
-    await db.migrate.latest({ migrationSource: migrationSourceUpTo('0006-journal-time-index') });
+    await db.migrate.latest({ migrationSource: migrationSourceUpTo('0007-journal-time-index') });
     expect((await db('journal').select('seq')).map((r: { seq: number }) => r.seq)).toEqual([1, 2, 3]);
     const plan = await db.raw("EXPLAIN QUERY PLAN SELECT count(*) FROM journal WHERE console_id = 'poste-1' AND ts >= 1000 AND ts < 3000");
     expect(JSON.stringify(plan)).toContain('journal_console_ts');
