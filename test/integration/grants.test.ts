@@ -67,8 +67,8 @@ describe('grants on the real service graph', () => {
       s.grants.reschedule();
       await waitFor(() => events.some((e) => e.event === 'grant.warning' && e.payload.grantId === g1.grant.id && e.payload.minutesLeft === 1), 2000, '1-minute warning');
 
-      const pidParking = s.relay.snapshot().pipes.find((p) => p.cameraId === 'tripode-parking-n1')!.pid;
-      const pidHall = s.relay.snapshot().pipes.find((p) => p.cameraId === 'tripode-hall-arcade')!.pid;
+      const pidParking = s.relay.snapshot().pipes.find((p) => p.cameraId === 'tripode-parking-n1#sub')!.pid;
+      const pidHall = s.relay.snapshot().pipes.find((p) => p.cameraId === 'tripode-hall-arcade#sub')!.pid;
       // Two seconds before the end: from here real timers do the work.
       clock.advance(endsAt - 2000 - clock.now());
       s.grants.reschedule();

@@ -188,7 +188,7 @@ describe('stream relay (real ffmpeg, real RTSP server)', () => {
     const sock = net.connect(Number(u.port), '127.0.0.1');
     try {
     await new Promise((r) => sock.once('connect', r));
-    sock.write(`GET ${u.pathname} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: ${ORIGIN}\r\n\r\n`);
+    sock.write(`GET ${u.pathname} HTTP/1.1\r\nHost: 127.0.0.1:${u.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: ${ORIGIN}\r\n\r\n`);
     sock.pause(); // never reads again
     sock.setNoDelay(true);
     await waitFor(() => hub.snapshot().clients >= 2, 5000, 'stalled client attached');
