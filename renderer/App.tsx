@@ -178,7 +178,7 @@ export function App() {
         ) : (
           <>
             <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} onDismiss={dismiss} onRenew={renew} />
-            {view === 'request' && <RequestWizard key={renewal?.id ?? 'new'} operator={operator} onGranted={onGranted} renewal={renewal} />}
+            {view === 'request' && <RequestWizard key={renewal?.id ?? 'new'} operator={operator} onGranted={onGranted} renewal={renewal} active={active} onRenew={renew} />}
             {view === 'active' && <ActiveView grants={active} now={now} operator={operator} onStopped={refreshActive} onTakeOver={onGranted} onRenew={renew} />}
             {view === 'registry' && <RegistryView refreshKey={registryKey} operator={operator} />}
             {view === 'review' && <NotYetView view="review" />}

@@ -4,6 +4,7 @@ import { MOTIVES, ZONES, type CatalogueView, type GrantView, type OperatorView }
 import { formatDuration, formatEnd, unbreakable } from '../format';
 import { errorText } from '../i18n';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { Overlaps } from '../components/Overlaps';
 
 type Step = 1 | 2 | 3 | 4 | 5;
 const STEPS: Step[] = [1, 2, 3, 4, 5];
@@ -20,7 +21,7 @@ const FIELD_OF: Record<string, 'site' | 'cameras' | 'motive' | 'justification' |
 const STEP_OF = { site: 1, cameras: 2, motive: 3, justification: 3, duration: 4, service: 4, operator: 5 } as const;
 
 /** `renewal`: « Renouveler » a running grant — same site, cameras, motive and service, justified again. */
-export function RequestWizard({ operator, onGranted, renewal }: { operator: OperatorView; onGranted: (g: GrantView) => void; renewal?: GrantView | undefined }) {
+export function RequestWizard({ operator, onGranted, renewal, active = [], onRenew }: { operator: OperatorView; onGranted: (g: GrantView) => void; renewal?: GrantView | undefined; active?: GrantView[]; onRenew?: (g: GrantView) => void }) {
   const { t } = useTranslation();
   const [catalogue, setCatalogue] = useState<CatalogueView | undefined>();
   const [step, setStep] = useState<Step>(renewal ? 3 : 1);
@@ -188,6 +189,7 @@ export function RequestWizard({ operator, onGranted, renewal }: { operator: Oper
               </div>
             ))}
             {fieldErrors('cameras')}
+            <Overlaps cameraIds={cameraIds} active={active} except={renewal?.id} matricule={operator.matricule} onRenew={onRenew} />
           </fieldset>
         )}
         {step === 3 && (

@@ -27,6 +27,17 @@ describe('renewal without a black gap (demo site, Chromium)', () => {
       await requestCameras(page, ["Hall — 1 rue de l'Arcade", 'Parking niveau -1']);
       await page.waitForFunction(() => [...document.querySelectorAll('.wall [data-testid=tile]')].length === 2 && [...document.querySelectorAll('.wall [data-testid=tile]')].every((t) => t.getAttribute('data-state') === 'live'), null, { timeout: 30000 });
       const [old] = await page.evaluate(() => window.csu.grants.list());
+      // Asking again for a camera already transmitted here: the wizard says so and offers renewal.
+      await page.getByRole('navigation').getByRole('button', { name: 'Nouvelle demande' }).click();
+      await page.getByRole('radio', { name: /Résidence du Tripode/ }).check();
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('checkbox', { name: "Hall — 1 rue de l'Arcade" }).check();
+      const overlap = page.getByTestId('overlaps');
+      await overlap.waitFor();
+      expect(await overlap.textContent()).toMatch(/^Hall — 1 rue de l'Arcade : déjà transmise sur ce poste jusqu'à \d\d\sh\s\d\d au titre de «\sdégradations\s» \(Police municipale de Charenton-le-Pont — CSU\)\./);
+      expect(await overlap.getByRole('button', { name: 'Renouveler cette transmission' }).count()).toBe(1);
+      if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'wizard-overlap-1366.png') });
+      await page.getByRole('navigation').getByRole('button', { name: "Mur d'images" }).click();
       const now = (await testHook(app, 'clock?advance=0')) as { now: number };
       await testHook(app, `clock?advance=${old!.endsAt - 9 * MIN - now.now}`);
       const tile = page.locator('.wall [data-testid=tile]').first();
