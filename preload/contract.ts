@@ -150,6 +150,8 @@ export const RegistryRowView = z.object({
   operatorName: z.string(),
   endReason: z.enum(END_REASONS).nullable(),
   endedAt: z.number().nullable(),
+  /** The transmission this one renews (« Renouveler »). */
+  renews: z.string().nullable().optional(),
 });
 
 const ok = z.object({ ok: z.literal(true) });

@@ -115,6 +115,8 @@ export function App() {
         return old ? o.map((x) => (x === old ? entry : x)) : [...o.filter((x) => x.grant.id !== g.id), entry];
       });
       setRenewal(undefined);
+      // The renewed grant's warnings are over: its tiles go on under the new one.
+      if (g.renews !== undefined) setBanners((b) => b.filter((x) => x.grantId !== g.renews));
       refreshActive();
       setView('wall');
     } catch (e) {

@@ -91,12 +91,20 @@ describe('renewal without a black gap (demo site, Chromium)', () => {
       });
       expect(gap).toBeLessThan(1000);
       expect(await page.locator('.wall [data-testid=tile]').count()).toBe(2);
+      // Its warning went with it: no banner says the transmission ends in 9 minutes any more.
+      expect(await page.getByTestId('banner').count()).toBe(0);
       // The old grant's end changes nothing on the wall.
       const t2 = (await testHook(app, 'clock?advance=0')) as { now: number };
       await testHook(app, `clock?advance=${old!.endsAt + 1000 - t2.now}`);
       await page.waitForTimeout(1500);
       expect(await page.locator('.wall-ended').count()).toBe(0);
       expect(await page.locator('.wall [data-testid=tile][data-state=live]').count()).toBe(2);
+      // The registry shows the two transmissions, linked.
+      await page.getByRole('navigation').getByRole('button', { name: 'Registre' }).click();
+      await page.locator('[data-testid=registry-row]').nth(1).waitFor();
+      expect(await page.locator('[data-testid=registry-row]').count()).toBe(2);
+      expect(await page.getByTestId('registry-renews').textContent()).toMatch(/renouvelle la transmission de \d\d\sh\s\d\d/);
+      if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'registry-renewal-1366.png') });
       const db = await openDatabase(path.join(tmp.dir, 'console.sqlite'));
       try {
         const accepted = (await db('journal').where({ kind: 'request.accepted' })).map((r: { payload: string }) => JSON.parse(r.payload) as { grantId: string; renews?: string });
