@@ -26,6 +26,8 @@ export const payloadSchemas = {
       operator: z.object({ matricule, name: z.string().min(1).max(200) }).strict(),
       startsAt: ms,
       endsAt: ms,
+      /** The grant this request renews (same site, asked before its end, justified again). */
+      renews: id.optional(),
     })
     .strict(),
   'request.refused': z

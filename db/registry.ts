@@ -37,6 +37,8 @@ export interface RegistryRow {
   operatorName: string;
   endedAt: number | null;
   endReason: EndReason | null;
+  /** The transmission this one renews (« Renouveler »), from its request in the journal. */
+  renews: string | null;
 }
 
 export async function registryRows(db: Knex, filter: RegistryFilter = {}, limit = 5000): Promise<RegistryRow[]> {
@@ -49,7 +51,14 @@ export async function registryRows(db: Knex, filter: RegistryFilter = {}, limit 
   if (filter.consoleId) q.where('console_id', filter.consoleId);
   if (filter.operator) q.where('operator_matricule', filter.operator);
   const rows: RegistryDbRow[] = await q;
-  return rows.map(registryRowOf);
+  // Renewals are rare: read their links from the journal's requests rather than widen the view's table.
+  const renews = new Map<string, string>();
+  const linked = await db('journal').select('payload').where({ kind: 'request.accepted' }).andWhere('payload', 'like', '%"renews":%');
+  for (const { payload } of linked as { payload: string }[]) {
+    const p = JSON.parse(payload) as { grantId: string; renews?: string };
+    if (p.renews) renews.set(p.grantId, p.renews);
+  }
+  return rows.map((r) => ({ ...registryRowOf(r), renews: renews.get(r.grant_id) ?? null }));
 }
 
 /** One registry row as the database gives it, in the registry's terms. */
@@ -76,5 +85,6 @@ export function registryRowOf(r: RegistryDbRow): RegistryRow {
     operatorName: r.operator_name,
     endedAt,
     endReason: (r.end_reason ?? null) as EndReason | null,
+    renews: null,
   };
 }

@@ -116,6 +116,8 @@ export const GrantView = z.object({
   holder: z.string(),
   startsAt: z.number(),
   endsAt: z.number(),
+  /** The grant this one renews, if any. */
+  renews: grantId.optional(),
 });
 export type GrantView = z.infer<typeof GrantView>;
 
@@ -127,6 +129,8 @@ export const RequestArgs = z
     justification: z.string().max(5000),
     durationMin: z.number().finite(),
     serviceId: z.string().max(100),
+    /** Renewal: the running grant this request takes over from, without a black gap on the wall. */
+    renews: grantId.optional(),
   })
   .strict();
 export type RequestArgs = z.infer<typeof RequestArgs>;
@@ -146,6 +150,8 @@ export const RegistryRowView = z.object({
   operatorName: z.string(),
   endReason: z.enum(END_REASONS).nullable(),
   endedAt: z.number().nullable(),
+  /** The transmission this one renews (« Renouveler »). */
+  renews: z.string().nullable().optional(),
 });
 
 const ok = z.object({ ok: z.literal(true) });
@@ -253,7 +259,7 @@ export const contract = {
       access: 'operator',
       args: RequestArgs,
       result: z.union([z.object({ accepted: z.literal(true), grant: GrantView }), z.object({ accepted: z.literal(false), reasons: z.array(z.enum(REFUSAL_CODES)) })]),
-      errors: [],
+      errors: ['GRANT_NOT_ACTIVE'],
     }),
     /** Opening another operator's grant is a hand-over (shift change): designated operators only, journaled. */
     openStreams: method({

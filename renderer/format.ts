@@ -52,3 +52,11 @@ export function formatEnd(ms: number, now: number): string {
 export function minutesLeft(endsAt: number, now: number): number {
   return Math.max(0, Math.ceil((endsAt - now) / 60000));
 }
+
+/** « Renouveler » is offered from this many minutes before the end (when the first warning comes). */
+export const RENEW_FROM_MIN = 10;
+
+/** « 16 h 02 », « 2 h 30 » read as one token inside a sentence: their spaces never break. */
+export function unbreakable(text: string): string {
+  return text.replace(/ /g, '\u00a0');
+}

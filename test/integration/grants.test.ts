@@ -64,8 +64,8 @@ describe('grants on the real service graph', () => {
       s.grants.reschedule();
       await waitFor(() => events.some((e) => e.event === 'grant.warning' && e.payload.grantId === g1.grant.id && e.payload.minutesLeft === 1), 2000, '1-minute warning');
 
-      const pidParking = s.relay.snapshot().pipes.find((p) => p.cameraId === 'tripode-parking-n1')!.pid;
-      const pidHall = s.relay.snapshot().pipes.find((p) => p.cameraId === 'tripode-hall-arcade')!.pid;
+      const pidParking = s.relay.snapshot().pipes.find((p) => p.cameraId === 'tripode-parking-n1#sub')!.pid;
+      const pidHall = s.relay.snapshot().pipes.find((p) => p.cameraId === 'tripode-hall-arcade#sub')!.pid;
       // Two seconds before the end: from here real timers do the work.
       clock.advance(endsAt - 2000 - clock.now());
       s.grants.reschedule();
@@ -303,4 +303,31 @@ describe('grants on the real service graph', () => {
       t.cleanup();
     }
   }, 60000);
+
+  test('renewal: a new request under the convention rules, linked to the running grant it renews; only its holder, same site, while it runs', async () => {
+    const t = tmpDir('csu-grants-renew-');
+    const clock = new OffsetClock();
+    const s = await boot(t.dir, clock);
+    try {
+      const g = await s.grants.request({ ...base, cameraIds: ['tripode-hall-arcade'], durationMin: 120 }, 'OP101');
+      if (!g.accepted) throw new Error('refused');
+      // Justified again: a short justification is refused as for any request.
+      const short = await s.grants.request({ ...base, cameraIds: ['tripode-hall-arcade'], durationMin: 120, justification: 'court', renews: g.grant.id }, 'OP101');
+      expect(short).toEqual({ accepted: false, reasons: ['JUSTIFICATION_TOO_SHORT'] });
+      // The convention's maximum per request holds for the renewal too.
+      const long = await s.grants.request({ ...base, cameraIds: ['tripode-hall-arcade'], durationMin: 750, renews: g.grant.id }, 'OP101');
+      expect(long.accepted).toBe(false);
+      await expect(s.grants.request({ ...base, siteId: 'bobinet-sellier', cameraIds: ['bobinet-hall-a'], durationMin: 120, renews: g.grant.id }, 'OP101')).rejects.toMatchObject({ code: 'GRANT_NOT_ACTIVE' });
+      await expect(s.grants.request({ ...base, cameraIds: ['tripode-hall-arcade'], durationMin: 120, renews: g.grant.id }, 'SUP201')).rejects.toMatchObject({ code: 'GRANT_NOT_ACTIVE' });
+      const r = await s.grants.request({ ...base, cameraIds: ['tripode-hall-arcade'], durationMin: 120, renews: g.grant.id }, 'OP101');
+      if (!r.accepted) throw new Error('renewal refused');
+      expect(r.grant.renews).toBe(g.grant.id);
+      const accepted = await journal(s, 'request.accepted');
+      expect(accepted.at(-1)!.payload.renews).toBe(g.grant.id);
+      expect(s.grants.list().map((x) => x.id).sort()).toEqual([g.grant.id, r.grant.id].sort());
+    } finally {
+      await s.close();
+      t.cleanup();
+    }
+  }, 30000);
 });
