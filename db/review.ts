@@ -46,3 +46,9 @@ export async function* entriesBetween(db: Knex, consoleId: string, fromSeq: numb
     after = rows[rows.length - 1]!.seq;
   }
 }
+
+/** How many of this console's entries fall in [from, to) (the timeline says so when it shows only the first ones). */
+export async function countEntriesInPeriod(db: Knex, consoleId: string, from: number, to: number): Promise<number> {
+  const r: { n: number } | undefined = await db('journal').where({ console_id: consoleId }).andWhere('ts', '>=', from).andWhere('ts', '<', to).first(db.raw('count(*) as n'));
+  return Number(r?.n ?? 0);
+}

@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import { listCameras, listSites } from '../../db/catalogue';
 import type { JournalEntry } from '../../db/journal-codec';
-import { entriesInPeriod, registryOverlapping } from '../../db/review';
+import { countEntriesInPeriod, entriesInPeriod, registryOverlapping } from '../../db/review';
 import type { TimelineView } from '../../preload/review';
 
 /** More markers than this and the timeline shows the first ones and says how many there were. */
@@ -65,11 +65,6 @@ export async function buildTimeline(db: Knex, consoleId: string, q: { from: numb
     lanes: [...lanes.values()].sort((a, b) => a.siteName.localeCompare(b.siteName, 'fr') || a.label.localeCompare(b.label, 'fr')),
     markers,
     truncated: entries.length > MAX_MARKERS,
-    totalEvents: entries.length > MAX_MARKERS ? await countInPeriod(db, consoleId, q.from, q.to) : entries.length,
+    totalEvents: entries.length > MAX_MARKERS ? await countEntriesInPeriod(db, consoleId, q.from, q.to) : entries.length,
   };
-}
-
-async function countInPeriod(db: Knex, consoleId: string, from: number, to: number): Promise<number> {
-  const r: { n: number } | undefined = await db('journal').where({ console_id: consoleId }).andWhere('ts', '>=', from).andWhere('ts', '<', to).first(db.raw('count(*) as n'));
-  return Number(r?.n ?? 0);
 }
