@@ -216,7 +216,13 @@ function totals(l: Layout, m: ReportModel): void {
     const rows = m.totals[dim];
     l.ensure(30 + Math.min(rows.length, 3) * 12);
     l.row([t(`report.totals.${dim}`), t('report.totals.count'), t('report.totals.granted'), t('report.totals.effective')], widths, { bold: true, fill: '#e6e6e6' });
-    for (const x of rows) if (!l.row([label(x), String(x.count), durationFrench(x.grantedMin), durationFrench(x.effectiveMin)], widths)) (l.newPage(), l.row([label(x), String(x.count), durationFrench(x.grantedMin), durationFrench(x.effectiveMin)], widths));
+    for (const x of rows) {
+      const cells = [label(x), String(x.count), durationFrench(x.grantedMin), durationFrench(x.effectiveMin)];
+      if (!l.row(cells, widths)) {
+        l.newPage();
+        l.row(cells, widths);
+      }
+    }
     const sum = (k: 'count' | 'grantedMin' | 'effectiveMin') => rows.reduce((a, x) => a + x[k], 0);
     l.row([t('report.totals.all'), String(sum('count')), durationFrench(sum('grantedMin')), durationFrench(sum('effectiveMin'))], widths, { bold: true });
     l.y += 6;
