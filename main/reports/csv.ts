@@ -54,10 +54,17 @@ export async function writeCsv(out: Writable, t: TFunction, rows: AsyncIterable<
     if (!out.write(line)) await once(out, 'drain');
   };
   await write('\uFEFF' + CSV_COLUMNS.map((c) => csvCell(t(`report.csv.${c}`))).join(';') + '\r\n');
+  // Labels (motives, ends) are looked up once, not 10,000 times.
+  const labels = new Map<string, string>();
+  const cached = ((key: string) => {
+    let v = labels.get(key);
+    if (v === undefined) labels.set(key, (v = t(key)));
+    return v;
+  }) as unknown as TFunction;
   let n = 0;
   let chunk = '';
   for await (const r of rows) {
-    chunk += cells(t, r).map(csvCell).join(';') + '\r\n';
+    chunk += cells(cached, r).map(csvCell).join(';') + '\r\n';
     // A few hundred rows per write: fewer syscalls, and never the whole report in one string.
     if (++n % 200 === 0) {
       await write(chunk);

@@ -8,10 +8,29 @@ const TZ = 'Europe/Paris';
 const numericFmt = new Intl.DateTimeFormat('fr-FR', { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const longDateFmt = new Intl.DateTimeFormat('fr-FR', { timeZone: TZ, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 
-function parts(ms: number): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of numericFmt.formatToParts(ms)) out[p.type] = p.value;
-  return out;
+/**
+ * The Paris offset only changes at the summer-time switches, which fall on the hour: it is looked
+ * up once per hour of the period and the fields computed by arithmetic. Intl's formatToParts on
+ * every date of a 10,000-row report cost more than the rest of the CSV.
+ */
+const offsets = new Map<number, number>();
+function parisOffsetMs(ms: number): number {
+  const hour = Math.floor(ms / 3600000);
+  let off = offsets.get(hour);
+  if (off === undefined) {
+    const p: Record<string, string> = {};
+    for (const x of numericFmt.formatToParts(hour * 3600000)) p[x.type] = x.value;
+    off = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute)) - hour * 3600000;
+    if (offsets.size > 20000) offsets.clear();
+    offsets.set(hour, off);
+  }
+  return off;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+function parts(ms: number): Record<'day' | 'month' | 'year' | 'hour' | 'minute', string> {
+  const d = new Date(ms + parisOffsetMs(ms));
+  return { day: two(d.getUTCDate()), month: two(d.getUTCMonth() + 1), year: String(d.getUTCFullYear()), hour: two(d.getUTCHours()), minute: two(d.getUTCMinutes()) };
 }
 
 /** « 17/06/2021 » */

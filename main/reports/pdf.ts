@@ -1,8 +1,8 @@
 /**
  * The report as an A4 PDF, drawn in main with pdfkit so both shells produce the same file. The
  * font is embedded (DejaVu Sans: every French character, « », …, the narrow no-break space).
- * Rows are drawn as they come from the database; pdfkit keeps the pages' content (bufferPages)
- * only so that « page N / M » and the verification footer can be written once M is known.
+ * Rows are drawn as they come from the database, read twice: once to measure (M of « page N / M »),
+ * once to draw; each finished page goes to the file at once.
  */
 import path from 'node:path';
 import type { Writable } from 'node:stream';
@@ -34,18 +34,25 @@ const COLUMNS = [
   ['end', 80],
 ] as const;
 
-function cellsOf(t: TFunction, r: RegistryRow): string[] {
-  return [
+/** One transmission's cells. Labels (motives, ends) are looked up once, not 10,000 times. */
+function rowCells(t: TFunction): (r: RegistryRow) => string[] {
+  const labels = new Map<string, string>();
+  const label = (key: string) => {
+    let v = labels.get(key);
+    if (v === undefined) labels.set(key, (v = t(key)));
+    return v;
+  };
+  return (r) => [
     dayNumeric(r.startsAt),
     hourFrench(r.startsAt),
     durationFrench(r.grantedMin),
-    r.effectiveMin === null ? t('report.ongoing') : durationFrench(r.effectiveMin),
+    r.effectiveMin === null ? label('report.ongoing') : durationFrench(r.effectiveMin),
     r.serviceName,
-    t(`motives.${r.motive}`),
+    label(`motives.${r.motive}`),
     r.siteName,
     r.cameras.map((c) => c.label).join(', '),
     `${r.operatorName} (${r.operatorMatricule})`,
-    r.endReason ? t(`registry.ends.${r.endReason}`) : t('report.ongoing'),
+    r.endReason ? label(`registry.ends.${r.endReason}`) : label('report.ongoing'),
   ];
 }
 
@@ -60,12 +67,22 @@ export function mirrorLine(t: TFunction, m: ReportModel): string {
   return m.mirror.pending === 0 ? t('report.mirror.upToDate') : t('report.mirror.pending', { count: m.mirror.pending });
 }
 
+/**
+ * Where the next thing goes. The report is laid out twice with the same code: a dry pass that
+ * only measures (to know M for « page N / M »), then the drawing pass, which writes each page's
+ * footer as it leaves the page — so pdfkit can flush every finished page to the file instead of
+ * holding 500 of them in memory (bufferPages).
+ */
 class Layout {
   y: number;
+  pageNo = 1;
   private heights = new Map<string, number>();
+  private lineH = new Map<string, number>();
   constructor(
     readonly doc: Doc,
     readonly t: TFunction,
+    readonly dry: boolean,
+    readonly footer: (pageNo: number) => void,
   ) {
     this.y = doc.page.margins.top;
   }
@@ -76,8 +93,16 @@ class Layout {
     return this.doc.page.width - 2 * MARGIN;
   }
   newPage(): void {
-    this.doc.addPage();
+    if (!this.dry) {
+      this.footer(this.pageNo);
+      this.doc.addPage();
+    }
+    this.pageNo++;
     this.y = this.doc.page.margins.top;
+  }
+  /** The last page's footer (the others are written as they are left). */
+  finish(): void {
+    if (!this.dry) this.footer(this.pageNo);
   }
   ensure(h: number): boolean {
     if (this.y + h <= this.bottom) return false;
@@ -91,20 +116,39 @@ class Layout {
     if (h === undefined) {
       this.doc.font(bold ? 'bold' : 'regular').fontSize(SIZE);
       h = this.doc.heightOfString(text, { width: width - 2 * PAD });
-      if (this.heights.size < 20000) this.heights.set(key, h);
+      if (this.heights.size < 50000) this.heights.set(key, h);
+    }
+    return h;
+  }
+  private oneLine(bold: boolean): number {
+    const k = bold ? 'b' : 'r';
+    let h = this.lineH.get(k);
+    if (h === undefined) {
+      this.doc.font(bold ? 'bold' : 'regular').fontSize(SIZE);
+      h = this.doc.heightOfString('Ag', { width: 1000 });
+      this.lineH.set(k, h);
     }
     return h;
   }
   /** One table row; returns false (nothing drawn) if it does not fit on this page. */
   row(cells: string[], widths: readonly number[], opts: { bold?: boolean; fill?: string } = {}): boolean {
-    const h = Math.max(...cells.map((c, i) => this.cellHeight(c, widths[i]!, opts.bold))) + 2 * PAD;
+    const bold = !!opts.bold;
+    const hs = cells.map((c, i) => this.cellHeight(c, widths[i]!, bold));
+    const h = Math.max(...hs) + 2 * PAD;
     if (this.y + h > this.bottom) return false;
+    if (this.dry) {
+      this.y += h;
+      return true;
+    }
     const doc = this.doc;
     if (opts.fill) doc.rect(MARGIN, this.y, widths.reduce((a, b) => a + b, 0), h).fill(opts.fill);
-    doc.fillColor('black').font(opts.bold ? 'bold' : 'regular').fontSize(SIZE);
+    doc.fillColor('black').font(bold ? 'bold' : 'regular').fontSize(SIZE);
+    const single = this.oneLine(bold) + 0.01;
     let x = MARGIN;
     cells.forEach((c, i) => {
-      doc.text(c, x + PAD, this.y + PAD, { width: widths[i]! - 2 * PAD, lineBreak: true });
+      // A cell known to fit on one line skips pdfkit's line wrapper (most cells: a third of the time).
+      if (hs[i]! <= single) doc.text(c, x + PAD, this.y + PAD, { lineBreak: false });
+      else doc.text(c, x + PAD, this.y + PAD, { width: widths[i]! - 2 * PAD, lineBreak: true });
       x += widths[i]!;
     });
     doc
@@ -116,26 +160,29 @@ class Layout {
     this.y += h;
     return true;
   }
+  /** A block of text across the page; its height is measured, so both passes agree. */
+  text(text: string, opts: { size?: number; color?: string; bold?: boolean; gap?: number } = {}): void {
+    const size = opts.size ?? 9;
+    this.doc.font(opts.bold ? 'bold' : 'regular').fontSize(size);
+    const h = this.doc.heightOfString(text, { width: this.width });
+    this.ensure(h + 2);
+    if (!this.dry) this.doc.fillColor(opts.color ?? 'black').text(text, MARGIN, this.y, { width: this.width });
+    this.y += h + (opts.gap ?? 2);
+  }
   heading(text: string, size = 11): void {
     // A heading never ends a page alone: keep room for a few lines under it.
     this.ensure(size * 3 + 40);
     this.y += size * 0.6;
-    this.doc.font('bold').fontSize(size).fillColor('black').text(text, MARGIN, this.y, { width: this.width });
-    this.y = this.doc.y + 3;
+    this.text(text, { size, bold: true, gap: 3 });
   }
   para(text: string, opts: { size?: number; color?: string; bold?: boolean } = {}): void {
-    const size = opts.size ?? 9;
-    this.doc.font(opts.bold ? 'bold' : 'regular').fontSize(size);
-    this.ensure(this.doc.heightOfString(text, { width: this.width }) + 2);
-    this.doc.fillColor(opts.color ?? 'black').text(text, MARGIN, this.y, { width: this.width });
-    this.y = this.doc.y + 2;
+    this.text(text, opts);
   }
 }
 
 function header(l: Layout, m: ReportModel): void {
   const { t, doc } = l;
-  doc.font('bold').fontSize(16).fillColor('black').text(t('report.title'), MARGIN, l.y, { width: l.width });
-  l.y = doc.y + 2;
+  l.text(t('report.title'), { size: 16, bold: true });
   l.para(`${m.organisation.csuName} — ${t('report.commune', { commune: m.organisation.commune })}`, { size: 10, bold: true });
   const p = m.filters.period;
   l.para(t('report.period', { from: isoDayFrench(p.first), to: isoDayFrench(p.last) }));
@@ -155,8 +202,10 @@ function header(l: Layout, m: ReportModel): void {
     const text = t('report.alteredWarning', { seq: m.verification.firstBrokenSeq ?? m.verification.verifiedSeq + 1 });
     doc.font('bold').fontSize(11);
     const h = doc.heightOfString(text, { width: l.width - 16 }) + 12;
-    doc.rect(MARGIN, l.y + 4, l.width, h).lineWidth(1.5).strokeColor('#b00020').stroke();
-    doc.fillColor('#b00020').text(text, MARGIN + 8, l.y + 10, { width: l.width - 16 });
+    if (!l.dry) {
+      doc.rect(MARGIN, l.y + 4, l.width, h).lineWidth(1.5).strokeColor('#b00020').stroke();
+      doc.fillColor('#b00020').text(text, MARGIN + 8, l.y + 10, { width: l.width - 16 });
+    }
     l.y += h + 10;
   }
   l.para(`${verificationLine(t, m)}. ${mirrorLine(t, m)}.`, { size: 8.5, color: GREY });
@@ -169,9 +218,10 @@ async function transmissions(l: Layout, m: ReportModel): Promise<number> {
   l.heading(t('report.transmissions', { count: m.count }));
   l.ensure(40);
   l.row(head, widths, { bold: true, fill: '#e6e6e6' });
+  const cellsOf = rowCells(t);
   let n = 0;
   for await (const r of m.rows()) {
-    const cells = cellsOf(t, r);
+    const cells = cellsOf(r);
     if (!l.row(cells, widths)) {
       l.newPage();
       l.row(head, widths, { bold: true, fill: '#e6e6e6' });
@@ -224,7 +274,11 @@ function totals(l: Layout, m: ReportModel): void {
       }
     }
     const sum = (k: 'count' | 'grantedMin' | 'effectiveMin') => rows.reduce((a, x) => a + x[k], 0);
-    l.row([t('report.totals.all'), String(sum('count')), durationFrench(sum('grantedMin')), durationFrench(sum('effectiveMin'))], widths, { bold: true });
+    const all = [t('report.totals.all'), String(sum('count')), durationFrench(sum('grantedMin')), durationFrench(sum('effectiveMin'))];
+    if (!l.row(all, widths, { bold: true })) {
+      l.newPage();
+      l.row(all, widths, { bold: true });
+    }
     l.y += 6;
   };
   block('motive', (x) => t(`motives.${x.key}`, { defaultValue: x.label }));
@@ -241,19 +295,19 @@ function verificationAndSignature(l: Layout, m: ReportModel): void {
   l.para(mirrorLine(t, m));
   l.ensure(120);
   l.y += 10;
-  const w = 330;
-  const x = MARGIN + l.width - w;
-  doc.rect(x, l.y, w, 100).lineWidth(0.8).strokeColor('black').stroke();
-  doc.font('bold').fontSize(9).fillColor('black').text(t('report.signature.title'), x + 8, l.y + 8, { width: w - 16 });
-  doc.font('regular').fontSize(8.5).text(t('report.signature.lines'), x + 8, doc.y + 6, { width: w - 16, lineGap: 8 });
+  if (!l.dry) {
+    const w = 330;
+    const x = MARGIN + l.width - w;
+    doc.rect(x, l.y, w, 100).lineWidth(0.8).strokeColor('black').stroke();
+    doc.font('bold').fontSize(9).fillColor('black').text(t('report.signature.title'), x + 8, l.y + 8, { width: w - 16 });
+    doc.font('regular').fontSize(8.5).text(t('report.signature.lines'), x + 8, doc.y + 6, { width: w - 16, lineGap: 8 });
+  }
   l.y += 110;
 }
 
-function footers(doc: Doc, t: TFunction, m: ReportModel): void {
-  const range = doc.bufferedPageRange();
+function footerWriter(doc: Doc, t: TFunction, m: ReportModel, total: () => number): (pageNo: number) => void {
   const text = `${verificationLine(t, m)} · ${mirrorLine(t, m)}`;
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
+  return (n) => {
     // Writing below the bottom margin would make pdfkit open a new page.
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
@@ -261,9 +315,20 @@ function footers(doc: Doc, t: TFunction, m: ReportModel): void {
     doc.moveTo(MARGIN, y - 4).lineTo(doc.page.width - MARGIN, y - 4).lineWidth(0.5).strokeColor('#999999').stroke();
     doc.font('regular').fontSize(7).fillColor(m.verification.ok ? GREY : '#b00020');
     doc.text(text, MARGIN, y, { width: doc.page.width - 2 * MARGIN - 90, lineBreak: false, ellipsis: true });
-    doc.fillColor('black').text(t('report.page', { n: i + 1, m: range.count }), doc.page.width - MARGIN - 90, y, { width: 90, align: 'right', lineBreak: false });
+    doc.fillColor('black').text(t('report.page', { n, m: total() }), doc.page.width - MARGIN - 90, y, { width: 90, align: 'right', lineBreak: false });
     doc.page.margins.bottom = bottom;
-  }
+  };
+}
+
+/** Both passes: the same calls, so the dry one counts exactly the pages the drawing one makes. */
+async function layOut(l: Layout, m: ReportModel): Promise<number> {
+  header(l, m);
+  const rows = await transmissions(l, m);
+  refused(l, m);
+  totals(l, m);
+  verificationAndSignature(l, m);
+  l.finish();
+  return rows;
 }
 
 /** Draws the whole report into `out`; resolves with the rows and pages once the file is complete. */
@@ -272,7 +337,6 @@ export async function writePdf(out: Writable, t: TFunction, m: ReportModel, font
     size: 'A4',
     layout: 'landscape',
     margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN },
-    bufferPages: true,
     autoFirstPage: true,
     info: { Title: t('report.title'), Author: m.organisation.csuName, Subject: t('report.period', { from: isoDayFrench(m.filters.period.first), to: isoDayFrench(m.filters.period.last) }), Creator: 'Console CSU' },
   });
@@ -284,14 +348,12 @@ export async function writePdf(out: Writable, t: TFunction, m: ReportModel, font
     doc.once('error', reject);
   });
   doc.pipe(out);
-  const l = new Layout(doc, t);
-  header(l, m);
-  const rows = await transmissions(l, m);
-  refused(l, m);
-  totals(l, m);
-  verificationAndSignature(l, m);
-  footers(doc, t, m);
-  const pages = doc.bufferedPageRange().count;
+  const dry = new Layout(doc, t, true, () => undefined);
+  await layOut(dry, m);
+  const pages = dry.pageNo;
+  const draw = new Layout(doc, t, false, footerWriter(doc, t, m, () => pages));
+  const rows = await layOut(draw, m);
+  if (draw.pageNo !== pages) throw new Error(`report layout drifted: ${pages} pages measured, ${draw.pageNo} drawn`);
   doc.end();
   await done;
   return { rows, pages };
