@@ -32,6 +32,8 @@ describe('reports on screen', () => {
     try {
       await page.goto(app.url);
       await login(page, 'SUP201', 'demo-superviseur');
+      await nav(page, 'Registre').click();
+      await page.getByTestId('registry-verification').getByText(/Registre vérifié/).waitFor();
       await nav(page, 'Rapports').click();
       await page.getByRole('heading', { name: 'Rapport du registre' }).waitFor();
       await page.getByTestId('report-preview').waitFor();
