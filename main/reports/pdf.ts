@@ -76,7 +76,7 @@ export function mirrorLine(t: TFunction, m: ReportModel): string {
 class Layout {
   y: number;
   pageNo = 1;
-  private heights = new Map<string, number>();
+  private wrapped = new Map<string, string[] | null>();
   private lineH = new Map<string, number>();
   constructor(
     readonly doc: Doc,
@@ -109,32 +109,58 @@ class Layout {
     this.newPage();
     return true;
   }
-  /** Height of a wrapped cell; services, motives, sites and operators repeat, so it is cached. */
-  cellHeight(text: string, width: number, bold = false): number {
+  /**
+   * A cell's lines, wrapped once per distinct text and width: services, motives, sites and
+   * operators repeat on thousands of rows, and pdfkit's own line wrapper costs more than drawing.
+   * A word wider than the column (no break possible) is left to pdfkit's wrapper: `null`.
+   */
+  private lines(text: string, width: number, bold: boolean): string[] | null {
     const key = `${bold ? 'b' : 'r'}${width}|${text}`;
-    let h = this.heights.get(key);
-    if (h === undefined) {
-      this.doc.font(bold ? 'bold' : 'regular').fontSize(SIZE);
-      h = this.doc.heightOfString(text, { width: width - 2 * PAD });
-      if (this.heights.size < 50000) this.heights.set(key, h);
+    let ls = this.wrapped.get(key);
+    if (ls === undefined) {
+      const doc = this.doc.font(bold ? 'bold' : 'regular').fontSize(SIZE);
+      const max = width - 2 * PAD;
+      ls = [];
+      for (const para of text.split('\n')) {
+        let line = '';
+        for (const word of para.split(' ')) {
+          const candidate = line ? `${line} ${word}` : word;
+          if (doc.widthOfString(candidate) <= max) line = candidate;
+          else if (doc.widthOfString(word) > max) {
+            ls = null;
+            break;
+          } else {
+            ls.push(line);
+            line = word;
+          }
+        }
+        if (ls === null) break;
+        ls.push(line);
+      }
+      if (this.wrapped.size > 50000) this.wrapped.clear();
+      this.wrapped.set(key, ls);
     }
-    return h;
+    return ls;
   }
-  private oneLine(bold: boolean): number {
+  private lineHeight(bold: boolean): number {
     const k = bold ? 'b' : 'r';
     let h = this.lineH.get(k);
     if (h === undefined) {
-      this.doc.font(bold ? 'bold' : 'regular').fontSize(SIZE);
-      h = this.doc.heightOfString('Ag', { width: 1000 });
+      h = this.doc.font(bold ? 'bold' : 'regular').fontSize(SIZE).currentLineHeight(true);
       this.lineH.set(k, h);
     }
     return h;
   }
+  cellHeight(text: string, width: number, bold = false): number {
+    const ls = this.lines(text, width, bold);
+    if (ls) return ls.length * this.lineHeight(bold);
+    this.doc.font(bold ? 'bold' : 'regular').fontSize(SIZE);
+    return this.doc.heightOfString(text, { width: width - 2 * PAD });
+  }
   /** One table row; returns false (nothing drawn) if it does not fit on this page. */
   row(cells: string[], widths: readonly number[], opts: { bold?: boolean; fill?: string } = {}): boolean {
     const bold = !!opts.bold;
-    const hs = cells.map((c, i) => this.cellHeight(c, widths[i]!, bold));
-    const h = Math.max(...hs) + 2 * PAD;
+    const h = Math.max(...cells.map((c, i) => this.cellHeight(c, widths[i]!, bold))) + 2 * PAD;
     if (this.y + h > this.bottom) return false;
     if (this.dry) {
       this.y += h;
@@ -143,11 +169,11 @@ class Layout {
     const doc = this.doc;
     if (opts.fill) doc.rect(MARGIN, this.y, widths.reduce((a, b) => a + b, 0), h).fill(opts.fill);
     doc.fillColor('black').font(bold ? 'bold' : 'regular').fontSize(SIZE);
-    const single = this.oneLine(bold) + 0.01;
+    const lh = this.lineHeight(bold);
     let x = MARGIN;
     cells.forEach((c, i) => {
-      // A cell known to fit on one line skips pdfkit's line wrapper (most cells: a third of the time).
-      if (hs[i]! <= single) doc.text(c, x + PAD, this.y + PAD, { lineBreak: false });
+      const ls = this.lines(c, widths[i]!, bold);
+      if (ls) ls.forEach((line, k) => line && doc.text(line, x + PAD, this.y + PAD + k * lh, { lineBreak: false }));
       else doc.text(c, x + PAD, this.y + PAD, { width: widths[i]! - 2 * PAD, lineBreak: true });
       x += widths[i]!;
     });
