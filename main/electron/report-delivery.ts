@@ -15,7 +15,7 @@ export function electronReportDelivery(parent: () => BrowserWindow | undefined):
     async deliver(file, mode) {
       if (mode === 'print') {
         // Chromium's PDF viewer in a window of its own, sandboxed, then the system print dialog.
-        const w = new BrowserWindow({ parent: parent(), width: 1000, height: 800, title: file.fileName, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, plugins: true } });
+        const w = new BrowserWindow({ parent: parent(), width: 1000, height: 800, title: file.fileName, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, plugins: true, disableBlinkFeatures: 'Auxclick' } });
         w.on('closed', () => void fs.rm(file.path, { force: true }));
         await w.loadURL(pathToFileURL(file.path).toString());
         w.webContents.print({ silent: false, printBackground: true }, () => undefined);
