@@ -220,7 +220,7 @@ const reportFilters = {
 };
 export const ReportFiltersArgs = z.object(reportFilters).strict();
 export type ReportFiltersArgs = z.infer<typeof ReportFiltersArgs>;
-const REPORT_FILTER_ERRORS = ['PERIOD_EMPTY', 'PERIOD_INVALID', 'PERIOD_TOO_LONG', 'SITE_UNKNOWN', 'BAILLEUR_UNKNOWN', 'SERVICE_UNKNOWN'] as const;
+const REPORT_FILTER_ERRORS = ['PERIOD_EMPTY', 'PERIOD_INVALID', 'REPORT_PERIOD_TOO_LONG', 'SITE_UNKNOWN', 'BAILLEUR_UNKNOWN', 'SERVICE_UNKNOWN'] as const;
 const ReportVerificationView = z.object({ ok: z.boolean(), verifiedSeq: z.number(), fingerprint: z.string(), firstBrokenSeq: z.number().optional() });
 export const ReportPreviewView = z.object({
   period: z.object({ first: z.string(), last: z.string(), from: z.number(), to: z.number() }),

@@ -77,7 +77,7 @@ export function periodDays(p: ReportPeriod): { first: string; last: string } {
   if (!realDay(first) || !realDay(last)) throw new AppError('PERIOD_INVALID', `not a calendar day: ${first} / ${last}`);
   if (last < first) throw new AppError('PERIOD_INVALID', 'the period ends before it starts');
   const days = Math.round((Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86400000) + 1;
-  if (days > MAX_PERIOD_DAYS) throw new AppError('PERIOD_TOO_LONG', `the period spans ${days} days, more than ${MAX_PERIOD_DAYS}`, { days, max: MAX_PERIOD_DAYS });
+  if (days > MAX_PERIOD_DAYS) throw new AppError('REPORT_PERIOD_TOO_LONG', `the period spans ${days} days, more than ${MAX_PERIOD_DAYS}`, { days, max: MAX_PERIOD_DAYS });
   return { first, last };
 }
 

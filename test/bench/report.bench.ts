@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     workDir: path.join(dir, 'out'),
     delivery: { deliver: async (f) => ({ savedTo: f.path }) },
   });
-  const by = { matricule: 'SUP201', name: 'Nadia Benali', role: 'superviseur' as const, designated: true };
+  const by = { matricule: 'SUP201', name: 'Nadia Benali', role: 'superviseur' as const, designated: true, mustChangePassword: false };
   const filters = { period: { kind: 'custom' as const, from: '2026-01-01', to: '2026-12-31' } };
 
   global.gc?.();

@@ -197,12 +197,12 @@ describe('registry reports', () => {
     expect(await code({ period: { kind: 'custom', from: '2021-06-30', to: '2021-06-01' } })).toBe('PERIOD_INVALID');
     expect(await code({ period: { kind: 'custom', from: '', to: '' } })).toBe('PERIOD_EMPTY');
     expect(await code({ period: { kind: 'day', day: '2021-02-30' } })).toBe('PERIOD_INVALID');
-    expect(await code({ period: { kind: 'custom', from: '2020-01-01', to: '2021-01-01' } })).toBe('PERIOD_TOO_LONG');
+    expect(await code({ period: { kind: 'custom', from: '2020-01-01', to: '2021-01-01' } })).toBe('REPORT_PERIOD_TOO_LONG');
     expect(await code({ period: { kind: 'custom', from: '2020-01-01', to: '2020-12-31' } })).toBe('ok');
     expect(await code({ ...june, siteId: 'nulle-part' })).toBe('SITE_UNKNOWN');
     expect(await code({ ...june, bailleurId: 'personne' })).toBe('BAILLEUR_UNKNOWN');
     const fr = JSON.parse(readFileSync(path.join(repoRoot, 'assets/locales/fr.json'), 'utf8')).errors;
-    for (const c of ['PERIOD_INVALID', 'PERIOD_EMPTY', 'PERIOD_TOO_LONG', 'SITE_UNKNOWN']) expect(fr[c]).toMatch(/[a-zé]/);
+    for (const c of ['PERIOD_INVALID', 'PERIOD_EMPTY', 'REPORT_PERIOD_TOO_LONG', 'SITE_UNKNOWN']) expect(fr[c]).toMatch(/[a-zé]/);
   });
 
   test('an operator is refused in main, and nothing is journaled', async () => {

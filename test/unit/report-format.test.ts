@@ -28,7 +28,7 @@ describe('report formats and periods', () => {
     expect(periodRange({ kind: 'week', day: '2021-06-17' })).toMatchObject({ first: '2021-06-14', last: '2021-06-20' });
     expect(periodRange({ kind: 'month', month: '2024-02' })).toMatchObject({ first: '2024-02-01', last: '2024-02-29' });
     expect(() => periodRange({ kind: 'custom', from: '2021-06-02', to: '2021-06-01' })).toThrow(expect.objectContaining({ code: 'PERIOD_INVALID' }));
-    expect(() => periodRange({ kind: 'custom', from: '2020-01-01', to: '2021-01-01' })).toThrow(expect.objectContaining({ code: 'PERIOD_TOO_LONG' }));
+    expect(() => periodRange({ kind: 'custom', from: '2020-01-01', to: '2021-01-01' })).toThrow(expect.objectContaining({ code: 'REPORT_PERIOD_TOO_LONG' }));
     expect(periodRange({ kind: 'custom', from: '2020-01-01', to: '2020-12-31' }).last).toBe('2020-12-31');
     expect(() => periodRange({ kind: 'day', day: '' })).toThrow(expect.objectContaining({ code: 'PERIOD_EMPTY' }));
     expect(() => periodRange({ kind: 'month', month: '2021-13' })).toThrow(expect.objectContaining({ code: 'PERIOD_INVALID' }));
