@@ -11,6 +11,7 @@ import { REGISTRY_EVENT_KINDS, type AppInfo, type CameraTestView, type MirrorTes
 import { AppError } from './errors';
 import type { Clock } from './clock';
 import type { GrantService } from './grants/service';
+import type { ReportService } from './reports/service';
 import type { SessionService } from './session';
 import type { AdminService } from './admin/service';
 import type { ReviewService } from './review/service';
@@ -32,6 +33,7 @@ export interface HandlerDeps {
   review: ReviewService;
   mirrorStatus: () => MirrorStatusView;
   integrity: () => IntegrityStatusView;
+  reports: ReportService;
 }
 
 export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
@@ -62,6 +64,7 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
               return {
                 id: s.id,
                 name: s.name,
+                bailleurId: s.bailleurId,
                 bailleurName: s.bailleurName,
                 addresses: s.addresses,
                 homes: s.homes,
@@ -129,6 +132,13 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
         checkPeriod(a);
         const entries = await entriesOfKinds(d.db, d.consoleId, a.kinds ?? REGISTRY_EVENT_KINDS, a);
         return entries.map((e): RegistryEventView => ({ seq: e.seq, ts: e.ts, kind: e.kind as RegistryEventView['kind'], actor: e.actor, payload: e.payload as Record<string, unknown> }));
+      },
+    },
+    reports: {
+      preview: (a) => d.reports.preview(a),
+      generate: (a, ctx) => {
+        const { format, delivery, ...filters } = a;
+        return d.reports.generate(filters, format, delivery, ctx.operator);
       },
     },
     integrity: {

@@ -16,6 +16,7 @@ import { openConfSettings } from './settings/conf-store';
 import { SettingsError } from './settings/store';
 import { findAssetsDir, parseHeadlessArgs } from './shell-args';
 import { createDispatcher } from './transport/dispatch';
+import { DOWNLOAD_PREFIX } from './reports/downloads';
 import { createStaticHandler } from './transport/static-server';
 import { createWsTransport, sameSecret } from './transport/ws-server';
 
@@ -47,6 +48,14 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
   const serveStatic = createStaticHandler(args.rendererDir, host);
   const server = http.createServer((req, res) => {
     if (args.testHooks && req.url?.startsWith('/__test/')) return void testHook(req, res);
+    // One-time report links (the token is the authority); our own host name only, as for the page.
+    if (req.url?.startsWith(DOWNLOAD_PREFIX) && req.headers.host === host()) {
+      return void services.downloads.serve(req, res).catch((err: unknown) => {
+        log.error('report download failed: %s', err instanceof Error ? err.message : String(err));
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    }
     serveStatic(req, res).catch((err: unknown) => {
       log.error('static file error: %s', err instanceof Error ? err.message : String(err));
       if (!res.headersSent) res.writeHead(500);

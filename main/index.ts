@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog } from 'electron';
 import path from 'node:path';
 import { DbError } from '../db/errors';
 import { systemClock } from './clock';
+import { electronReportDelivery } from './electron/report-delivery';
 import { safeStorageSecrets } from './electron/secret-store';
 import { openElectronSettings } from './electron/settings-store';
 import { utilitySpawner } from './electron/utility-process';
@@ -59,7 +60,7 @@ async function start(): Promise<void> {
     throw err;
   }
   try {
-    services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), assetsDir: path.join(app.getAppPath(), 'assets'), settings, clock: systemClock, log, secrets: safeStorageSecrets(app.getPath('userData')), spawnChild: utilitySpawner });
+    services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), assetsDir: path.join(app.getAppPath(), 'assets'), settings, clock: systemClock, log, secrets: safeStorageSecrets(app.getPath('userData')), spawnChild: utilitySpawner, reportDelivery: () => electronReportDelivery(() => win) });
   } catch (err) {
     if (err instanceof DbError) {
       log.error('%s', err.message);

@@ -14,6 +14,8 @@ import { AttemptGate } from './attempt-gate';
 import { GrantService } from './grants/service';
 import type { ChildSpawner } from './child';
 import { IntegrityService } from './integrity';
+import { OneTimeDownloads } from './reports/downloads';
+import { ReportService, type ReportDelivery } from './reports/service';
 import { buildHandlers } from './handlers';
 import { setupMirror, type MirrorSetup } from './mirror/setup';
 import type { MirrorStatus } from './mirror/mirror';
@@ -45,6 +47,8 @@ export interface ServicesConfig {
   secrets?: SecretStore;
   /** Starts child processes (the embedded demo central server); Node's fork by default. */
   spawnChild?: ChildSpawner;
+  /** What the shell does with a finished report (Electron: dialogs); the headless one-time links by default. */
+  reportDelivery?: (downloads: OneTimeDownloads) => ReportDelivery;
   /** Present only when the headless shell runs with --test-hooks; never in the Electron build. */
   testHooks?: { clock: OffsetClock };
 }
@@ -58,6 +62,8 @@ export interface Services {
   integrity: IntegrityService;
   /** Refusals and failed logins beyond a few a minute, counted into summaries (main/attempt-gate.ts). */
   attempts: AttemptGate;
+  /** Reports waiting for the headless browser to fetch them, once each. */
+  downloads: OneTimeDownloads;
   mirror: MirrorSetup;
   /** The shells tell the relay which page origin may open stream sockets. */
   allowOrigin(origin: string): void;
@@ -134,6 +140,20 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     },
   });
   if (!mirror.mirror) mirrorStatus = { state: 'not_configured' };
+  const downloads = new OneTimeDownloads(config.clock);
+  const reportDelivery: ReportDelivery = config.reportDelivery?.(downloads) ?? { deliver: async (f, mode) => ({ url: downloads.add(f.path, f.fileName, f.mime, mode === 'print') }) };
+  const reports = new ReportService({
+    db,
+    consoleId: settings.consoleId,
+    clock: config.clock,
+    log: config.log,
+    integrity,
+    mirrorStatus: () => mirrorStatus,
+    organisation: () => config.settings.get().organisation,
+    fontsDir: path.join(config.assetsDir, 'fonts'),
+    workDir: path.join(config.dataDir, 'reports-tmp'),
+    delivery: reportDelivery,
+  });
   const admin = new AdminService({
     db,
     consoleId: settings.consoleId,
@@ -144,6 +164,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   });
   const ffmpegPath = resolveFfmpegPath(settings.ffmpegPath);
   const handlers = buildHandlers({
+    reports,
     admin,
     review: new ReviewService({ db, consoleId: settings.consoleId, clock: config.clock, dataDir: config.dataDir }),
     testCamera: async (cameraId) => {
@@ -172,6 +193,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     session,
     integrity,
     attempts,
+    downloads,
     mirror,
     db,
     relay,
@@ -182,6 +204,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     async close() {
       // Quit: each active grant is ended and journaled as such before anything closes.
       await integrity.stop();
+      await downloads.close();
       await grants.shutdown();
       await session.logout('application_stopped');
       await attempts.stop();

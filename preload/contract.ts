@@ -7,9 +7,9 @@
 import { z } from 'zod';
 import { AdminCatalogueView, CameraTestView, ConventionAlertView, ImportResultView, MirrorTestView, SaveBailleurArgs, SaveCameraArgs, SaveConventionArgs, SaveOperatorArgs, SaveServiceArgs, SaveSiteArgs } from './admin';
 import { EvidenceArgs, EvidenceView, JournalEntryView, TimelineArgs, TimelineView } from './review';
-import { COMMON_ERROR_CODES, END_REASONS, MOTIVES, REFUSAL_CODES, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
+import { COMMON_ERROR_CODES, END_REASONS, MOTIVES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
 
-export { ACCESS, COMMON_ERROR_CODES, END_REASONS, ERROR_CODES, ErrorCode, MIRROR_STATES, MOTIVES, REFUSAL_CODES, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES } from './vocabulary';
+export { ACCESS, COMMON_ERROR_CODES, END_REASONS, ERROR_CODES, ErrorCode, MIRROR_STATES, MOTIVES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES } from './vocabulary';
 export type { Access, EndReason, Motive, RefusalCode, Role, Zone } from './vocabulary';
 export * from './admin';
 export * from './review';
@@ -91,6 +91,7 @@ export const CatalogueView = z.object({
     z.object({
       id,
       name: z.string(),
+      bailleurId: z.string(),
       bailleurName: z.string(),
       addresses: z.array(z.string()),
       homes: z.number(),
@@ -201,6 +202,52 @@ export const StreamStatusView = z.object({
   seq: z.number().int().nonnegative(),
 });
 export type StreamStatusView = z.infer<typeof StreamStatusView>;
+const isoDay = z.string().max(10);
+/** The report's period in Paris calendar days (main checks the dates and turns them into instants). */
+export const ReportPeriodArgs = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('day'), day: isoDay }).strict(),
+  z.object({ kind: z.literal('week'), day: isoDay }).strict(),
+  z.object({ kind: z.literal('month'), month: z.string().max(7) }).strict(),
+  z.object({ kind: z.literal('custom'), from: isoDay, to: isoDay }).strict(),
+]);
+const reportFilters = {
+  period: ReportPeriodArgs,
+  siteId: z.string().min(1).max(100).optional(),
+  bailleurId: z.string().min(1).max(100).optional(),
+  serviceId: z.string().min(1).max(100).optional(),
+  motive: z.enum(MOTIVES).optional(),
+  operator: z.string().min(1).max(32).optional(),
+};
+export const ReportFiltersArgs = z.object(reportFilters).strict();
+export type ReportFiltersArgs = z.infer<typeof ReportFiltersArgs>;
+const REPORT_FILTER_ERRORS = ['PERIOD_EMPTY', 'PERIOD_INVALID', 'REPORT_PERIOD_TOO_LONG', 'SITE_UNKNOWN', 'BAILLEUR_UNKNOWN', 'SERVICE_UNKNOWN'] as const;
+const ReportVerificationView = z.object({ ok: z.boolean(), verifiedSeq: z.number(), fingerprint: z.string(), firstBrokenSeq: z.number().optional() });
+export const ReportPreviewView = z.object({
+  period: z.object({ first: z.string(), last: z.string(), from: z.number(), to: z.number() }),
+  transmissions: z.number(),
+  refused: z.number(),
+  byMotive: z.array(z.object({ key: z.string(), count: z.number() })),
+  bySite: z.array(z.object({ key: z.string(), label: z.string(), count: z.number() })),
+  operators: z.array(z.object({ matricule: z.string(), name: z.string() })),
+  verification: ReportVerificationView.extend({ checkedAt: z.number() }),
+});
+export type ReportPreviewView = z.infer<typeof ReportPreviewView>;
+export const ReportResultView = z.object({
+  format: z.enum(REPORT_FORMATS),
+  fileName: z.string(),
+  rows: z.number(),
+  pages: z.number().optional(),
+  refused: z.number(),
+  sha256: z.string(),
+  bytes: z.number(),
+  verification: ReportVerificationView.extend({ line: z.string() }),
+  mirror: z.string(),
+  /** Headless shell: the one-time link on the loopback server. */
+  url: z.string().optional(),
+  /** Electron: where the save dialog wrote it (null: cancelled). */
+  savedTo: z.string().nullable().optional(),
+});
+export type ReportResultView = z.infer<typeof ReportResultView>;
 
 const period = { from: z.number().int().nonnegative().optional(), to: z.number().int().nonnegative().optional() };
 const matricule = z.string().min(1).max(32);
@@ -307,6 +354,17 @@ export const contract = {
     entry: method({ access: ['supervisor', 'admin'], args: z.object({ seq: z.number().int().positive() }).strict(), result: JournalEntryView, errors: ['NOT_FOUND'] }),
     /** An evidence bundle (zip) any one can check offline with csu-verify; journaled as evidence.exported. */
     exportEvidence: method({ access: 'supervisor', args: EvidenceArgs, result: EvidenceView, errors: ['PERIOD_INVALID', 'PERIOD_TOO_LONG'] }),
+  },
+  reports: {
+    /** The counts a report with these filters would hold, and the journal's last verification. */
+    preview: method({ access: ['supervisor', 'admin'], args: ReportFiltersArgs, result: ReportPreviewView, errors: REPORT_FILTER_ERRORS }),
+    /** Verifies the journal, builds the PDF or CSV in main, journals it, and hands it to the shell (save or print). */
+    generate: method({
+      access: ['supervisor', 'admin'],
+      args: z.object({ ...reportFilters, format: z.enum(REPORT_FORMATS), delivery: z.enum(REPORT_DELIVERIES) }).strict(),
+      result: ReportResultView,
+      errors: REPORT_FILTER_ERRORS,
+    }),
   },
   integrity: {
     /** Up to which entry the journal verifies, or where it was found altered (« Registre altéré à l'entrée n° N »). */

@@ -79,6 +79,11 @@ export const ERROR_CODES = [
   'JOURNAL_INVALID_ENTRY',
   'JOURNAL_PAYLOAD_TOO_LARGE',
   'CATALOGUE_INVALID',
+  'PERIOD_EMPTY',
+  'REPORT_PERIOD_TOO_LONG',
+  'SITE_UNKNOWN',
+  'BAILLEUR_UNKNOWN',
+  'SERVICE_UNKNOWN',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -90,6 +95,10 @@ export type Access = (typeof ACCESS)[number];
 /** A camera stream's state and fault, for its tile. */
 export const STREAM_STATES = ['connecting', 'live', 'reconnecting', 'error', 'stopped'] as const;
 export const STREAM_ERROR_CODES = ['UNREACHABLE', 'AUTH_FAILED', 'CODEC_UNSUPPORTED', 'NO_DATA', 'STREAM_ENDED', 'FFMPEG_FAILED'] as const;
+
+/** Formats of the registry report (« Rapport du registre ») and what the shell does with the file. */
+export const REPORT_FORMATS = ['pdf', 'csv'] as const;
+export const REPORT_DELIVERIES = ['save', 'print'] as const;
 
 /** The mirror's states (header badge `mirror.<state>`). */
 export const MIRROR_STATES = ['not_configured', 'starting', 'synchronised', 'pending', 'offline', 'conflict', 'refused'] as const;

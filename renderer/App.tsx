@@ -9,6 +9,7 @@ import { ActiveView } from './views/ActiveView';
 import { LoginView } from './views/LoginView';
 import { ReviewView } from './views/ReviewView';
 import { RegistryView } from './views/RegistryView';
+import { ReportsView } from './views/ReportsView';
 import { RequestWizard } from './views/RequestWizard';
 import { WallView, type OpenGrant } from './views/WallView';
 import { ErrorAlert } from './components/ErrorAlert';
@@ -16,15 +17,17 @@ import { IntegrityBanner } from './components/IntegrityBanner';
 import { Banners } from './components/Banners';
 import { addBanner, type Banner } from './banners';
 
-export type ViewId = 'wall' | 'request' | 'active' | 'registry' | 'review' | 'about';
-const NAV: ViewId[] = ['wall', 'request', 'active', 'registry', 'review', 'about'];
+export type ViewId = 'wall' | 'request' | 'active' | 'registry' | 'reports' | 'review' | 'about';
+const NAV: ViewId[] = ['wall', 'request', 'active', 'registry', 'reports', 'review', 'about'];
 /** Screens that only make sense to whoever may watch (an administrateur who is not designated provisions, never watches). */
 const WATCHING: ViewId[] = ['wall', 'request', 'active'];
 
 function navFor(op: OperatorView): ViewId[] {
   const watches = mayCall(contract.grants.list.access, op);
   const reviews = mayCall(contract.review.timeline.access, op);
-  return NAV.filter((v) => (watches || !WATCHING.includes(v)) && (reviews || v !== 'review'));
+  // Reports are for superviseurs and administrateurs; main refuses the others anyway.
+  const reports = mayCall(contract.reports.generate.access, op);
+  return NAV.filter((v) => (watches || !WATCHING.includes(v)) && (reviews || v !== 'review') && (reports || v !== 'reports'));
 }
 
 
@@ -185,6 +188,7 @@ export function App() {
             {view === 'request' && <RequestWizard key={renewal?.id ?? 'new'} operator={operator} onGranted={onGranted} renewal={renewal} active={active} onRenew={renew} />}
             {view === 'active' && <ActiveView grants={active} now={now} operator={operator} onStopped={refreshActive} onTakeOver={onGranted} onRenew={renew} />}
             {view === 'registry' && <RegistryView refreshKey={registryKey} operator={operator} />}
+            {view === 'reports' && <ReportsView />}
             {view === 'review' && <ReviewView operator={operator} now={now} />}
             {view === 'about' && <AboutView />}
           </>

@@ -65,6 +65,8 @@ const MATRIX: Record<string, Profile[]> = {
   'mirror.status': LOGGED_IN,
   'registry.list': LOGGED_IN,
   'registry.events': SUPERVISORS_AND_ADMINS,
+  'reports.preview': SUPERVISORS_AND_ADMINS,
+  'reports.generate': SUPERVISORS_AND_ADMINS,
   'integrity.status': SUPERVISORS_AND_ADMINS,
 };
 
