@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { contract, mayCall, type GrantView, type MirrorStatusView, type OperatorView } from '../preload/contract';
+import { contract, mayCall, type AppInfo, type GrantView, type MirrorStatusView, type OperatorView } from '../preload/contract';
 import { formatTime } from './format';
 import { useConsoleNow, useCsuEvent } from './hooks';
 import { errorText } from './i18n';
@@ -11,16 +11,22 @@ import { NotYetView } from './views/NotYetView';
 import { RegistryView } from './views/RegistryView';
 import { RequestWizard } from './views/RequestWizard';
 import { WallView, type OpenGrant } from './views/WallView';
+import { AdminView } from './views/admin/AdminView';
+import { ChangePasswordView } from './views/setup/ChangePasswordView';
+import { FirstAdminView } from './views/setup/FirstAdminView';
 import { ErrorAlert } from './components/ErrorAlert';
 import { IntegrityBanner } from './components/IntegrityBanner';
+import { ConventionBanner } from './components/ConventionBanner';
 
-export type ViewId = 'wall' | 'request' | 'active' | 'registry' | 'review' | 'about';
-const NAV: ViewId[] = ['wall', 'request', 'active', 'registry', 'review', 'about'];
+export type ViewId = 'wall' | 'request' | 'active' | 'admin' | 'registry' | 'review' | 'about';
+const NAV: ViewId[] = ['wall', 'request', 'active', 'admin', 'registry', 'review', 'about'];
 /** Screens that only make sense to whoever may watch (an administrateur who is not designated provisions, never watches). */
 const WATCHING: ViewId[] = ['wall', 'request', 'active'];
 
 function navFor(op: OperatorView): ViewId[] {
-  return mayCall(contract.grants.list.access, op) ? NAV : NAV.filter((v) => !WATCHING.includes(v));
+  const watches = mayCall(contract.grants.list.access, op);
+  // « Administration » only for administrateurs: main refuses its calls to anyone else anyway.
+  return NAV.filter((v) => (watches || !WATCHING.includes(v)) && (v !== 'admin' || mayCall(contract.admin.catalogue.access, op)));
 }
 
 interface Banner {
@@ -38,18 +44,22 @@ export function App() {
   const [banners, setBanners] = useState<Banner[]>([]);
   const [registryKey, setRegistryKey] = useState(0);
   const [error, setError] = useState<string | undefined>();
+  const [info, setInfo] = useState<AppInfo | undefined>();
   const now = useConsoleNow();
   const [mirror, setMirror] = useState<MirrorStatusView | undefined>();
   useCsuEvent('mirror.status', setMirror);
+  // Until a temporary password is changed, main refuses everything else: ask for nothing.
+  const ready = !!operator && !operator.mustChangePassword;
   useEffect(() => {
-    if (operator) window.csu.mirror.status().then(setMirror, () => undefined);
-  }, [operator]);
+    if (ready) window.csu.mirror.status().then(setMirror, () => undefined);
+  }, [ready]);
 
   useEffect(() => {
+    window.csu.app.info().then(setInfo, () => undefined);
     window.csu.session.current().then(setOperator, (e: unknown) => (setOperator(null), setError(errorText(t, e))));
   }, [t]);
 
-  const watches = !!operator && mayCall(contract.grants.list.access, operator);
+  const watches = ready && mayCall(contract.grants.list.access, operator);
   const refreshActive = useCallback(() => {
     if (watches) window.csu.grants.list().then(setActive, () => undefined);
     setRegistryKey((k) => k + 1);
@@ -86,7 +96,15 @@ export function App() {
     setOperator(null);
   }
 
+  function enter(op: OperatorView) {
+    setError(undefined);
+    setOperator(op);
+    if (!op.mustChangePassword) setView(navFor(op)[0]!);
+  }
+
   if (operator === undefined) return <div className="shell" />;
+  // A production console with no operator yet: one screen, nothing else reachable (issue G2).
+  const firstStart = !operator && info?.setup === 'first_admin';
   return (
     <div className="shell">
       <header className="header">
@@ -94,7 +112,7 @@ export function App() {
           <h1>{t('app.name')}</h1>
           <span className="subtitle">{t('app.subtitle')}</span>
         </div>
-        {operator && (
+        {ready && (
           <nav aria-label={t('nav.label')}>
             <ul className="nav">
               {navFor(operator).map((id) => (
@@ -108,7 +126,7 @@ export function App() {
             </ul>
           </nav>
         )}
-        {operator && mirror && (
+        {ready && mirror && (
           <span className={`mirror mirror-${mirror.state}`} role="status" data-testid="mirror-status" title={t('mirror.title')}>
             {t(`mirror.${mirror.state}`, {
               count: 'pending' in mirror ? mirror.pending : 0,
@@ -127,7 +145,8 @@ export function App() {
           </div>
         )}
       </header>
-      {operator && <IntegrityBanner operator={operator} />}
+      {ready && <IntegrityBanner operator={operator} />}
+      {ready && <ConventionBanner operator={operator} />}
       {banners.length > 0 && (
         <div className="banners">
           {banners.map((b) => (
@@ -142,13 +161,18 @@ export function App() {
       )}
       <ErrorAlert message={error} />
       <main className="content">
-        {!operator ? (
-          <LoginView onLogin={(op) => (setError(undefined), setView(navFor(op)[0]!), setOperator(op))} />
+        {firstStart ? (
+          <FirstAdminView onCreated={(op) => (info && setInfo({ ...info, setup: 'ready' }), enter(op))} />
+        ) : !operator ? (
+          <LoginView onLogin={enter} />
+        ) : operator.mustChangePassword ? (
+          <ChangePasswordView operator={operator} onChanged={enter} />
         ) : (
           <>
             <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} />
             {view === 'request' && <RequestWizard operator={operator} onGranted={onGranted} />}
             {view === 'active' && <ActiveView grants={active} now={now} operator={operator} onStopped={refreshActive} onTakeOver={onGranted} />}
+            {view === 'admin' && <AdminView operator={operator} />}
             {view === 'registry' && <RegistryView refreshKey={registryKey} operator={operator} />}
             {view === 'review' && <NotYetView view="review" />}
             {view === 'about' && <AboutView />}

@@ -31,3 +31,11 @@ export function formatDuration(totalMinutes: number): string {
   if (h === 0) return `${r} min`;
   return r === 0 ? `${h} h` : `${h} h ${String(r).padStart(2, '0')}`;
 }
+
+const dayFmt = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+
+/** A calendar day of the catalogue (« 2026-12-31 », already a day in Paris) as « 31 décembre 2026 ». */
+export function formatDay(iso: string): string {
+  const ms = Date.parse(`${iso}T00:00:00Z`);
+  return Number.isFinite(ms) ? dayFmt.format(ms) : iso;
+}
