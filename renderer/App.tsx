@@ -45,6 +45,9 @@ export function App() {
   const [registryKey, setRegistryKey] = useState(0);
   const [error, setError] = useState<string | undefined>();
   const [info, setInfo] = useState<AppInfo | undefined>();
+  // Raised by every administrative change, so the convention banner reads the alerts again at once.
+  const [catalogueTick, setCatalogueTick] = useState(0);
+  const catalogueChanged = useCallback(() => setCatalogueTick((n) => n + 1), []);
   const now = useConsoleNow();
   const [mirror, setMirror] = useState<MirrorStatusView | undefined>();
   useCsuEvent('mirror.status', setMirror);
@@ -146,7 +149,7 @@ export function App() {
         )}
       </header>
       {ready && <IntegrityBanner operator={operator} />}
-      {ready && <ConventionBanner operator={operator} />}
+      {ready && <ConventionBanner operator={operator} refreshKey={catalogueTick} />}
       {banners.length > 0 && (
         <div className="banners">
           {banners.map((b) => (
@@ -172,7 +175,7 @@ export function App() {
             <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} />
             {view === 'request' && <RequestWizard operator={operator} onGranted={onGranted} />}
             {view === 'active' && <ActiveView grants={active} now={now} operator={operator} onStopped={refreshActive} onTakeOver={onGranted} />}
-            {view === 'admin' && <AdminView operator={operator} />}
+            {view === 'admin' && <AdminView operator={operator} onChanged={catalogueChanged} />}
             {view === 'registry' && <RegistryView refreshKey={registryKey} operator={operator} />}
             {view === 'review' && <NotYetView view="review" />}
             {view === 'about' && <AboutView />}

@@ -8,7 +8,7 @@ import { formatDay } from '../format';
  * superviseurs and administrateurs: a convention is renewed, never extended silently (CCH R127-8),
  * so someone must see the date coming. Polled: a day can pass while the console runs.
  */
-export function ConventionBanner({ operator, pollMs = 60000 }: { operator: OperatorView; pollMs?: number }) {
+export function ConventionBanner({ operator, refreshKey = 0, pollMs = 60000 }: { operator: OperatorView; refreshKey?: number; pollMs?: number }) {
   const { t } = useTranslation();
   const [alerts, setAlerts] = useState<ConventionAlertView[]>([]);
   const allowed = (operator.role === 'superviseur' || operator.role === 'administrateur') && !operator.mustChangePassword;
@@ -26,7 +26,7 @@ export function ConventionBanner({ operator, pollMs = 60000 }: { operator: Opera
       alive = false;
       clearInterval(timer);
     };
-  }, [allowed, pollMs]);
+  }, [allowed, pollMs, refreshKey]);
   if (!allowed || alerts.length === 0) return null;
   return (
     <div className="banners">

@@ -21,17 +21,17 @@ export interface SectionProps {
 }
 
 /** « Administration »: the administrateur provisions the console (issue G2); main enforces the role on every call. */
-export function AdminView({ operator }: { operator: OperatorView }) {
+export function AdminView({ operator, onChanged }: { operator: OperatorView; onChanged?: () => void }) {
   const { t } = useTranslation();
   const [section, setSection] = useState<Section>('sites');
   const [cat, setCat] = useState<AdminCatalogueView | undefined>();
   const [error, setError] = useState<string | undefined>();
   const reload = useCallback(() => {
     window.csu.admin.catalogue().then(
-      (c) => (setCat(c), setError(undefined)),
+      (c) => (setCat(c), setError(undefined), onChanged?.()),
       (e: unknown) => setError(errorText(t, e)),
     );
-  }, [t]);
+  }, [t, onChanged]);
   useEffect(reload, [reload]);
 
   return (
