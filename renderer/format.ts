@@ -37,5 +37,7 @@ const dayFmt = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric
 /** A calendar day of the catalogue (« 2026-12-31 », already a day in Paris) as « 31 décembre 2026 ». */
 export function formatDay(iso: string): string {
   const ms = Date.parse(`${iso}T00:00:00Z`);
-  return Number.isFinite(ms) ? dayFmt.format(ms) : iso;
+  if (!Number.isFinite(ms)) return iso;
+  // French writes the first of the month as an ordinal: « 1er janvier 2026 ».
+  return dayFmt.format(ms).replace(/^1 /, '1er ');
 }

@@ -14,8 +14,13 @@ import { repoRoot, tmpDir } from '../helpers/tmp';
  */
 const shots = process.env.CSU_SHOTS ?? path.join(repoRoot, 'test-results', 'administration');
 const example = path.join(repoRoot, 'assets', 'examples', 'catalogue-charenton.json');
+/** A convention that starts on `from` ends on the eve of the same date a year later at the latest (CCH R127-8). */
+const lastDayOfOneYear = (from: string) => {
+  const [y, m, d] = from.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y + 1, m - 1, d - 1)).toISOString().slice(0, 10);
+};
 const parisDay = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(ms);
-const frenchDay = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(Date.parse(`${iso}T00:00:00Z`));
+const frenchDay = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }).format(Date.parse(`${iso}T00:00:00Z`)).replace(/^1 /, '1er ');
 
 /** The same screen at both sizes the CSU's workstations have. */
 async function shot(page: Page, name: string) {
@@ -47,6 +52,9 @@ describe('administration on screen (production console)', () => {
 
   test('first administrateur → import → camera, convention, operator → the operator changes the temporary password, then sees the console', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
     await page.goto(app.url);
 
     // First start: one screen, nothing else reachable.
@@ -95,7 +103,7 @@ describe('administration on screen (production console)', () => {
     const checked = page.getByTestId('import-checked');
     await checked.waitFor();
     expect(await checked.locator('tr[data-entity=camera] td').first().textContent()).toMatch(/^\d+/);
-    expect(await page.getByTestId('catalogue-version').textContent()).toBe(`Catalogue version ${v0}`);
+    expect(await page.getByTestId('catalogue-version').textContent()).toBe(`Version du catalogue : ${v0}`);
     await shot(page, '03-import-verification');
     await page.getByRole('button', { name: 'Appliquer', exact: true }).click();
     await page.getByTestId('import-applied').getByText(`Catalogue importé : version ${v0 + 1}.`).waitFor();
@@ -145,7 +153,7 @@ describe('administration on screen (production console)', () => {
     await page.getByLabel('Valable du').fill(today);
     await page.getByLabel('Valable au').fill(parisDay(Date.now() + 400 * 86400000));
     await page.getByRole('button', { name: 'Enregistrer' }).click();
-    await page.getByTestId('field-error-validTo').getByText(/une convention dure un an au plus/).waitFor();
+    await page.getByTestId('field-error-validTo').getByText(`une convention dure un an au plus (fin au plus tard le ${frenchDay(lastDayOfOneYear(today))})`).waitFor();
     await shot(page, '08-convention-trop-longue');
     await page.getByLabel('Valable au').fill(inTwenty);
     await page.getByRole('button', { name: 'Enregistrer' }).click();
@@ -173,7 +181,7 @@ describe('administration on screen (production console)', () => {
     const op103 = (await page.locator('[data-testid=temporary-password][data-matricule=OP103] [data-testid=temporary-password-value]').textContent())!.trim();
     expect(op103).toMatch(/^\w{4}-\w{4}-\w{4}-\w{4}$/);
     const row = page.getByTestId('operator-row').filter({ hasText: 'OP103' });
-    await row.getByText('désigné depuis le 1 novembre 2026').waitFor();
+    await row.getByText('désigné depuis le 1er novembre 2026').waitFor();
     await row.getByText('mot de passe provisoire à changer').waitFor();
     await shot(page, '13-operateur-mot-de-passe-provisoire');
 
@@ -209,6 +217,8 @@ describe('administration on screen (production console)', () => {
     await nav(page, 'Nouvelle demande').waitFor();
     expect(await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('button').allTextContents()).toEqual(["Mur d'images", 'Nouvelle demande', 'Transmissions en cours', 'Registre', 'Relecture', 'À propos']);
     await shot(page, '17-operateur-console');
+    // No React error, no failed script along the way.
+    expect(pageErrors).toEqual([]);
     await page.close();
   }, 180000);
 });

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AdminCatalogueView } from '../../../preload/contract';
-import { ActiveMark, Field, FormErrors, useSave } from './Form';
+import { ActiveMark, EditPanel, Field, FormErrors, useSave } from './Form';
 import { newId } from './problems';
 import type { SectionProps } from './AdminView';
 
@@ -60,8 +60,7 @@ export function BailleursAdmin({ cat, reload }: SectionProps) {
         </button>
       )}
       {edit && (
-        <form className="panel admin-form" onSubmit={submit} aria-label={t(edit.id ? 'admin.bailleurs.editTitle' : 'admin.bailleurs.create')}>
-          <h4>{t(edit.id ? 'admin.bailleurs.editTitle' : 'admin.bailleurs.create')}</h4>
+        <EditPanel title={t(edit.id ? 'admin.bailleurs.editTitle' : 'admin.bailleurs.create')} onSubmit={submit}>
           <Field name="name" label={t('admin.bailleurs.name')} problems={save.state.problems}>
             <input value={edit.name} onChange={(e) => setEdit({ ...edit, name: e.target.value })} required maxLength={200} />
           </Field>
@@ -74,7 +73,7 @@ export function BailleursAdmin({ cat, reload }: SectionProps) {
               {t('admin.save')}
             </button>
           </div>
-        </form>
+        </EditPanel>
       )}
     </div>
   );

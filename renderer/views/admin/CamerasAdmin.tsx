@@ -4,7 +4,7 @@ import { ZONES, type AdminCatalogueView, type CameraTestView } from '../../../pr
 import { errorText } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CameraTestResult } from './CameraTestResult';
-import { ActiveMark, Field, FormErrors, useSave } from './Form';
+import { ActiveMark, EditPanel, Field, FormErrors, useSave } from './Form';
 import { newId } from './problems';
 import type { SectionProps } from './AdminView';
 
@@ -121,8 +121,7 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
         </button>
       )}
       {edit && (
-        <form className="panel admin-form" onSubmit={submit} aria-label={t(edit.id ? 'admin.cameras.editTitle' : 'admin.cameras.create')}>
-          <h4>{t(edit.id ? 'admin.cameras.editTitle' : 'admin.cameras.create')}</h4>
+        <EditPanel title={t(edit.id ? 'admin.cameras.editTitle' : 'admin.cameras.create')} onSubmit={submit}>
           <Field name="siteId" label={t('admin.cameras.site')} problems={save.state.problems}>
             <select value={edit.siteId} onChange={(e) => setEdit({ ...edit, siteId: e.target.value })} required>
               <option value="">{t('admin.choose')}</option>
@@ -191,7 +190,7 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
               {t('admin.save')}
             </button>
           </div>
-        </form>
+        </EditPanel>
       )}
     </div>
   );

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MOTIVES, type AdminCatalogueView } from '../../../preload/contract';
 import { formatDay, formatDuration } from '../../format';
-import { Field, FieldProblems, FormErrors, useSave } from './Form';
+import { EditPanel, Field, FieldProblems, FormErrors, useSave } from './Form';
 import { newId } from './problems';
 import type { SectionProps } from './AdminView';
 
@@ -90,8 +90,7 @@ export function ConventionsAdmin({ cat, reload }: SectionProps) {
         </button>
       )}
       {edit && (
-        <form className="panel admin-form" onSubmit={submit} aria-label={t(edit.id ? 'admin.conventions.editTitle' : 'admin.conventions.create')}>
-          <h4>{t(edit.id ? 'admin.conventions.editTitle' : 'admin.conventions.create')}</h4>
+        <EditPanel title={t(edit.id ? 'admin.conventions.editTitle' : 'admin.conventions.create')} onSubmit={submit}>
           <Field name="siteId" label={t('admin.conventions.site')} problems={save.state.problems}>
             <select value={edit.siteId} onChange={(e) => setEdit({ ...edit, siteId: e.target.value })} required disabled={!!edit.id}>
               <option value="">{t('admin.choose')}</option>
@@ -175,7 +174,7 @@ export function ConventionsAdmin({ cat, reload }: SectionProps) {
               {t('admin.save')}
             </button>
           </div>
-        </form>
+        </EditPanel>
       )}
     </div>
   );

@@ -1,8 +1,8 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { fieldOf, problemText, problemsOf, type Problem } from './problems';
+import { fieldOf, problemMessage, problemText, problemsOf, type Problem } from './problems';
 
 /** Main's refusal of an edit, split by field: each CATALOGUE_INVALID problem goes next to its field. */
 export interface SaveState {
@@ -53,7 +53,7 @@ export function FieldProblems({ name, problems }: { name: string; problems: Prob
         .filter((p) => fieldOf(p.path) === name)
         .map((p, i) => (
           <p key={i} className="error field-error" role="alert" data-testid={`field-error-${name}`}>
-            {t(`importErrors.${p.code}`, p.params ?? {})}
+            {problemMessage(t, p)}
           </p>
         ))}
     </>
@@ -83,4 +83,22 @@ export function ActiveMark({ active, feminine = false }: { active: boolean; femi
   const { t } = useTranslation();
   if (active) return <span className="state-ok">{t(feminine ? 'admin.activeF' : 'admin.active')}</span>;
   return <span className="state-off">{t(feminine ? 'admin.inactiveF' : 'admin.inactive')}</span>;
+}
+
+/**
+ * The create / edit form under a list: it scrolls itself into view when it opens, since « Modifier »
+ * on the first row of a long list would otherwise open it below the fold at 1366×768.
+ */
+export function EditPanel({ title, onSubmit, children }: { title: string; onSubmit: (e: FormEvent) => void; children: ReactNode }) {
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest' });
+    ref.current?.querySelector<HTMLElement>('input:not([readonly]), select:not([disabled]), textarea')?.focus({ preventScroll: true });
+  }, [title]);
+  return (
+    <form ref={ref} className="panel admin-form" onSubmit={onSubmit} aria-label={title}>
+      <h4>{title}</h4>
+      {children}
+    </form>
+  );
 }

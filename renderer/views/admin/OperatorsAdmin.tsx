@@ -4,7 +4,7 @@ import { ROLES, type AdminCatalogueView } from '../../../preload/contract';
 import { formatDay } from '../../format';
 import { errorText } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { ActiveMark, Field, FormErrors, useSave } from './Form';
+import { ActiveMark, EditPanel, Field, FormErrors, useSave } from './Form';
 import { TemporaryPasswords } from './TemporaryPasswords';
 import type { SectionProps } from './AdminView';
 
@@ -111,8 +111,7 @@ export function OperatorsAdmin({ cat, reload, self }: SectionProps & { self: str
         </button>
       )}
       {edit && (
-        <form className="panel admin-form" onSubmit={submit} aria-label={t(edit.create ? 'admin.operators.create' : 'admin.operators.editTitle')}>
-          <h4>{t(edit.create ? 'admin.operators.create' : 'admin.operators.editTitle')}</h4>
+        <EditPanel title={t(edit.create ? 'admin.operators.create' : 'admin.operators.editTitle')} onSubmit={submit}>
           <Field name="matricule" label={t('login.matricule')} problems={save.state.problems}>
             <input value={edit.matricule} onChange={(e) => setEdit({ ...edit, matricule: e.target.value })} required readOnly={!edit.create} pattern="[A-Za-z0-9_\-]{1,32}" title={t('setup.matriculeFormat')} />
           </Field>
@@ -152,7 +151,7 @@ export function OperatorsAdmin({ cat, reload, self }: SectionProps & { self: str
               {t(edit.create ? 'admin.operators.createSubmit' : 'admin.save')}
             </button>
           </div>
-        </form>
+        </EditPanel>
       )}
     </div>
   );

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AdminCatalogueView } from '../../../preload/contract';
-import { ActiveMark, Field, FormErrors, useSave } from './Form';
+import { ActiveMark, EditPanel, Field, FormErrors, useSave } from './Form';
 import { newId } from './problems';
 import type { SectionProps } from './AdminView';
 
@@ -64,8 +64,7 @@ export function ServicesAdmin({ cat, reload }: SectionProps) {
         </button>
       )}
       {edit && (
-        <form className="panel admin-form" onSubmit={submit} aria-label={t(edit.id ? 'admin.services.editTitle' : 'admin.services.create')}>
-          <h4>{t(edit.id ? 'admin.services.editTitle' : 'admin.services.create')}</h4>
+        <EditPanel title={t(edit.id ? 'admin.services.editTitle' : 'admin.services.create')} onSubmit={submit}>
           <Field name="name" label={t('admin.services.name')} problems={save.state.problems}>
             <input value={edit.name} onChange={(e) => setEdit({ ...edit, name: e.target.value })} required maxLength={200} />
           </Field>
@@ -87,7 +86,7 @@ export function ServicesAdmin({ cat, reload }: SectionProps) {
               {t('admin.save')}
             </button>
           </div>
-        </form>
+        </EditPanel>
       )}
     </div>
   );

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AdminCatalogueView } from '../../../preload/contract';
-import { ActiveMark, Field, FormErrors, useSave } from './Form';
+import { ActiveMark, EditPanel, Field, FormErrors, useSave } from './Form';
 import { newId } from './problems';
 import { BailleursAdmin } from './BailleursAdmin';
 import type { SectionProps } from './AdminView';
@@ -80,8 +80,7 @@ export function SitesAdmin({ cat, reload }: SectionProps) {
           </button>
         )}
         {edit && (
-          <form className="panel admin-form" onSubmit={submit} aria-label={t(edit.id ? 'admin.sites.editTitle' : 'admin.sites.create')}>
-            <h4>{t(edit.id ? 'admin.sites.editTitle' : 'admin.sites.create')}</h4>
+          <EditPanel title={t(edit.id ? 'admin.sites.editTitle' : 'admin.sites.create')} onSubmit={submit}>
             <Field name="name" label={t('admin.sites.name')} problems={save.state.problems}>
               <input value={edit.name} onChange={(e) => setEdit({ ...edit, name: e.target.value })} required maxLength={200} />
             </Field>
@@ -114,7 +113,7 @@ export function SitesAdmin({ cat, reload }: SectionProps) {
                 {t('admin.save')}
               </button>
             </div>
-          </form>
+          </EditPanel>
         )}
       </div>
     </>

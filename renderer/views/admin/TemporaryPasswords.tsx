@@ -23,7 +23,7 @@ export function TemporaryPasswords({ list, onClose }: { list: { matricule: strin
           ))}
         </tbody>
       </table>
-      <p className="warn">{t('admin.temporary.once')}</p>
+      <p className="warn">{t('admin.temporary.once', { count: list.length })}</p>
       <button type="button" onClick={onClose}>
         {t('admin.temporary.close')}
       </button>

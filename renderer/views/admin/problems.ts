@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { formatDay } from '../../format';
 
 export interface Problem {
   path: string;
@@ -8,7 +9,13 @@ export interface Problem {
 
 /** « sites[1].cameras[0].zone : valeur inconnue « garage » », from `importErrors.<code>`. */
 export function problemText(t: TFunction, p: Problem): string {
-  return `${p.path} : ${t(`importErrors.${p.code}`, p.params ?? {})}`;
+  return `${p.path} : ${problemMessage(t, p)}`;
+}
+
+/** The French text of one problem; a date among its parameters reads « 25 novembre 2027 », not 2027-11-25. */
+export function problemMessage(t: TFunction, p: Problem): string {
+  const params = Object.fromEntries(Object.entries(p.params ?? {}).map(([k, v]) => [k, typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDay(v) : v]));
+  return t(`importErrors.${p.code}`, params);
 }
 
 /** The field a problem belongs to: the last segment of its path, without an index (`sites[0].addresses[1]` → `addresses`). */
