@@ -159,6 +159,15 @@ describe('administration on screen (production console)', () => {
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     const banner = page.getByTestId('convention-banner');
     await banner.getByText(`La convention de Bobinet-Sellier expire le ${frenchDay(inTwenty)} (dans 20 jours)`, { exact: false }).waitFor();
+    // A lapsed convention: the banner says requests on that site are refused.
+    const tripode = page.getByTestId('convention-row').filter({ hasText: 'Résidence du Tripode' });
+    await tripode.getByRole('button', { name: 'Modifier' }).click();
+    const yesterday = parisDay(Date.now() - 86400000);
+    await page.getByLabel('Signée le').fill(parisDay(Date.now() - 40 * 86400000));
+    await page.getByLabel('Valable du').fill(parisDay(Date.now() - 30 * 86400000));
+    await page.getByLabel('Valable au').fill(yesterday);
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await banner.getByText(`La convention de Résidence du Tripode a expiré le ${frenchDay(yesterday)} : les demandes d'accès sur ce site sont refusées.`).waitFor();
     await shot(page, '09-conventions-bandeau');
 
     await section(page, 'Sites et bailleurs').click();
@@ -194,9 +203,18 @@ describe('administration on screen (production console)', () => {
     await page.getByTestId('field-error-serverUrl').getByText('https:// obligatoire hors de ce poste (le jeton ne circule jamais en clair)').waitFor();
     await shot(page, '14-serveur-central');
 
+    // Export: the same format, without any secret (the camera password set above is not in it).
+    await section(page, 'Import / export').click();
+    await page.getByRole('button', { name: 'Exporter', exact: true }).click();
+    const exported = await page.getByTestId('export-text').inputValue();
+    expect(JSON.parse(exported)).toMatchObject({ format: 'csu-catalogue' });
+    expect(exported).toContain(`rtsp://127.0.0.1:${sim.port}/cam1`);
+    expect(exported).not.toContain('cam-secret-2026');
+    await shot(page, '15-export');
+
     await nav(page, 'À propos').click();
     expect(await page.getByTestId('about-catalogue-version').textContent()).toMatch(/^\d+$/);
-    await shot(page, '15-a-propos');
+    await shot(page, '16-a-propos');
 
     // The operator: temporary password, then made to change it before anything else.
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
@@ -210,13 +228,13 @@ describe('administration on screen (production console)', () => {
     await page.getByLabel('Confirmez le nouveau mot de passe').fill('court');
     await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
     await page.getByText('Mot de passe trop court : 12 caractères au moins.').waitFor();
-    await shot(page, '16-changer-mot-de-passe-provisoire');
+    await shot(page, '17-changer-mot-de-passe-provisoire');
     await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('un tout nouveau secret');
     await page.getByLabel('Confirmez le nouveau mot de passe').fill('un tout nouveau secret');
     await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
     await nav(page, 'Nouvelle demande').waitFor();
     expect(await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('button').allTextContents()).toEqual(["Mur d'images", 'Nouvelle demande', 'Transmissions en cours', 'Registre', 'Relecture', 'À propos']);
-    await shot(page, '17-operateur-console');
+    await shot(page, '18-operateur-console');
     // No React error, no failed script along the way.
     expect(pageErrors).toEqual([]);
     await page.close();
