@@ -13,6 +13,7 @@ import type { Clock } from './clock';
 import type { GrantService } from './grants/service';
 import type { SessionService } from './session';
 import type { AdminService } from './admin/service';
+import type { WallState } from './wall';
 import type { CallContext } from './transport/dispatch';
 
 export interface HandlerDeps {
@@ -26,6 +27,7 @@ export interface HandlerDeps {
   /** Technical facts about a camera (the relay's job: it holds ffmpeg and the credentials). */
   testCamera: (cameraId: string) => Promise<CameraTestView>;
   testMirror: () => Promise<MirrorTestView>;
+  wall: WallState;
   mirrorStatus: () => MirrorStatusView;
   integrity: () => IntegrityStatusView;
 }
@@ -90,12 +92,21 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
     },
     grants: {
       request: (a, ctx) => d.grants.request(a, ctx.operator.matricule),
-      openStreams: async (a, ctx) => ({ streams: await d.grants.openStreams(a.grantId, ctx.operator) }),
+      openStreams: async (a, ctx) => {
+        const streams = await d.grants.openStreams(a.grantId, ctx.operator);
+        d.wall.show(d.grants.get(a.grantId)!);
+        return { streams };
+      },
       stop: async (a, ctx) => {
         await d.grants.stop(a.grantId, ctx.operator);
         return { ok: true as const };
       },
       list: () => d.grants.list(),
+      streamState: (a) => d.grants.streamState(a.grantId, a.cameraId),
+    },
+    wall: {
+      get: (_a, ctx) => d.wall.list(ctx.operator.matricule).map((e) => ({ grant: e.grant, ...(e.ended ? { ended: e.ended } : {}) })),
+      dismiss: (a) => ({ dismissed: d.wall.dismiss(a.grantId) }),
     },
     mirror: {
       status: () => d.mirrorStatus(),

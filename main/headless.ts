@@ -84,6 +84,14 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
       services.grants.reschedule();
       return reply(200, { now: clock.now() });
     }
+    if (url.pathname === '/__test/relay') {
+      // A camera's ffmpeg dies (as on a camera blip), or the relay drops every socket with a code (4005: slow client).
+      const kill = url.searchParams.get('kill');
+      if (kill) return reply(200, { pid: services.relay.killSource(kill) ?? null });
+      const code = Number(url.searchParams.get('close'));
+      if (Number.isInteger(code) && code >= 4000 && code < 5000) return reply(200, { closed: services.relay.closeClients(code, 'test hook') });
+      return reply(400, { error: 'relay takes kill=<cameraId> or close=<4000-4999>' });
+    }
     reply(404, { error: 'unknown hook' });
   }
   await new Promise<void>((resolve, reject) => {

@@ -23,6 +23,7 @@ import { resolveFfmpegPath } from './relay/ffmpeg-path';
 import { RelayHub, type StreamStatus } from './relay/hub';
 import type { Clock, OffsetClock } from './clock';
 import { EventBus } from './events';
+import { WallState } from './wall';
 import type { Logger } from './log';
 import type { SettingsStore } from './settings/store';
 import type { CallContext } from './transport/dispatch';
@@ -99,9 +100,13 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   integrity.start();
   const session = new SessionService(db, settings.consoleId, config.clock);
   await session.restore();
+  const secrets = config.secrets ?? fileSecretStore(config.dataDir);
   const alive = new AliveMark(config.dataDir, config.clock, config.log);
-  const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log, alive });
+  const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log, alive, cameraPassword: (id) => secrets.get(cameraSecretName(id)) });
   await grants.restore({ downSince: alive.previousOutageStart(), trustedSeq: integrity.trustedSeq() });
+  const wall = new WallState(events);
+  // Grants resumed after a restart were on this console's wall: they come back on it.
+  for (const g of grants.list()) wall.show(g);
   grants.start();
   let mirrorStatus: MirrorStatus | { state: 'not_configured' } | { state: 'starting' } = { state: 'starting' };
   const mirror = await setupMirror({
@@ -120,7 +125,6 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     },
   });
   if (!mirror.mirror) mirrorStatus = { state: 'not_configured' };
-  const secrets = config.secrets ?? fileSecretStore(config.dataDir);
   const admin = new AdminService({
     db,
     consoleId: settings.consoleId,
@@ -138,6 +142,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       return testCamera({ ffmpegPath, url: withCredentials(cam.sourceUrl, cam.username, secrets.get(cameraSecretName(cam.id))) });
     },
     testMirror: () => testMirror({ serverUrl: config.settings.get().mirror?.serverUrl, token: secrets.get('mirror-token'), consoleId: settings.consoleId }),
+    wall,
     mirrorStatus: () => mirrorStatus,
     db,
     consoleId: settings.consoleId,

@@ -181,6 +181,19 @@ export const IntegrityStatusView = z.object({
 });
 export type IntegrityStatusView = z.infer<typeof IntegrityStatusView>;
 
+/** A camera stream's state, for its tile: connexion…, en direct, reconnexion…, error codes. */
+export const StreamStatusView = z.object({
+  grantId: z.string(),
+  cameraId: z.string(),
+  state: z.enum(STREAM_STATES),
+  code: z.enum(STREAM_ERROR_CODES).optional(),
+  /** While main waits to retry: the tile counts down « nouvel essai dans 2 s ». */
+  retryInMs: z.number().optional(),
+  /** Grows with each change of this camera's state: a reply and an event that cross are put back in order. */
+  seq: z.number().int().nonnegative(),
+});
+export type StreamStatusView = z.infer<typeof StreamStatusView>;
+
 const period = { from: z.number().int().nonnegative().optional(), to: z.number().int().nonnegative().optional() };
 const matricule = z.string().min(1).max(32);
 
@@ -244,12 +257,21 @@ export const contract = {
     openStreams: method({
       access: 'operator',
       args: z.object({ grantId }).strict(),
-      result: z.object({ streams: z.array(z.object({ cameraId: z.string(), url: z.string() })) }),
+      /** `url` is what the grid plays (the sub stream where the camera has one); `mainUrl`, the full picture for an enlarged tile. */
+      result: z.object({ streams: z.array(z.object({ cameraId: z.string(), url: z.string(), mainUrl: z.string().optional() })) }),
       errors: ['GRANT_NOT_ACTIVE', 'TAKEOVER_NOT_DESIGNATED'],
     }),
     /** An operator stops the grants they hold; a superviseur stops any. */
     stop: method({ access: 'operator', args: z.object({ grantId }).strict(), result: ok, errors: ['GRANT_NOT_ACTIVE', 'NOT_GRANT_HOLDER'] }),
     list: method({ access: 'operator', args: none, result: z.array(GrantView), errors: [] }),
+    /** The current state of one camera of an open grant: a tile asks once, then follows `stream.status`. */
+    streamState: method({ access: 'operator', args: z.object({ grantId, cameraId: id }).strict(), result: StreamStatusView, errors: ['GRANT_NOT_ACTIVE'] }),
+  },
+  /** The wall is main's state: a reload or a new window shows the same tiles (each reopened with openStreams). */
+  wall: {
+    get: method({ access: 'operator', args: none, result: z.array(z.object({ grant: GrantView, ended: z.enum(END_REASONS).optional() })), errors: [] }),
+    /** Closes an ended grant's strip; a running grant leaves the wall only when it ends. */
+    dismiss: method({ access: 'operator', args: z.object({ grantId }).strict(), result: z.object({ dismissed: z.boolean() }), errors: [] }),
   },
   mirror: {
     status: method({ access: ['operator', 'admin'], args: none, result: z.lazy(() => MirrorStatusView), errors: [] }),
@@ -283,13 +305,7 @@ export const events = {
   'mirror.status': z.lazy(() => MirrorStatusView),
   'grant.warning': z.object({ grantId: z.string(), minutesLeft: z.number(), endsAt: z.number() }),
   'grant.ended': z.object({ grantId: z.string(), reason: z.enum(END_REASONS) }),
-  /** A camera stream's state, for its tile: connexion…, en direct, reconnexion…, error codes. */
-  'stream.status': z.object({
-    grantId: z.string(),
-    cameraId: z.string(),
-    state: z.enum(STREAM_STATES),
-    code: z.enum(STREAM_ERROR_CODES).optional(),
-  }),
+  'stream.status': StreamStatusView,
 } as const;
 
 export type Contract = typeof contract;

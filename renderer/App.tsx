@@ -17,6 +17,8 @@ import { FirstAdminView } from './views/setup/FirstAdminView';
 import { ErrorAlert } from './components/ErrorAlert';
 import { IntegrityBanner } from './components/IntegrityBanner';
 import { ConventionBanner } from './components/ConventionBanner';
+import { Banners } from './components/Banners';
+import { addBanner, type Banner } from './banners';
 
 export type ViewId = 'wall' | 'request' | 'active' | 'admin' | 'registry' | 'review' | 'about';
 const NAV: ViewId[] = ['wall', 'request', 'active', 'admin', 'registry', 'review', 'about'];
@@ -29,11 +31,6 @@ function navFor(op: OperatorView): ViewId[] {
   return NAV.filter((v) => (watches || !WATCHING.includes(v)) && (v !== 'admin' || mayCall(contract.admin.catalogue.access, op)));
 }
 
-interface Banner {
-  key: string;
-  text: string;
-  level: 'warning' | 'danger' | 'info';
-}
 
 export function App() {
   const { t } = useTranslation();
@@ -42,6 +39,7 @@ export function App() {
   const [active, setActive] = useState<GrantView[]>([]);
   const [open, setOpen] = useState<OpenGrant[]>([]);
   const [banners, setBanners] = useState<Banner[]>([]);
+  const onBanners = useCallback((next: (b: Banner[]) => Banner[]) => setBanners(next), []);
   const [registryKey, setRegistryKey] = useState(0);
   const [error, setError] = useState<string | undefined>();
   const [info, setInfo] = useState<AppInfo | undefined>();
@@ -71,13 +69,42 @@ export function App() {
     if (operator) refreshActive();
   }, [operator, refreshActive]);
 
+  // The wall is main's: after a reload (F5), a renderer crash or in a new window, the same tiles
+  // come back at once, each stream reopened with a new token (journaled as stream.opened).
+  useEffect(() => {
+    if (!operator || operator.mustChangePassword) return;
+    let alive = true;
+    void (async () => {
+      const entries = await window.csu.wall.get().catch(() => []);
+      const restored = await Promise.all(
+        entries.map(async (e): Promise<OpenGrant | undefined> => {
+          if (e.ended) return { grant: e.grant, streams: [], ended: e.ended };
+          const r = await window.csu.grants.openStreams({ grantId: e.grant.id }).catch(() => undefined);
+          return r && { grant: e.grant, streams: r.streams };
+        }),
+      );
+      if (alive) setOpen((o) => [...restored.filter((x): x is OpenGrant => !!x && !o.some((y) => y.grant.id === x.grant.id)), ...o]);
+    })();
+    return () => {
+      alive = false;
+    };
+  }, [operator]);
+
+  async function dismiss(grantId: string) {
+    setOpen((o) => o.filter((x) => x.grant.id !== grantId));
+    await window.csu.wall.dismiss({ grantId }).catch(() => undefined);
+  }
+
+  // Banners name the site and cameras: the grant is found among the active ones or on the wall.
+  const grantOf = (id: string) => active.find((x) => x.id === id) ?? open.find((x) => x.grant.id === id)?.grant;
+  const bannerFor = (g: GrantView | undefined, grantId: string, endsAt: number) => ({ grantId, site: g?.siteName ?? '', cameras: g?.cameras.map((c) => c.label) ?? [], endsAt, shownAt: performance.now() });
   useCsuEvent('grant.warning', (w) => {
-    const g = active.find((x) => x.id === w.grantId);
-    setBanners((b) => [...b.filter((x) => x.key !== `${w.grantId}:${w.minutesLeft}`), { key: `${w.grantId}:${w.minutesLeft}`, level: w.minutesLeft <= 1 ? 'danger' : 'warning', text: t('banners.warning', { count: w.minutesLeft, site: g?.siteName ?? '' }) }]);
+    setBanners((b) => addBanner(b, { ...bannerFor(grantOf(w.grantId), w.grantId, w.endsAt), kind: 'warning' }));
   });
   useCsuEvent('grant.ended', (e) => {
+    const g = grantOf(e.grantId);
     setOpen((o) => o.map((x) => (x.grant.id === e.grantId ? { ...x, ended: e.reason } : x)));
-    setBanners((b) => [...b.filter((x) => !x.key.startsWith(e.grantId)), { key: `${e.grantId}:end`, level: 'info', text: t(`banners.ended.${e.reason}`) }]);
+    setBanners((b) => addBanner(b, { ...bannerFor(g, e.grantId, g?.endsAt ?? 0), kind: 'ended', reason: e.reason }));
     refreshActive();
   });
   useCsuEvent('grant.started', () => refreshActive());
@@ -85,7 +112,7 @@ export function App() {
   async function onGranted(g: GrantView) {
     try {
       const { streams } = await window.csu.grants.openStreams({ grantId: g.id });
-      setOpen((o) => [...o.filter((x) => !x.ended), { grant: g, streams }]);
+      setOpen((o) => [...o.filter((x) => x.grant.id !== g.id), { grant: g, streams }]);
       refreshActive();
       setView('wall');
     } catch (e) {
@@ -150,20 +177,9 @@ export function App() {
       </header>
       {ready && <IntegrityBanner operator={operator} />}
       {ready && <ConventionBanner operator={operator} refreshKey={catalogueTick} />}
-      {banners.length > 0 && (
-        <div className="banners">
-          {banners.map((b) => (
-            <p key={b.key} className={`banner ${b.level}`} role="alert" data-testid="banner">
-              {b.text}
-              <button type="button" aria-label={t('banners.close')} onClick={() => setBanners((x) => x.filter((y) => y.key !== b.key))}>
-                ×
-              </button>
-            </p>
-          ))}
-        </div>
-      )}
+      <Banners banners={banners} now={now} onChange={onBanners} />
       <ErrorAlert message={error} />
-      <main className="content">
+      <main className={view === 'wall' && ready ? 'content content-wall' : 'content'}>
         {firstStart ? (
           <FirstAdminView onCreated={(op) => (info && setInfo({ ...info, setup: 'ready' }), enter(op))} />
         ) : !operator ? (
@@ -172,7 +188,7 @@ export function App() {
           <ChangePasswordView operator={operator} onChanged={enter} />
         ) : (
           <>
-            <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} />
+            <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} onDismiss={dismiss} />
             {view === 'request' && <RequestWizard operator={operator} onGranted={onGranted} />}
             {view === 'active' && <ActiveView grants={active} now={now} operator={operator} onStopped={refreshActive} onTakeOver={onGranted} />}
             {view === 'admin' && <AdminView operator={operator} onChanged={catalogueChanged} />}

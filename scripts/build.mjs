@@ -31,7 +31,7 @@ await Promise.all([
   // Main: dependencies stay in node_modules (native sqlite3, knex's dialect loading).
   build({
     ...node,
-    entryPoints: { index: 'main/index.ts', headless: 'main/headless.ts' },
+    entryPoints: { index: 'main/index.ts', headless: 'main/headless.ts', 'admin-cli': 'main/admin/cli.ts' },
     outdir: path.join(out, 'main'),
     packages: 'external',
   }),

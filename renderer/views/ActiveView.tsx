@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GrantView, OperatorView } from '../../preload/contract';
-import { formatDuration, formatTime } from '../format';
+import { formatDuration, formatEnd, minutesLeft } from '../format';
 import { errorText } from '../i18n';
 import { ErrorAlert } from '../components/ErrorAlert';
 
@@ -46,7 +46,7 @@ export function ActiveView({ grants, now, operator, onStopped, onTakeOver }: { g
               <br />
               {t('active.cameras')} : {g.cameras.map((c) => c.label).join(', ')}
               <br />
-              {t('active.until', { time: formatTime(g.endsAt) })} — <strong>{t('tile.left', { left: formatDuration(Math.max(0, Math.ceil((g.endsAt - now) / 60000))) })}</strong>
+              {t('active.until', { time: formatEnd(g.endsAt, now) })} — <strong className="nowrap">{t('tile.left', { left: formatDuration(minutesLeft(g.endsAt, now)) })}</strong>
             </p>
             <p className="holder">
               {t('active.requestedBy', { operator: g.operator })}

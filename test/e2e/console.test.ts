@@ -85,9 +85,16 @@ describe('console screens in Chromium (demo site)', () => {
       const [grant] = await page.evaluate(() => window.csu.grants.list());
       let now = await advanceClock(app, 0);
       now = await advanceClock(app, grant!.endsAt - 10 * MIN + 1000 - now);
-      await page.getByText(/se termine dans 10 minutes/).waitFor({ timeout: 5000 });
+      await page.getByText(/se termine dans 10 min \(à \d\d h \d\d\)/).waitFor({ timeout: 5000 });
+      now = await advanceClock(app, grant!.endsAt - 5 * MIN + 1000 - now);
+      await page.getByText(/se termine dans 5 min/).waitFor({ timeout: 5000 });
       now = await advanceClock(app, grant!.endsAt - MIN + 1000 - now);
-      await page.getByText(/se termine dans 1 minute\./).waitFor({ timeout: 5000 });
+      await page.getByText(/se termine dans 1 min \(/).waitFor({ timeout: 5000 });
+      // One banner for the grant (the 1-minute one replaced the others), naming the site and its cameras,
+      // and it agrees with the tiles' countdown.
+      expect(await page.getByTestId('banner').count()).toBe(1);
+      expect(await page.getByTestId('banner').textContent()).toContain("Résidence du Tripode (Hall — 1 rue de l'Arcade, Hall — 7 quai de Bercy, Hall — 8 rue du Port au Lion et 1 autre)");
+      expect(await page.locator('[data-testid=tile]').first().textContent()).toContain('reste 1 min');
       await page.screenshot({ path: path.join(shots, 'wall-banners.png') });
 
       await advanceClock(app, grant!.endsAt - 1500 - now);
@@ -99,6 +106,9 @@ describe('console screens in Chromium (demo site)', () => {
       await page.waitForFunction(() => true);
       expect(sockets.every((s) => s.closed)).toBe(true);
       await page.screenshot({ path: path.join(shots, 'wall-ended.png') });
+      // The end is information: named, then gone by itself after 10 s.
+      expect(await page.getByTestId('banner').textContent()).toMatch(/^Résidence du Tripode \(.*\) : Transmission terminée \(durée écoulée\)\./);
+      await page.getByTestId('banner').waitFor({ state: 'detached', timeout: 15000 });
 
       await page.getByRole('navigation').getByRole('button', { name: 'Registre' }).click();
       const row = page.locator('[data-testid=registry-row]').first();

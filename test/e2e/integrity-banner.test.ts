@@ -47,6 +47,9 @@ describe('the « Registre altéré » banner in Chromium', () => {
     const { page, context } = await loginAs('SUP201', 'demo-superviseur');
     await page.getByTestId('integrity-banner').waitFor({ timeout: 10000 });
     expect(await page.getByTestId('integrity-banner').textContent()).toBe(`Registre altéré à l'entrée n° ${seq}`);
+    // One session per console: the next test's operator logs in after this one leaves.
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByLabel('Matricule').waitFor();
     await context.close();
   }, 30000);
 

@@ -265,4 +265,37 @@ describe('grants on the real service graph', () => {
       t.cleanup();
     }
   }, 30000);
+
+  test('a camera that fails before its tile exists: the tile asks main for the state and gets « reconnecting, unreachable, next try within 2 s »', async () => {
+    const t = tmpDir('csu-grants-state-');
+    const clock = new OffsetClock();
+    const s = await boot(t.dir, clock);
+    try {
+      const { upsertCamera } = await import('../../db/catalogue');
+      await upsertCamera(s.db, { id: 'tripode-hall-arcade', siteId: 'tripode', label: "Hall — 1 rue de l'Arcade", zone: 'hall', sourceUrl: 'rtsp://127.0.0.1:1/cam1' });
+      const g = await s.grants.request({ ...base, cameraIds: ['tripode-hall-arcade'], durationMin: 120 }, 'OP101');
+      if (!g.accepted) throw new Error('refused');
+      const events: any[] = [];
+      s.events.subscribe((event, payload) => event === 'stream.status' && events.push(payload));
+      await s.grants.openStreams(g.grant.id, OP101);
+      // The refusal comes back at once: its event is gone before any tile could listen.
+      await waitFor(() => events.some((e) => e.code === 'UNREACHABLE'), 10000, 'unreachable');
+      const dispatch = createDispatcher(s.handlers, silent, () => s.session.operator);
+      const reply = await dispatch('grants.streamState', { grantId: g.grant.id, cameraId: 'tripode-hall-arcade' }, { transport: 'ws' });
+      if (!reply.ok) throw new Error(JSON.stringify(reply.error));
+      const state = reply.value as any;
+      expect(state).toMatchObject({ grantId: g.grant.id, cameraId: 'tripode-hall-arcade', code: 'UNREACHABLE' });
+      expect(state.state).toBe('reconnecting');
+      expect(state.seq).toBeGreaterThanOrEqual(Math.max(...events.map((e) => e.seq)) - 1);
+      expect(() => s.grants.streamState(g.grant.id, 'bobinet-hall-a')).toThrow(expect.objectContaining({ code: 'GRANT_NOT_ACTIVE' }));
+      // Main never gives up while the tile watches, and retries within 2 s.
+      const retries = events.filter((e) => e.retryInMs !== undefined);
+      expect(retries.length).toBeGreaterThan(0);
+      for (const e of retries) expect(e.retryInMs).toBeLessThanOrEqual(2000);
+      expect(events.some((e) => e.state === 'error')).toBe(false);
+    } finally {
+      await s.close();
+      t.cleanup();
+    }
+  }, 60000);
 });

@@ -111,15 +111,72 @@ describe('stream relay (real ffmpeg, real RTSP server)', () => {
     const mark = statuses.length;
     await sim.silence('cam1');
     await waitFor(() => statuses.slice(mark).some((s) => s.cameraId === 'cam1' && s.state === 'reconnecting'), 10000, 'reconnecting');
-    // Everything from here comes from a new ffmpeg, once the camera is back.
-    const after = client.chunks.length;
+    // The silent ffmpeg is replaced: the client that played it is told to start a fresh player,
+    // and reconnects on the same token as a tile does.
+    expect((await client.closed).code).toBe(CLOSE_CODES.source_restarted);
+    const again = await connectStream(url, ORIGIN);
     await sim.resume('cam1');
     await waitFor(() => statuses.slice(mark).some((s, i, arr) => s.cameraId === 'cam1' && s.state === 'live' && arr.slice(0, i).some((x) => x.state === 'reconnecting')), 20000, 'live again');
-    await waitFor(() => client.chunks.length > after + 10, 5000, 'frames again');
-    // The client restarts on the new stream's tables and keyframe, so what it got decodes.
-    expect(await countDecodedFrames(Buffer.concat(client.chunks.slice(after)))).toBeGreaterThan(3);
+    await waitFor(() => again.chunks.length > 10, 5000, 'frames again');
+    // It starts on the new stream's tables and keyframe, so what it got decodes.
+    expect(await countDecodedFrames(again.all())).toBeGreaterThan(3);
+    again.ws.close();
     await hub.closeGrant('g-silent', 'expired');
   }, 60000);
+
+  test('ffmpeg killed mid-stream: the client is closed with 4006 (source restarted); the same token then gets the new run from its keyframe', async () => {
+    const { url } = hub.open('g-restart', { id: 'cam2', label: 'Cam 2', sourceUrl: sim.url('cam2') });
+    const client = await connectStream(url, ORIGIN);
+    try {
+      await waitFor(() => hub.statusOf('cam2')?.state === 'live' && client.bytes() > 20_000, 15000, 'live');
+      const mark = statuses.length;
+      const pid = hub.killSource('cam2');
+      expect(pid).toBeDefined();
+      const closed = await client.closed;
+      expect(closed.code).toBe(CLOSE_CODES.source_restarted);
+      // While main waits to retry, the tile is told when (never a final-looking error).
+      await waitFor(() => statuses.slice(mark).some((s) => s.cameraId === 'cam2' && s.state === 'reconnecting'), 5000, 'reconnecting');
+      const retrying = statuses.slice(mark).find((s) => s.cameraId === 'cam2' && s.retryInMs !== undefined);
+      expect(retrying?.state).toBe('reconnecting');
+      expect(retrying!.retryInMs!).toBeLessThanOrEqual(1000);
+      expect(statuses.slice(mark).some((s) => s.cameraId === 'cam2' && s.state === 'error')).toBe(false);
+      const again = await connectStream(url, ORIGIN);
+      await waitFor(() => again.bytes() > 20_000, 15000, 'bytes of the new run');
+      expect(hub.snapshot().pipes.find((p) => p.cameraId === 'cam2')!.pid).not.toBe(pid);
+      // It starts on the new run's tables and keyframe: everything it got decodes.
+      expect(await countDecodedFrames(again.all())).toBeGreaterThan(3);
+      expect(hub.streamState('g-restart', 'cam2')?.state).toBe('live');
+      again.ws.close();
+    } finally {
+      await hub.closeGrant('g-restart', 'expired');
+    }
+    expect(hub.streamState('g-restart', 'cam2')).toBeUndefined();
+  }, 45000);
+
+  test('a camera with a sub stream: the sub runs for the grid, the main only while a client watches it', async () => {
+    const main = hub.open('g-sub', { id: 'cam3', label: 'Cam 3', sourceUrl: sim.url('cam3'), lazy: true });
+    const sub = hub.open('g-sub', { id: 'cam3', label: 'Cam 3', sourceUrl: sim.url('cam2'), variant: 'sub' });
+    try {
+      const grid = await connectStream(sub.url, ORIGIN);
+      await waitFor(() => grid.bytes() > 20_000, 15000, 'sub stream');
+      const pipe = (k: string) => hub.snapshot().pipes.find((p) => p.cameraId === k);
+      expect(pipe('cam3')?.pid).toBeUndefined();
+      expect(pipe('cam3#sub')?.pid).toBeDefined();
+      const enlarged = await connectStream(main.url, ORIGIN);
+      await waitFor(() => enlarged.bytes() > 20_000, 15000, 'main stream');
+      const mainPid = pipe('cam3')!.pid;
+      expect(alive(mainPid)).toBe(true);
+      expect(await countDecodedFrames(enlarged.all())).toBeGreaterThan(3);
+      enlarged.ws.close();
+      await waitFor(() => !alive(mainPid), 15000, 'main stream stopped once nobody watches it');
+      expect(pipe('cam3')?.pid).toBeUndefined();
+      const before = grid.bytes();
+      await waitFor(() => grid.bytes() > before + 10_000, 5000, 'the grid goes on');
+      grid.ws.close();
+    } finally {
+      await hub.closeGrant('g-sub', 'expired');
+    }
+  }, 45000);
 
   test('a stalled client (never reads) is skipped then closed; the relay does not buffer for it', async () => {
     // Incompressible noise at 8 Mbit/s fills the kernel's socket buffers in seconds.
