@@ -111,6 +111,7 @@ describe('administration on screen (production console)', () => {
     expect(await temp.textContent()).toContain("À remettre à l'opérateur, à changer à la première connexion.");
     const op101 = (await temp.locator('[data-matricule=OP101] [data-testid=temporary-password-value]').textContent())!.trim();
     expect(op101).toMatch(/^\w{4}-\w{4}-\w{4}-\w{4}$/);
+    const sup201 = (await temp.locator('[data-matricule=SUP201] [data-testid=temporary-password-value]').textContent())!.trim();
     await shot(page, '04-import-applique');
 
     // Caméras: an http:// address is refused by main, next to its field, in French.
@@ -143,6 +144,11 @@ describe('administration on screen (production console)', () => {
     expect(factsText).toContain('320 × 180');
     expect(await page.locator('video, img, canvas').count()).toBe(0);
     await shot(page, '07-camera-test');
+    // Deactivated, never deleted: the row stays, marked, and can be reactivated.
+    const caves = page.getByTestId('camera-row').filter({ hasText: 'Sous-sol — caves' });
+    await caves.getByRole('button', { name: 'Désactiver' }).click();
+    await caves.getByText('désactivée').waitFor();
+    await caves.getByRole('button', { name: 'Réactiver' }).waitFor();
 
     // Conventions: over one year refused; then one lapsing in 20 days raises the banner.
     await section(page, 'Conventions').click();
@@ -235,6 +241,20 @@ describe('administration on screen (production console)', () => {
     await nav(page, 'Nouvelle demande').waitFor();
     expect(await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('button').allTextContents()).toEqual(["Mur d'images", 'Nouvelle demande', 'Transmissions en cours', 'Registre', 'Relecture', 'À propos']);
     await shot(page, '18-operateur-console');
+    // The convention banner is for superviseurs and administrateurs, not opérateurs.
+    expect(await page.getByTestId('convention-banner').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByLabel('Matricule').fill('SUP201');
+    await page.getByLabel('Mot de passe').fill(sup201);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByLabel('Mot de passe provisoire', { exact: true }).fill(sup201);
+    await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('la relève de nuit');
+    await page.getByLabel('Confirmez le nouveau mot de passe').fill('la relève de nuit');
+    await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
+    await page.getByTestId('convention-banner').filter({ hasText: 'Bobinet-Sellier' }).waitFor();
+    await page.getByTestId('convention-banner').filter({ hasText: 'Résidence du Tripode a expiré' }).waitFor();
+    await shot(page, '19-superviseur-bandeaux');
     // No React error, no failed script along the way.
     expect(pageErrors).toEqual([]);
     await page.close();

@@ -27,6 +27,8 @@ export function BailleursAdmin({ cat, reload }: SectionProps) {
   return (
     <div className="admin-part" data-testid="admin-bailleurs">
       <h3>{t('admin.bailleurs.title')}</h3>
+      {/* A refused « Désactiver » / « Réactiver » (no form open) says why here. */}
+      {!edit && <FormErrors state={save.state} fields={[]} />}
       <table className="registry">
         <thead>
           <tr>

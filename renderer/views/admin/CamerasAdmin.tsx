@@ -66,6 +66,8 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
   return (
     <div className="admin-part" data-testid="admin-cameras">
       <h3>{t('admin.cameras.title')}</h3>
+      {/* A refused « Désactiver » / « Réactiver » (no form open) says why here. */}
+      {!edit && <FormErrors state={save.state} fields={[]} />}
       <table className="registry">
         <thead>
           <tr>

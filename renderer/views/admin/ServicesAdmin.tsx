@@ -29,6 +29,8 @@ export function ServicesAdmin({ cat, reload }: SectionProps) {
   return (
     <div className="admin-part" data-testid="admin-services">
       <h3>{t('admin.services.title')}</h3>
+      {/* A refused « Désactiver » / « Réactiver » (no form open) says why here. */}
+      {!edit && <FormErrors state={save.state} fields={[]} />}
       <table className="registry">
         <thead>
           <tr>

@@ -37,6 +37,8 @@ export function SitesAdmin({ cat, reload }: SectionProps) {
       <BailleursAdmin cat={cat} reload={reload} />
       <div className="admin-part" data-testid="admin-sites">
         <h3>{t('admin.sites.title')}</h3>
+        {/* A refused « Désactiver » / « Réactiver » (no form open) says why here. */}
+        {!edit && <FormErrors state={save.state} fields={[]} />}
         <table className="registry">
           <thead>
             <tr>
