@@ -181,7 +181,7 @@ export function App() {
       <ErrorAlert message={error} />
       <main className={view === 'wall' && ready ? 'content content-wall' : 'content'}>
         {firstStart ? (
-          <FirstAdminView onCreated={(op) => (info && setInfo({ ...info, setup: 'ready' }), enter(op))} />
+          <FirstAdminView onCreated={(op) => (info && setInfo({ ...info, setup: 'ready' }), enter(op))} onSetupDone={(message) => (info && setInfo({ ...info, setup: 'ready' }), setError(message))} />
         ) : !operator ? (
           <LoginView onLogin={enter} />
         ) : operator.mustChangePassword ? (

@@ -5,6 +5,7 @@ import { errorText } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CameraTestResult } from './CameraTestResult';
 import { ActiveMark, EditPanel, Field, FormErrors, useSave } from './Form';
+import { streamUrlProblem } from './checks';
 import { newId } from './problems';
 import type { SectionProps } from './AdminView';
 
@@ -44,6 +45,8 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
   async function store(f: CameraForm) {
     const password = f.mode === 'remove' ? null : f.mode === 'replace' && f.password ? f.password : undefined;
     const args = { id: f.id || newId(`${siteName(f.siteId)} ${f.label}`, cat.cameras.map((c) => c.id)), siteId: f.siteId, label: f.label.trim(), zone: f.zone, url: f.url.trim(), subStreamUrl: f.subStreamUrl.trim() || null, username: f.username.trim() || null, active: f.active, ...(password !== undefined ? { password } : {}) };
+    const problems = [streamUrlProblem('url', args.url), args.subStreamUrl ? streamUrlProblem('subStreamUrl', args.subStreamUrl) : undefined].filter((p) => p !== undefined);
+    if (problems.length > 0) return save.fail(problems);
     if ((await save.run(() => window.csu.admin.saveCamera(args))) !== undefined) {
       setEdit(null);
       reload();
@@ -177,6 +180,11 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
           ) : (
             <Field name="password" label={t(edit.hasPassword ? 'admin.cameras.newPassword' : 'admin.cameras.password')} hint={t('admin.cameras.passwordHint')} problems={save.state.problems}>
               <input type="password" autoComplete="new-password" value={edit.password} onChange={(e) => setEdit({ ...edit, password: e.target.value })} maxLength={200} />
+              {edit.hasPassword && (
+                <button type="button" onClick={() => setEdit({ ...edit, mode: 'keep', password: '' })}>
+                  {t('admin.cameras.keepStored')}
+                </button>
+              )}
             </Field>
           )}
           <label className="choice">

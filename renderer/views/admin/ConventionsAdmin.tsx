@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { MOTIVES, type AdminCatalogueView } from '../../../preload/contract';
 import { formatDay, formatDuration } from '../../format';
 import { EditPanel, Field, FieldProblems, FormErrors, useSave } from './Form';
+import { conventionProblems } from './checks';
 import { newId } from './problems';
 import type { SectionProps } from './AdminView';
 
@@ -44,6 +45,8 @@ export function ConventionsAdmin({ cat, reload }: SectionProps) {
       signedOn: edit.signedOn || null,
       retentionDays: edit.recordingAllowed && edit.retentionDays ? Number(edit.retentionDays) : null,
     };
+    const problems = conventionProblems({ ...args, signedOn: edit.signedOn });
+    if (problems.length > 0) return save.fail(problems);
     if ((await save.run(() => window.csu.admin.saveConvention(args))) !== undefined) {
       setEdit(null);
       reload();

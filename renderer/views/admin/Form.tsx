@@ -27,7 +27,9 @@ export function useSave() {
       return undefined;
     }
   }
-  return { state, run, reset: () => setState({ busy: false, problems: [] }) };
+  /** The form's own checks found problems: shown as main's would be, nothing sent. */
+  const fail = (problems: Problem[]) => setState({ busy: false, error: t('errors.CATALOGUE_INVALID'), problems });
+  return { state, run, fail, reset: () => setState({ busy: false, problems: [] }) };
 }
 
 /** One labelled field and main's problems with it (matched on the last segment of their path). */

@@ -9,7 +9,7 @@ import { passwordFormProblem } from './policy';
  * The only screen of a production console with no operator yet (issue G2): the first
  * administrateur, who is then logged in. Main refuses it (SETUP_DONE) once anyone exists.
  */
-export function FirstAdminView({ onCreated }: { onCreated: (op: OperatorView) => void }) {
+export function FirstAdminView({ onCreated, onSetupDone }: { onCreated: (op: OperatorView) => void; onSetupDone: (message: string) => void }) {
   const { t } = useTranslation();
   const [matricule, setMatricule] = useState('');
   const [name, setName] = useState('');
@@ -28,6 +28,8 @@ export function FirstAdminView({ onCreated }: { onCreated: (op: OperatorView) =>
     try {
       onCreated(await window.csu.session.createFirstAdmin({ matricule: matricule.trim(), name: name.trim(), password }));
     } catch (err) {
+      // Someone else (another window, `npm run admin -- create-admin`) was first: log in instead.
+      if ((err as { code?: string }).code === 'SETUP_DONE') return onSetupDone(errorText(t, err));
       setError(errorText(t, err));
     } finally {
       setBusy(false);
