@@ -178,9 +178,19 @@ describe('administration on screen (production console)', () => {
 
     await section(page, 'Sites et bailleurs').click();
     await page.getByTestId('admin-sites').getByText('Résidence du Tripode').waitFor();
+    await page.getByRole('button', { name: 'Ajouter un bailleur' }).click();
+    await page.getByLabel('Nom du bailleur').fill('Paris Habitat');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    const paris = page.getByTestId('admin-bailleurs').getByRole('row', { name: /Paris Habitat/ });
+    await paris.getByRole('button', { name: 'Désactiver' }).click();
+    await paris.getByText('désactivé').waitFor();
     await shot(page, '10-sites-bailleurs');
     await section(page, 'Services réceptionnaires').click();
     await page.getByTestId('admin-services').getByText('Commissariat de police nationale de Charenton-le-Pont').waitFor();
+    await page.getByRole('button', { name: 'Ajouter un service' }).click();
+    await page.getByLabel('Nom du service').fill('Police municipale de Saint-Maur-des-Fossés');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByTestId('admin-services').getByRole('row', { name: /Police municipale de Saint-Maur-des-Fossés/ }).getByText('actif').waitFor();
     await shot(page, '11-services');
 
     // Opérateurs: a new designated operator, whose temporary password is shown once.
@@ -199,6 +209,14 @@ describe('administration on screen (production console)', () => {
     await row.getByText('désigné depuis le 1er novembre 2026').waitFor();
     await row.getByText('mot de passe provisoire à changer').waitFor();
     await shot(page, '13-operateur-mot-de-passe-provisoire');
+    // A matricule is unique: main refuses a second OP101, in French, and nothing changes.
+    await page.getByRole('button', { name: 'Ajouter un opérateur' }).click();
+    await page.getByLabel('Matricule').fill('OP101');
+    await page.getByLabel('Nom et prénom').fill('Homonyme');
+    await page.getByRole('button', { name: "Créer l'opérateur" }).click();
+    await page.getByText('Ce matricule existe déjà.').waitFor();
+    await page.getByRole('button', { name: 'Annuler' }).click();
+    expect(await page.getByTestId('operator-row').filter({ hasText: 'OP101' }).textContent()).toContain('Camille Durand');
 
     // Serveur central: https required beyond this workstation; the test says why it cannot connect.
     await section(page, 'Serveur central').click();
