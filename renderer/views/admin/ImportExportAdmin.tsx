@@ -87,6 +87,8 @@ export function ImportExportAdmin({ reload }: { reload: () => void }) {
         </button>
       </div>
       <ErrorAlert message={error} />
+      {/* Above the changes: the one thing on this page that cannot be read again. */}
+      <TemporaryPasswords list={temporary} onClose={() => setTemporary([])} />
       {result && result.problems.length > 0 && (
         <div className="error" role="alert" data-testid="import-problems">
           <p>{t('admin.import.problems', { count: result.problems.length })}</p>
@@ -107,7 +109,6 @@ export function ImportExportAdmin({ reload }: { reload: () => void }) {
           <ImportChanges changes={result.changes} />
         </div>
       )}
-      <TemporaryPasswords list={temporary} onClose={() => setTemporary([])} />
 
       <h3>{t('admin.export.title')}</h3>
       <p className="hint">{t('admin.export.explain')}</p>

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /**
@@ -6,9 +7,13 @@ import { useTranslation } from 'react-i18next';
  */
 export function TemporaryPasswords({ list, onClose }: { list: { matricule: string; password: string }[]; onClose: () => void }) {
   const { t } = useTranslation();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [list]);
   if (list.length === 0) return null;
   return (
-    <div className="panel temp-passwords" role="status" data-testid="temporary-passwords">
+    <div ref={ref} className="panel temp-passwords" role="status" data-testid="temporary-passwords">
       <h4>{t('admin.temporary.title', { count: list.length })}</h4>
       <p>{t('admin.temporary.explain')}</p>
       <table className="registry">
