@@ -37,6 +37,8 @@ export interface RegistryRow {
   operatorName: string;
   endedAt: number | null;
   endReason: EndReason | null;
+  /** The transmission this one renews (« Renouveler »), from its request in the journal. */
+  renews: string | null;
 }
 
 export async function registryRows(db: Knex, filter: RegistryFilter = {}, limit = 5000): Promise<RegistryRow[]> {
@@ -49,29 +51,40 @@ export async function registryRows(db: Knex, filter: RegistryFilter = {}, limit 
   if (filter.consoleId) q.where('console_id', filter.consoleId);
   if (filter.operator) q.where('operator_matricule', filter.operator);
   const rows: RegistryDbRow[] = await q;
-  return rows.map((r) => {
-    const endedAt = r.ended_at === null ? null : Number(r.ended_at);
-    return {
-      grantId: r.grant_id,
-      consoleId: r.console_id,
-      requestedAt: Number(r.requested_at),
-      startsAt: Number(r.starts_at),
-      scheduledEndAt: Number(r.ends_at),
-      grantedMin: r.granted_min,
-      // A console outage (transmission.interrupted) is time the grant ran but no image flowed.
-      effectiveMin: endedAt === null ? null : Math.max(0, Math.round((endedAt - Number(r.starts_at) - Number(r.interrupted_ms ?? 0)) / 60000)),
-      siteId: r.site_id,
-      siteName: r.site_name,
-      serviceId: r.service_id,
-      serviceName: r.service_name,
-      // motive, cameras, end_reason: written only by the journal projection from validated entries.
-      motive: r.motive as Motive,
-      justification: r.justification,
-      cameras: JSON.parse(r.cameras) as RegistryRow['cameras'],
-      operatorMatricule: r.operator_matricule,
-      operatorName: r.operator_name,
-      endedAt,
-      endReason: (r.end_reason ?? null) as EndReason | null,
-    };
-  });
+  // Renewals are rare: read their links from the journal's requests rather than widen the view's table.
+  const renews = new Map<string, string>();
+  const linked = await db('journal').select('payload').where({ kind: 'request.accepted' }).andWhere('payload', 'like', '%"renews":%');
+  for (const { payload } of linked as { payload: string }[]) {
+    const p = JSON.parse(payload) as { grantId: string; renews?: string };
+    if (p.renews) renews.set(p.grantId, p.renews);
+  }
+  return rows.map((r) => ({ ...registryRowOf(r), renews: renews.get(r.grant_id) ?? null }));
+}
+
+/** One registry row as the database gives it, in the registry's terms. */
+export function registryRowOf(r: RegistryDbRow): RegistryRow {
+  const endedAt = r.ended_at === null ? null : Number(r.ended_at);
+  return {
+    grantId: r.grant_id,
+    consoleId: r.console_id,
+    requestedAt: Number(r.requested_at),
+    startsAt: Number(r.starts_at),
+    scheduledEndAt: Number(r.ends_at),
+    grantedMin: r.granted_min,
+    // A console outage (transmission.interrupted) is time the grant ran but no image flowed.
+    effectiveMin: endedAt === null ? null : Math.max(0, Math.round((endedAt - Number(r.starts_at) - Number(r.interrupted_ms ?? 0)) / 60000)),
+    siteId: r.site_id,
+    siteName: r.site_name,
+    serviceId: r.service_id,
+    serviceName: r.service_name,
+    // motive, cameras, end_reason: written only by the journal projection from validated entries.
+    motive: r.motive as Motive,
+    justification: r.justification,
+    cameras: JSON.parse(r.cameras) as RegistryRow['cameras'],
+    operatorMatricule: r.operator_matricule,
+    operatorName: r.operator_name,
+    endedAt,
+    endReason: (r.end_reason ?? null) as EndReason | null,
+    renews: null,
+  };
 }

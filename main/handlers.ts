@@ -13,6 +13,7 @@ import type { Clock } from './clock';
 import type { GrantService } from './grants/service';
 import type { SessionService } from './session';
 import type { AdminService } from './admin/service';
+import type { ReviewService } from './review/service';
 import type { WallState } from './wall';
 import type { CallContext } from './transport/dispatch';
 
@@ -28,6 +29,7 @@ export interface HandlerDeps {
   testCamera: (cameraId: string) => Promise<CameraTestView>;
   testMirror: () => Promise<MirrorTestView>;
   wall: WallState;
+  review: ReviewService;
   mirrorStatus: () => MirrorStatusView;
   integrity: () => IntegrityStatusView;
 }
@@ -71,6 +73,11 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
         };
       },
       alerts: () => d.admin.alerts(),
+    },
+    review: {
+      timeline: (a, ctx) => d.review.timeline(a, ctx.operator.matricule),
+      entry: (a) => d.review.entry(a.seq),
+      exportEvidence: (a, ctx) => d.review.exportEvidence(a, ctx.operator.matricule),
     },
     admin: {
       catalogue: () => d.admin.catalogue(),

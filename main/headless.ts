@@ -136,15 +136,22 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(`${mainT()('headless.ready')}\n${app.url}\n`);
-  const stop = (signal: string) => {
-    process.stderr.write(`received ${signal}, stopping\n`);
+  let stopping = false;
+  const stop = (why: string) => {
+    // A second signal (Ctrl-C reaches the wrapper and this process alike) must not cut the close
+    // short: the grants are ended and journaled, ffmpeg and the embedded server stopped, then exit.
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${why}, stopping\n`);
     app.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('received SIGINT'));
+  process.on('SIGTERM', () => stop('received SIGTERM'));
+  // Started by scripts/start.mjs with an IPC channel: when the wrapper goes, so does the shell.
+  if (process.send) process.on('disconnect', () => stop('the npm start wrapper went away'));
 }
 
 if (require.main === module) void main();

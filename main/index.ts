@@ -22,6 +22,10 @@ const log = createLogger('electron');
 // Chromium's own widgets (date fields, validation bubbles) follow the application locale, not
 // i18next: the console speaks French whatever the workstation's language.
 app.commandLine.appendSwitch('lang', 'fr-FR');
+// --user-data-dir (a test's fresh profile, a second console on one machine) holds the settings
+// and the registry too; set before the single-instance lock, which lives in that folder.
+const userDataDir = app.commandLine.getSwitchValue('user-data-dir');
+if (userDataDir) app.setPath('userData', path.resolve(userDataDir));
 if (!app.requestSingleInstanceLock()) app.quit();
 registerAppScheme();
 app.enableSandbox();

@@ -3,12 +3,14 @@ import type { Knex } from 'knex';
 import { openDatabase } from '../db';
 import { catalogueVersion, countOperators, hasCatalogue, listCameras } from '../db/catalogue';
 import { AdminService } from './admin/service';
+import { ReviewService } from './review/service';
 import { cameraSecretName } from './admin/camera-secrets';
 import { testCamera } from './admin/camera-test';
 import { testMirror } from './admin/mirror-test';
 import { withCredentials } from './relay/credentials';
 import { AppError } from './errors';
 import { AliveMark } from './alive-mark';
+import { AttemptGate } from './attempt-gate';
 import { GrantService } from './grants/service';
 import type { ChildSpawner } from './child';
 import { IntegrityService } from './integrity';
@@ -54,6 +56,8 @@ export interface Services {
   session: SessionService;
   /** The journal's verification state (main/integrity.ts). */
   integrity: IntegrityService;
+  /** Refusals and failed logins beyond a few a minute, counted into summaries (main/attempt-gate.ts). */
+  attempts: AttemptGate;
   mirror: MirrorSetup;
   /** The shells tell the relay which page origin may open stream sockets. */
   allowOrigin(origin: string): void;
@@ -95,14 +99,19 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   relay.on('status', (s: StreamStatus) => events.emit('stream.status', s));
   await relay.start();
   // Before anything reads the journal or the registry: the chain whole, the view against it.
-  const integrity = new IntegrityService({ db, consoleId: settings.consoleId, clock: config.clock, log: config.log });
+  const verifyDb = await openDatabase(path.join(config.dataDir, 'console.sqlite'), { migrate: false, log: (m) => config.log.warn(m) });
+  const integrity = new IntegrityService({ db, readDb: verifyDb, consoleId: settings.consoleId, clock: config.clock, log: config.log });
   await integrity.verifyAll();
   integrity.start();
-  const session = new SessionService(db, settings.consoleId, config.clock);
+  // Summaries a crashed run left counted go to the journal before the session reads it.
+  const attempts = new AttemptGate({ db, consoleId: settings.consoleId, clock: config.clock, log: config.log });
+  await attempts.flush();
+  attempts.start();
+  const session = new SessionService(db, settings.consoleId, config.clock, attempts);
   await session.restore();
   const secrets = config.secrets ?? fileSecretStore(config.dataDir);
   const alive = new AliveMark(config.dataDir, config.clock, config.log);
-  const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log, alive, cameraPassword: (id) => secrets.get(cameraSecretName(id)) });
+  const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log, alive, attempts, cameraPassword: (id) => secrets.get(cameraSecretName(id)) });
   await grants.restore({ downSince: alive.previousOutageStart(), trustedSeq: integrity.trustedSeq() });
   const wall = new WallState(events);
   // Grants resumed after a restart were on this console's wall: they come back on it.
@@ -136,6 +145,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const ffmpegPath = resolveFfmpegPath(settings.ffmpegPath);
   const handlers = buildHandlers({
     admin,
+    review: new ReviewService({ db, consoleId: settings.consoleId, clock: config.clock, dataDir: config.dataDir }),
     testCamera: async (cameraId) => {
       const cam = (await listCameras(db)).find((c) => c.id === cameraId);
       if (!cam) throw new AppError('NOT_FOUND', `no camera ${cameraId}`);
@@ -161,6 +171,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     grants,
     session,
     integrity,
+    attempts,
     mirror,
     db,
     relay,
@@ -173,6 +184,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       await integrity.stop();
       await grants.shutdown();
       await session.logout('application_stopped');
+      await attempts.stop();
       await relay.close('application_stopped');
       // Last. What was journaled above stays in the local journal and goes out at the next start.
       await mirror.close();

@@ -28,8 +28,22 @@ export class WallState {
   /** A grant's streams were opened on this console: its tiles are on the wall. */
   show(grant: Grant): void {
     const e = this.entries.get(grant.id);
-    if (e) e.grant = grant;
-    else this.entries.set(grant.id, { grant });
+    if (e) {
+      e.grant = grant;
+      return;
+    }
+    // A renewal takes its predecessor's place: same tiles, same order.
+    if (grant.renews !== undefined && this.entries.has(grant.renews)) {
+      const next = new Map<string, WallEntry>();
+      for (const [id, x] of this.entries) {
+        if (id === grant.renews) next.set(grant.id, { grant });
+        else next.set(id, x);
+      }
+      this.entries.clear();
+      for (const [id, x] of next) this.entries.set(id, x);
+      return;
+    }
+    this.entries.set(grant.id, { grant });
   }
 
   /** The operator closed an ended grant's strip. A running grant stays: it is closed by stopping it. */

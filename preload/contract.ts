@@ -6,11 +6,13 @@
  */
 import { z } from 'zod';
 import { AdminCatalogueView, CameraTestView, ConventionAlertView, ImportResultView, MirrorTestView, SaveBailleurArgs, SaveCameraArgs, SaveConventionArgs, SaveOperatorArgs, SaveServiceArgs, SaveSiteArgs } from './admin';
+import { EvidenceArgs, EvidenceView, JournalEntryView, TimelineArgs, TimelineView } from './review';
 import { COMMON_ERROR_CODES, END_REASONS, MOTIVES, REFUSAL_CODES, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
 
 export { ACCESS, COMMON_ERROR_CODES, END_REASONS, ERROR_CODES, ErrorCode, MIRROR_STATES, MOTIVES, REFUSAL_CODES, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES } from './vocabulary';
 export type { Access, EndReason, Motive, RefusalCode, Role, Zone } from './vocabulary';
 export * from './admin';
+export * from './review';
 
 /** What every failed call rejects with, on both transports (a plain object: it crosses contextBridge intact). */
 export const CsuErrorSchema = z.object({
@@ -114,6 +116,8 @@ export const GrantView = z.object({
   holder: z.string(),
   startsAt: z.number(),
   endsAt: z.number(),
+  /** The grant this one renews, if any. */
+  renews: grantId.optional(),
 });
 export type GrantView = z.infer<typeof GrantView>;
 
@@ -125,6 +129,8 @@ export const RequestArgs = z
     justification: z.string().max(5000),
     durationMin: z.number().finite(),
     serviceId: z.string().max(100),
+    /** Renewal: the running grant this request takes over from, without a black gap on the wall. */
+    renews: grantId.optional(),
   })
   .strict();
 export type RequestArgs = z.infer<typeof RequestArgs>;
@@ -144,6 +150,8 @@ export const RegistryRowView = z.object({
   operatorName: z.string(),
   endReason: z.enum(END_REASONS).nullable(),
   endedAt: z.number().nullable(),
+  /** The transmission this one renews (« Renouveler »). */
+  renews: z.string().nullable().optional(),
 });
 
 const ok = z.object({ ok: z.literal(true) });
@@ -160,7 +168,7 @@ export const MirrorStatusView = z.discriminatedUnion('state', [
 export type MirrorStatusView = z.infer<typeof MirrorStatusView>;
 
 /** What the registry screen shows supervisors beside the transmissions: refusals, logins, lockouts, hand-overs, catalogue changes. */
-export const REGISTRY_EVENT_KINDS = ['request.refused', 'session.opened', 'session.closed', 'session.login_failed', 'grant.taken_over', 'transmission.ended', 'catalogue.changed'] as const;
+export const REGISTRY_EVENT_KINDS = ['request.refused', 'session.opened', 'session.closed', 'session.login_failed', 'grant.taken_over', 'transmission.ended', 'catalogue.changed', 'attempts.summarised'] as const;
 export const RegistryEventView = z.object({
   seq: z.number(),
   ts: z.number(),
@@ -251,7 +259,7 @@ export const contract = {
       access: 'operator',
       args: RequestArgs,
       result: z.union([z.object({ accepted: z.literal(true), grant: GrantView }), z.object({ accepted: z.literal(false), reasons: z.array(z.enum(REFUSAL_CODES)) })]),
-      errors: [],
+      errors: ['GRANT_NOT_ACTIVE'],
     }),
     /** Opening another operator's grant is a hand-over (shift change): designated operators only, journaled. */
     openStreams: method({
@@ -291,6 +299,14 @@ export const contract = {
       result: z.array(RegistryEventView),
       errors: ['PERIOD_INVALID'],
     }),
+  },
+  review: {
+    /** « Revue d'incident »: lanes per camera, bars per transmission, markers per journaled event; journaled as review.viewed. */
+    timeline: method({ access: ['supervisor', 'admin'], args: TimelineArgs, result: TimelineView, errors: ['PERIOD_INVALID', 'PERIOD_TOO_LONG'] }),
+    /** The journal entry behind a marker, with its hashes. */
+    entry: method({ access: ['supervisor', 'admin'], args: z.object({ seq: z.number().int().positive() }).strict(), result: JournalEntryView, errors: ['NOT_FOUND'] }),
+    /** An evidence bundle (zip) any one can check offline with csu-verify; journaled as evidence.exported. */
+    exportEvidence: method({ access: 'supervisor', args: EvidenceArgs, result: EvidenceView, errors: ['PERIOD_INVALID', 'PERIOD_TOO_LONG'] }),
   },
   integrity: {
     /** Up to which entry the journal verifies, or where it was found altered (« Registre altéré à l'entrée n° N »). */

@@ -7,7 +7,7 @@ import { errorText } from './i18n';
 import { AboutView } from './views/AboutView';
 import { ActiveView } from './views/ActiveView';
 import { LoginView } from './views/LoginView';
-import { NotYetView } from './views/NotYetView';
+import { ReviewView } from './views/ReviewView';
 import { RegistryView } from './views/RegistryView';
 import { RequestWizard } from './views/RequestWizard';
 import { WallView, type OpenGrant } from './views/WallView';
@@ -27,8 +27,9 @@ const WATCHING: ViewId[] = ['wall', 'request', 'active'];
 
 function navFor(op: OperatorView): ViewId[] {
   const watches = mayCall(contract.grants.list.access, op);
+  const reviews = mayCall(contract.review.timeline.access, op);
   // « Administration » only for administrateurs: main refuses its calls to anyone else anyway.
-  return NAV.filter((v) => (watches || !WATCHING.includes(v)) && (v !== 'admin' || mayCall(contract.admin.catalogue.access, op)));
+  return NAV.filter((v) => (watches || !WATCHING.includes(v)) && (reviews || v !== 'review') && (v !== 'admin' || mayCall(contract.admin.catalogue.access, op)));
 }
 
 
@@ -39,6 +40,12 @@ export function App() {
   const [active, setActive] = useState<GrantView[]>([]);
   const [open, setOpen] = useState<OpenGrant[]>([]);
   const [banners, setBanners] = useState<Banner[]>([]);
+  /** « Renouveler »: the wizard opens pre-filled from this grant. */
+  const [renewal, setRenewal] = useState<GrantView | undefined>();
+  const renew = useCallback((g: GrantView) => {
+    setRenewal(g);
+    setView('request');
+  }, []);
   const onBanners = useCallback((next: (b: Banner[]) => Banner[]) => setBanners(next), []);
   const [registryKey, setRegistryKey] = useState(0);
   const [error, setError] = useState<string | undefined>();
@@ -99,9 +106,12 @@ export function App() {
   const grantOf = (id: string) => active.find((x) => x.id === id) ?? open.find((x) => x.grant.id === id)?.grant;
   const bannerFor = (g: GrantView | undefined, grantId: string, endsAt: number) => ({ grantId, site: g?.siteName ?? '', cameras: g?.cameras.map((c) => c.label) ?? [], endsAt, shownAt: performance.now() });
   useCsuEvent('grant.warning', (w) => {
+    if (open.some((x) => x.grant.renews === w.grantId)) return;
     setBanners((b) => addBanner(b, { ...bannerFor(grantOf(w.grantId), w.grantId, w.endsAt), kind: 'warning' }));
   });
   useCsuEvent('grant.ended', (e) => {
+    // A renewed grant's end changes nothing on the wall: its renewal already took its tiles over.
+    if (open.some((x) => x.grant.renews === e.grantId)) return refreshActive();
     const g = grantOf(e.grantId);
     setOpen((o) => o.map((x) => (x.grant.id === e.grantId ? { ...x, ended: e.reason } : x)));
     setBanners((b) => addBanner(b, { ...bannerFor(g, e.grantId, g?.endsAt ?? 0), kind: 'ended', reason: e.reason }));
@@ -112,7 +122,15 @@ export function App() {
   async function onGranted(g: GrantView) {
     try {
       const { streams } = await window.csu.grants.openStreams({ grantId: g.id });
-      setOpen((o) => [...o.filter((x) => x.grant.id !== g.id), { grant: g, streams }]);
+      // A renewal takes its predecessor's place on the wall: the same tiles go on, on the new tokens.
+      setOpen((o) => {
+        const old = g.renews !== undefined ? o.find((x) => x.grant.id === g.renews) : undefined;
+        const entry: OpenGrant = { grant: g, streams, lineage: old ? (old.lineage ?? old.grant.id) : undefined };
+        return old ? o.map((x) => (x === old ? entry : x)) : [...o.filter((x) => x.grant.id !== g.id), entry];
+      });
+      setRenewal(undefined);
+      // The renewed grant's warnings are over: its tiles go on under the new one.
+      if (g.renews !== undefined) setBanners((b) => b.filter((x) => x.grantId !== g.renews));
       refreshActive();
       setView('wall');
     } catch (e) {
@@ -147,7 +165,7 @@ export function App() {
             <ul className="nav">
               {navFor(operator).map((id) => (
                 <li key={id}>
-                  <button type="button" className={view === id ? 'nav-item active' : 'nav-item'} aria-current={view === id ? 'page' : undefined} onClick={() => setView(id)}>
+                  <button type="button" className={view === id ? 'nav-item active' : 'nav-item'} aria-current={view === id ? 'page' : undefined} onClick={() => (id === 'request' && setRenewal(undefined), setView(id))}>
                     {t(`nav.${id}`)}
                     {id === 'active' && active.length > 0 ? ` (${active.length})` : ''}
                   </button>
@@ -188,12 +206,12 @@ export function App() {
           <ChangePasswordView operator={operator} onChanged={enter} />
         ) : (
           <>
-            <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} onDismiss={dismiss} />
-            {view === 'request' && <RequestWizard operator={operator} onGranted={onGranted} />}
-            {view === 'active' && <ActiveView grants={active} now={now} operator={operator} onStopped={refreshActive} onTakeOver={onGranted} />}
+            <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} onDismiss={dismiss} onRenew={renew} />
+            {view === 'request' && <RequestWizard key={renewal?.id ?? 'new'} operator={operator} onGranted={onGranted} renewal={renewal} active={active} onRenew={renew} />}
+            {view === 'active' && <ActiveView grants={active} now={now} operator={operator} onStopped={refreshActive} onTakeOver={onGranted} onRenew={renew} />}
             {view === 'admin' && <AdminView operator={operator} onChanged={catalogueChanged} />}
             {view === 'registry' && <RegistryView refreshKey={registryKey} operator={operator} />}
-            {view === 'review' && <NotYetView view="review" />}
+            {view === 'review' && <ReviewView operator={operator} now={now} />}
             {view === 'about' && <AboutView />}
           </>
         )}

@@ -53,6 +53,14 @@ export function minutesLeft(endsAt: number, now: number): number {
   return Math.max(0, Math.ceil((endsAt - now) / 60000));
 }
 
+/** « Renouveler » is offered from this many minutes before the end (when the first warning comes). */
+export const RENEW_FROM_MIN = 10;
+
+/** « 16 h 02 », « 2 h 30 » read as one token inside a sentence: their spaces never break. */
+export function unbreakable(text: string): string {
+  return text.replace(/ /g, '\u00a0');
+}
+
 const catalogueDayFmt = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
 
 /** A calendar day of the catalogue (« 2026-12-31 », already a day in Paris) as « 31 décembre 2026 ». */

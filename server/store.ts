@@ -58,6 +58,24 @@ class Conflict extends Error {
   }
 }
 
+const ENTRY_FIELDS = ['uuid', 'console_id', 'ts', 'kind', 'actor', 'payload', 'prev_hash', 'hash'] as const;
+
+/** Fields of a stored row and a received entry whose canonical forms differ (none: the same entry). */
+function differingFields(stored: Record<string, unknown>, e: JournalEntry): string[] {
+  const canon = (field: (typeof ENTRY_FIELDS)[number], v: unknown): string => {
+    if (field === 'ts') return String(Number(v));
+    if (field === 'payload') {
+      try {
+        return canonicalJson(typeof v === 'string' ? JSON.parse(v) : v);
+      } catch {
+        return `unreadable:${String(v)}`;
+      }
+    }
+    return String(v);
+  };
+  return ENTRY_FIELDS.filter((f) => canon(f, stored[f]) !== canon(f, e[f]));
+}
+
 export async function ingest(db: Knex, consoleId: string, raw: unknown[]): Promise<IngestResult> {
   const entries: JournalEntry[] = [];
   for (const r of raw) {
@@ -79,8 +97,11 @@ export async function ingest(db: Knex, consoleId: string, raw: unknown[]): Promi
       for (const e of entries) {
         if (e.seq <= lastSeq) {
           // Already stored: acknowledged again if it is the same entry, a conflict otherwise.
-          const stored = await trx('journal').where({ console_id: consoleId, seq: e.seq }).first('hash');
-          if (!stored || stored.hash !== e.hash) throw new Conflict(lastSeq + 1, `different entry at stored seq ${e.seq}`);
+          // The whole canonical entry, not only its hash: a console whose file was edited may
+          // resend an entry whose hash still matches what the server holds.
+          const stored = await trx('journal').where({ console_id: consoleId, seq: e.seq }).first();
+          const differs = stored ? differingFields(stored, e) : ['missing'];
+          if (differs.length > 0) throw new Conflict(lastSeq + 1, `different entry at stored seq ${e.seq}: ${differs.join(', ')}`);
           continue;
         }
         const problem = checkEntry(e, prev);

@@ -12,6 +12,7 @@ import { openGrantsInJournal } from '../../db/open-grants';
 import type { EndReason } from '../../db/journal-kinds';
 import type { Motive, Zone } from '../../db/motives';
 import type { AliveMark } from '../alive-mark';
+import type { AttemptGate } from '../attempt-gate';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { EventBus } from '../events';
@@ -36,6 +37,8 @@ export interface Grant {
   holder: string;
   startsAt: number;
   endsAt: number;
+  /** The grant this one renews (the wall's tiles go on from one to the other). */
+  renews?: string;
 }
 
 /** Who is asking, as far as the grant rules care. */
@@ -72,6 +75,8 @@ export interface GrantServiceOptions {
   /** Minutes before the end at which a warning is emitted (default 10, 5 and 1). */
   warningMinutes?: number[];
   sweepMs?: number;
+  /** Refusals beyond a few a minute per operator are counted into summaries (main/attempt-gate.ts). */
+  attempts?: AttemptGate;
   /** The « last alive » mark, kept while the grant service runs (main/alive-mark.ts). */
   alive?: AliveMark;
 }
@@ -111,9 +116,15 @@ export class GrantService {
     return this.active.get(grantId)?.grant;
   }
 
-  async request(r: RequestInput, operatorMatricule: string): Promise<{ accepted: true; grant: Grant } | { accepted: false; reasons: RefusalCode[] }> {
+  async request(r: RequestInput & { renews?: string | undefined }, operatorMatricule: string): Promise<{ accepted: true; grant: Grant } | { accepted: false; reasons: RefusalCode[] }> {
     const { db, consoleId, clock } = this.o;
     const now = clock.now();
+    // A renewal takes over a running grant this operator holds, on the same site; it is a new
+    // request in every other way (the convention's rules, a new justification, its own duration).
+    if (r.renews !== undefined) {
+      const old = this.active.get(r.renews)?.grant;
+      if (!old || now >= old.endsAt || old.holder !== operatorMatricule || old.siteId !== r.siteId) throw new AppError('GRANT_NOT_ACTIVE', 'a renewal needs a running grant of this operator on the same site');
+    }
     const [site, conventions, cameras, services, operator] = await Promise.all([
       getSite(db, r.siteId),
       listConventions(db, r.siteId),
@@ -125,12 +136,15 @@ export class GrantService {
     const { reasons, convention } = checkRequest(r, { now, site, conventions, cameras: named, services, operator });
     if (reasons.length > 0 || !site || !convention || !operator) {
       // Refused attempts are part of the registry's evidence too.
-      await appendEntry(db, consoleId, {
-        kind: 'request.refused',
+      const entry = {
+        kind: 'request.refused' as const,
         actor: operatorMatricule,
         ts: now,
         payload: { siteId: r.siteId.slice(0, 100) || undefined, cameraIds: r.cameraIds.slice(0, 64).map((c) => c.slice(0, 100)), motive: r.motive.slice(0, 100), durationMin: Number.isFinite(r.durationMin) ? r.durationMin : undefined, serviceId: r.serviceId.slice(0, 100), operator: operatorMatricule, reasons },
-      });
+      };
+      // Beyond a few a minute for one operator, counted into one summary entry (flooding).
+      if (this.o.attempts) await this.o.attempts.record('request.refused', operatorMatricule, reasons.join(','), entry);
+      else await appendEntry(db, consoleId, entry);
       return { accepted: false, reasons };
     }
     const service = services.find((s) => s.id === r.serviceId)!;
@@ -146,13 +160,14 @@ export class GrantService {
       holder: operator.matricule,
       startsAt: now,
       endsAt: now + r.durationMin * 60000,
+      ...(r.renews !== undefined ? { renews: r.renews } : {}),
     };
     await appendEntries(db, consoleId, [
       {
         kind: 'request.accepted',
         actor: operator.matricule,
         ts: now,
-        payload: { grantId: grant.id, siteId: site.id, siteName: site.name, conventionId: convention.id, cameras: grant.cameras, motive: grant.motive, justification: r.justification.trim(), durationMin: r.durationMin, serviceId: service.id, serviceName: service.name, operator: { matricule: operator.matricule, name: operator.name }, startsAt: grant.startsAt, endsAt: grant.endsAt },
+        payload: { grantId: grant.id, siteId: site.id, siteName: site.name, conventionId: convention.id, cameras: grant.cameras, motive: grant.motive, justification: r.justification.trim(), durationMin: r.durationMin, serviceId: service.id, serviceName: service.name, operator: { matricule: operator.matricule, name: operator.name }, startsAt: grant.startsAt, endsAt: grant.endsAt, ...(grant.renews !== undefined ? { renews: grant.renews } : {}) },
       },
       { kind: 'transmission.started', actor: operator.matricule, ts: now, payload: { grantId: grant.id, startedAt: now } },
     ]);
@@ -300,7 +315,7 @@ export class GrantService {
     for (const { accepted: p, holder, acceptedSeq } of open) {
       // The convention caps a request at its duration: an end beyond it was never granted.
       const endsAt = Math.min(p.endsAt, p.startsAt + p.durationMin * 60000);
-      const grant: Grant = { id: p.grantId, siteId: p.siteId, siteName: p.siteName, cameras: p.cameras, motive: p.motive, serviceId: p.serviceId, serviceName: p.serviceName, operator: p.operator.matricule, holder, startsAt: p.startsAt, endsAt };
+      const grant: Grant = { id: p.grantId, siteId: p.siteId, siteName: p.siteName, cameras: p.cameras, motive: p.motive, serviceId: p.serviceId, serviceName: p.serviceName, operator: p.operator.matricule, holder, startsAt: p.startsAt, endsAt, ...(p.renews !== undefined ? { renews: p.renews } : {}) };
       if (o.downSince !== undefined) {
         const from = Math.max(o.downSince, grant.startsAt);
         const to = Math.min(now, grant.endsAt);

@@ -178,9 +178,11 @@ export class CameraPipe extends EventEmitter {
     });
     // 'close', not 'exit': the error is decided on ffmpeg's whole output (stderr may still be
     // arriving when the process has exited, and « 401 Unauthorized » is its last line).
+    child.on('exit', () => {
+      if (child.pid) this.o.pidFile?.remove(child.pid);
+    });
     child.on('close', (code, signal) => {
       pacer.stop();
-      if (child.pid) this.o.pidFile?.remove(child.pid);
       if (this.child === child) this.child = undefined;
       clearTimeout(this.stallTimer);
       this.emit('exit', child.pid);
@@ -231,11 +233,12 @@ export class CameraPipe extends EventEmitter {
     clearTimeout(this.stallTimer);
     this.setStatus({ state: 'stopped' });
     this.pacer?.stop();
+    // Until 'close' this run may still act (its pid file entry, its last status): wait for it.
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    if (!child) return Promise.resolve();
     return new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
+      child.once('close', () => resolve());
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
   }
 }

@@ -22,6 +22,8 @@ export const CLOSE_CODES = {
   slow_client: 4005,
   /** The camera's ffmpeg was restarted: a new stream (timestamps start again), the tile starts a fresh player. */
   source_restarted: 4006,
+  /** A newer socket took this token (one socket per token): this one is closed. */
+  replaced: 4007,
 } as const;
 export type CloseReason = keyof typeof CLOSE_CODES;
 
@@ -83,8 +85,6 @@ interface TokenEntry {
   cameraId: string;
   pipeKey: string;
   clients: Set<Client>;
-  /** A handshake for this token is under way (the one-socket rule holds during it too). */
-  upgrading?: boolean;
 }
 
 interface PipeEntry {
@@ -260,19 +260,18 @@ export class RelayHub extends EventEmitter {
     if (!entry) return refuse(404, 'Not Found');
     const origin = req.headers.origin;
     if (!origin || !this.o.allowedOrigins().includes(origin)) return refuse(403, 'Forbidden');
-    // One socket per token: a copied link cannot feed a second viewer.
-    if (entry.clients.size > 0 || entry.upgrading) return refuse(409, 'Conflict');
-    entry.upgrading = true;
-    socket.once('close', () => (entry.upgrading = false));
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      entry.upgrading = false;
-      this.attach(entry, ws);
-    });
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(entry, ws));
   }
 
   private attach(entry: TokenEntry, ws: WebSocket): void {
     // The token may have been closed while the handshake ran.
     if (!this.tokens.has(entry.token)) return ws.close(CLOSE_CODES.fault, 'closed');
+    // One socket per token at a time: a copied link never feeds a second viewer. The newest wins
+    // (a tile replacing a frozen player opens its fresh one beside it), the older is closed.
+    for (const old of entry.clients) {
+      entry.clients.delete(old);
+      this.closeClient(old, CLOSE_CODES.replaced, 'replaced');
+    }
     const client: Client = { ws, waiting: true, backedUpSince: 0, bytesSent: 0 };
     entry.clients.add(client);
     const gone = () => {

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { groupBanners, withoutExpired, type Banner } from '../banners';
-import { formatDuration, formatEnd, minutesLeft } from '../format';
+import { formatDuration, formatEnd, minutesLeft, unbreakable } from '../format';
 
 /** « Résidence du Tripode (Hall A, Hall B et 3 autres) »: which site and which cameras, never a bare message. */
 function where(t: (k: string, o?: Record<string, unknown>) => string, b: Banner): string {
@@ -29,7 +29,7 @@ export function Banners({ banners, now, onChange }: { banners: Banner[]; now: nu
         const left = minutesLeft(first.endsAt, now);
         const text =
           g.kind === 'warning'
-            ? t('banners.warning', { where: where(t, first), left: formatDuration(left), end: formatEnd(first.endsAt, now) })
+            ? t('banners.warning', { where: where(t, first), left: unbreakable(formatDuration(left)), end: unbreakable(formatEnd(first.endsAt, now)) })
             : `${g.items.map((b) => where(t, b)).join(' ; ')} : ${t(`banners.ended.${g.reason}`)}`;
         const level = g.kind === 'ended' ? 'info' : left <= 1 ? 'danger' : 'warning';
         return (

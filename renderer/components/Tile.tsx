@@ -2,7 +2,7 @@ import mpegts from 'mpegts.js';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GrantView } from '../../preload/contract';
-import { formatDuration, minutesLeft } from '../format';
+import { formatDuration, minutesLeft, RENEW_FROM_MIN } from '../format';
 import { useCsuEvent } from '../hooks';
 import { LivePlayer } from './live-player';
 import { closeAction, endedState, FROZEN_AFTER_MS, NO_FIRST_FRAME_MS, retryIn, tileState, type EndReason, type StreamStatus, type TileState } from './tile-state';
@@ -24,10 +24,12 @@ export interface TileProps {
   /** The wall is on screen: a hidden video paints no frame, so the watchdog rests meanwhile. */
   visible?: boolean;
   onToggle: () => void;
+  /** « Renouveler », offered in the last 10 minutes to the grant's holder. */
+  onRenew?: (() => void) | undefined;
 }
 
 /** One camera of one grant: says « En direct » only while its decoded frames advance, and recovers by itself. */
-export function Tile({ grant, camera, url: gridUrl, mainUrl, matricule, now, ended, enlarged, index, visible = true, onToggle }: TileProps) {
+export function Tile({ grant, camera, url: gridUrl, mainUrl, matricule, now, ended, enlarged, index, visible = true, onToggle, onRenew }: TileProps) {
   const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const player = useRef<LivePlayer | undefined>(undefined);
@@ -158,6 +160,11 @@ export function Tile({ grant, camera, url: gridUrl, mainUrl, matricule, now, end
           {retry !== undefined ? ` ${t('tile.retry', { count: retry })}` : ''}
         </span>
       </div>
+      {!final && onRenew && leftMin <= RENEW_FROM_MIN && (
+        <button type="button" className="tile-renew" onClick={onRenew} onDoubleClick={(e) => e.stopPropagation()}>
+          {t('renewal.action')}
+        </button>
+      )}
       {!final && (
         <span className="watermark" aria-hidden="true">
           {matricule} · {clock}

@@ -14,8 +14,13 @@ interface Slot {
   /** getVideoPlaybackQuality's count at the last poll. */
   decoded: number;
   lastFrameAt: number;
+  /** Closes its socket, keeping its last picture on screen. */
+  closeSocket(): void;
   stop(): void;
 }
+
+/** Time for the relay to see a closed socket go before the same token is used again (it takes one socket per token). */
+const SAME_TOKEN_DELAY_MS = 150;
 
 type FrameVideo = HTMLVideoElement & { requestVideoFrameCallback?(cb: () => void): number; cancelVideoFrameCallback?(h: number): void };
 
@@ -59,9 +64,11 @@ export class LivePlayer {
   }
 
   play(url: string): void {
+    const reused = this.current?.url === url || this.pending?.url === url;
     this.pending?.stop();
     this.pending = undefined;
-    const slot = this.start(url);
+    if (reused) this.current!.closeSocket();
+    const slot = this.start(url, reused ? SAME_TOKEN_DELAY_MS : 0);
     if (!this.current || this.current.frames === 0) {
       this.current?.stop();
       this.current = slot;
@@ -78,7 +85,7 @@ export class LivePlayer {
     this.pending = this.current = undefined;
   }
 
-  private start(url: string): Slot {
+  private start(url: string, delayMs: number): Slot {
     const video = document.createElement('video') as FrameVideo;
     video.muted = true;
     video.autoplay = true;
@@ -86,6 +93,7 @@ export class LivePlayer {
     video.setAttribute('aria-label', this.label);
     this.box.appendChild(video);
     let closed = false;
+    const socket: { closeSocket?: () => void } = {};
     const player = mpegts.createPlayer(
       { type: 'mpegts', isLive: true, url },
       {
@@ -101,10 +109,11 @@ export class LivePlayer {
           closed = true;
           // Only the newest player speaks: an old one closing behind a newer one means nothing.
           if (slot === (this.pending ?? this.current)) this.hooks.onClose(code);
-        }),
+        }, socket),
       },
     );
     let handle: number | undefined;
+    let begin: ReturnType<typeof setTimeout> | undefined;
     const slot: Slot = {
       url,
       video,
@@ -112,8 +121,13 @@ export class LivePlayer {
       frames: 0,
       decoded: 0,
       lastFrameAt: 0,
+      closeSocket: () => {
+        closed = true;
+        socket.closeSocket?.();
+      },
       stop: () => {
         closed = true;
+        clearTimeout(begin);
         if (handle !== undefined) video.cancelVideoFrameCallback?.(handle);
         player.destroy();
         video.remove();
@@ -125,8 +139,12 @@ export class LivePlayer {
     };
     handle = video.requestVideoFrameCallback?.(onFrame);
     player.attachMediaElement(video);
-    player.load();
-    void Promise.resolve(player.play()).catch(() => undefined);
+    const go = () => {
+      player.load();
+      void Promise.resolve(player.play()).catch(() => undefined);
+    };
+    if (delayMs > 0) begin = setTimeout(go, delayMs);
+    else go();
     return slot;
   }
 

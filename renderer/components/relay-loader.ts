@@ -18,7 +18,7 @@ const { kConnecting, kBuffering, kComplete } = mpegts.LoaderStatus;
  * connection) or stops for good (4001 expired, 4002 stopped, 4003 fault, 4004 console stopped).
  * A socket error is always followed by a close (1006), so errors are left to the close.
  */
-export function relayLoader(onClose: (code: number) => void): mpegts.CustomLoaderConstructor {
+export function relayLoader(onClose: (code: number) => void, handle: { closeSocket?: () => void } = {}): mpegts.CustomLoaderConstructor {
   class RelayLoader extends Base {
     private ws: WebSocket | null = null;
     private received = 0;
@@ -27,6 +27,8 @@ export function relayLoader(onClose: (code: number) => void): mpegts.CustomLoade
     constructor() {
       super('csu-relay-loader');
       this._needStash = true;
+      // The relay takes one socket per token: a new player on the same token closes the old one's first.
+      handle.closeSocket = () => this.abort();
     }
 
     isWorking(): boolean {

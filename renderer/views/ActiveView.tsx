@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GrantView, OperatorView } from '../../preload/contract';
-import { formatDuration, formatEnd, minutesLeft } from '../format';
+import { formatDuration, formatEnd, minutesLeft, RENEW_FROM_MIN } from '../format';
 import { errorText } from '../i18n';
 import { ErrorAlert } from '../components/ErrorAlert';
 
@@ -10,7 +10,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
  * confirmation) for the holder and for superviseurs; « Reprendre » for another operator's grant at
  * a shift change (designated staff only; main checks both again).
  */
-export function ActiveView({ grants, now, operator, onStopped, onTakeOver }: { grants: GrantView[]; now: number; operator: OperatorView; onStopped: () => void; onTakeOver: (g: GrantView) => Promise<void> }) {
+export function ActiveView({ grants, now, operator, onStopped, onTakeOver, onRenew }: { grants: GrantView[]; now: number; operator: OperatorView; onStopped: () => void; onTakeOver: (g: GrantView) => Promise<void>; onRenew?: (g: GrantView) => void }) {
   const { t } = useTranslation();
   const [confirm, setConfirm] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -53,6 +53,11 @@ export function ActiveView({ grants, now, operator, onStopped, onTakeOver }: { g
               {g.holder !== g.operator ? `, ${t('active.heldBy', { holder: g.holder })}` : ''}
               {g.holder === operator.matricule ? ` — ${t('active.mine')}` : ''}
             </p>
+            {onRenew && g.holder === operator.matricule && minutesLeft(g.endsAt, now) <= RENEW_FROM_MIN && (
+              <button type="button" className="primary" onClick={() => onRenew(g)}>
+                {t('renewal.action')}
+              </button>
+            )}
             {g.holder !== operator.matricule && operator.designated && (
               <button type="button" onClick={() => void onTakeOver(g)} title={t('active.takeOverHint')}>
                 {t('active.takeOver')}

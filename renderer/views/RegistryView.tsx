@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MOTIVES, contract, mayCall, type CatalogueView, type OperatorView } from '../../preload/contract';
 import { RegistryEvents } from './RegistryEvents';
-import { formatDate, formatDuration, formatTime } from '../format';
+import { formatDate, formatDuration, formatTime, unbreakable } from '../format';
 import { errorText } from '../i18n';
 import { ErrorAlert } from '../components/ErrorAlert';
 
@@ -121,7 +121,15 @@ export function RegistryView({ refreshKey, operator }: { refreshKey: number; ope
               <td>{r.serviceName}</td>
               <td>{t(`motives.${r.motive}`)}</td>
               <td>{r.siteName}</td>
-              <td>{r.cameras.map((c) => c.label).join(', ')}</td>
+              <td>
+                {r.cameras.map((c) => c.label).join(', ')}
+                {r.renews && (
+                  <small className="renews" data-testid="registry-renews">
+                    <br />
+                    {t('registry.renews', { time: unbreakable(formatTime(rows.find((x) => x.grantId === r.renews)?.startsAt ?? r.startsAt)) })}
+                  </small>
+                )}
+              </td>
               <td>
                 {r.operatorName} ({r.operatorMatricule})
               </td>

@@ -10,6 +10,8 @@ export interface OpenGrant {
   grant: GrantView;
   streams: { cameraId: string; url: string; mainUrl?: string | undefined }[];
   ended?: EventPayload<'grant.ended'>['reason'];
+  /** The first grant of a chain of renewals: tiles keep their identity (and their player) across them. */
+  lineage?: string | undefined;
 }
 
 /** Keys 1–9 and 0 (10th) pick a tile by its number, whatever the keyboard (AZERTY digits need Shift). */
@@ -20,7 +22,7 @@ function digitOf(e: KeyboardEvent): number | undefined {
   return d === 0 ? 10 : d;
 }
 
-export function WallView({ open, matricule, now, visible, onDismiss }: { open: OpenGrant[]; matricule: string; now: number; visible: boolean; onDismiss: (grantId: string) => void }) {
+export function WallView({ open, matricule, now, visible, onDismiss, onRenew }: { open: OpenGrant[]; matricule: string; now: number; visible: boolean; onDismiss: (grantId: string) => void; onRenew: (g: GrantView) => void }) {
   const { t } = useTranslation();
   const [choice, setChoice] = useState<LayoutChoice>('auto');
   const [page, setPage] = useState(0);
@@ -138,8 +140,8 @@ export function WallView({ open, matricule, now, visible, onDismiss }: { open: O
             const index = current * perPage + i;
             const hidden = enlargedOnPage !== undefined && enlargedOnPage !== i;
             return (
-              <div key={`${o.grant.id}:${s.cameraId}`} className={`tile-slot${selected === index ? ' selected' : ''}`} hidden={hidden}>
-                <Tile grant={o.grant} camera={camera} url={s.url} mainUrl={s.mainUrl} matricule={matricule} now={now} index={index} enlarged={enlargedOnPage === i} visible={visible && !hidden} onToggle={() => (setSelected(index), setEnlarged(enlarged === index ? undefined : index))} />
+              <div key={`${o.lineage ?? o.grant.id}:${s.cameraId}`} className={`tile-slot${selected === index ? ' selected' : ''}`} hidden={hidden}>
+                <Tile grant={o.grant} camera={camera} url={s.url} mainUrl={s.mainUrl} matricule={matricule} now={now} index={index} enlarged={enlargedOnPage === i} visible={visible && !hidden} onRenew={o.grant.holder === matricule ? () => onRenew(o.grant) : undefined} onToggle={() => (setSelected(index), setEnlarged(enlarged === index ? undefined : index))} />
               </div>
             );
           })}

@@ -78,7 +78,7 @@ describe('administration on screen (production console)', () => {
 
     // The administrateur lands in « Administration »; not designated, no wall.
     await page.getByRole('heading', { name: 'Administration' }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('button').allTextContents()).toEqual(['Administration', 'Registre', 'Relecture', 'À propos']);
+    expect(await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('button').allTextContents()).toEqual(['Administration', 'Registre', "Revue d'incident", 'À propos']);
     const v0 = Number((await page.getByTestId('catalogue-version').textContent())!.replace(/\D/g, ''));
 
     // Import: a file too large is refused in the page; a wrong zone is named with its JSON path.
@@ -257,7 +257,7 @@ describe('administration on screen (production console)', () => {
     await page.getByLabel('Confirmez le nouveau mot de passe').fill('un tout nouveau secret');
     await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
     await nav(page, 'Nouvelle demande').waitFor();
-    expect(await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('button').allTextContents()).toEqual(["Mur d'images", 'Nouvelle demande', 'Transmissions en cours', 'Registre', 'Relecture', 'À propos']);
+    expect(await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('button').allTextContents()).toEqual(["Mur d'images", 'Nouvelle demande', 'Transmissions en cours', 'Registre', 'À propos']);
     await shot(page, '18-operateur-console');
     // The convention banner is for superviseurs and administrateurs, not opérateurs.
     expect(await page.getByTestId('convention-banner').count()).toBe(0);

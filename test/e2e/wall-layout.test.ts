@@ -57,7 +57,9 @@ describe('wall layout and reload (demo site, Chromium)', () => {
       await allPlaying(page, 16);
       for (const [width, height] of [[1366, 768], [1600, 1000], [1920, 1080]] as const) {
         await page.setViewportSize({ width, height });
-        await page.waitForTimeout(300);
+        // The window has its new size and the wall has been laid out and painted for it (two frames).
+        await page.waitForFunction(([w, h]) => window.innerWidth === w && window.innerHeight === h, [width, height] as const);
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
         if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `wall-16-${width}.png`) });
         expect(await tilesInViewport(page)).toEqual({ inside: 16, total: 16 });
       }

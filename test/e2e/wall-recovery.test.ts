@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
-import { login, recordTileStates, requestCameras, testHook, tileFrames, tileStates } from '../helpers/console-ui';
+import { login, recordTileStates, requestCameras, testHook, tileFrames, tileStates, tileStateText } from '../helpers/console-ui';
 import { spawnHeadless } from '../helpers/headless';
 import { tmpDir } from '../helpers/tmp';
 
@@ -47,11 +47,20 @@ describe('wall: tiles recover by themselves (demo cameras, real ffmpeg, Chromium
 
       const { pid } = (await testHook(app, `relay?kill=${encodeURIComponent(killed)}`)) as { pid: number | null };
       expect(pid).not.toBeNull();
-      await page.locator(`[data-testid=tile][data-camera="${killed}"][data-state=frozen]`).waitFor({ timeout: 5000 });
-      expect(await page.locator(`[data-testid=tile][data-camera="${killed}"] .tile-state`).textContent()).toMatch(/^Image figée — reconnexion…/);
-      if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'tile-frozen-1366.png') });
+      // Every state the tile took is recorded (a short one too): « Image figée », then live again.
+      await page.waitForFunction(
+        (c) => {
+          const seen = (window as unknown as { __states: { camera: string; state: string }[] }).__states.filter((x) => x.camera === c).map((x) => x.state);
+          const f = seen.indexOf('frozen');
+          return f >= 0 && seen.indexOf('live', f) > f;
+        },
+        killed,
+        { timeout: 10000 },
+      );
       await page.locator(`[data-testid=tile][data-camera="${killed}"][data-state=live]`).waitFor({ timeout: 5000 });
+      expect(await tileStateText(page, killed, 'frozen')).toMatch(/^Image figée — reconnexion…/);
       await framesAdvance(page, killed, 5000);
+      if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'tile-recovered-1366.png') });
       const seen = await tileStates(page, killed);
       expect(seen.indexOf('frozen')).toBeGreaterThanOrEqual(0);
       expect(seen.lastIndexOf('live')).toBeGreaterThan(seen.indexOf('frozen'));

@@ -44,9 +44,9 @@ export function tileFrames(page: Page, cameraId: string): Promise<number> {
 /** Records every data-state each tile takes, in order (window.__states). */
 export async function recordTileStates(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const w = window as unknown as { __states: { camera: string; state: string }[] };
+    const w = window as unknown as { __states: { camera: string; state: string; text: string }[] };
     w.__states = [];
-    const seen = (el: Element) => w.__states.push({ camera: el.getAttribute('data-camera') ?? '', state: el.getAttribute('data-state') ?? '' });
+    const seen = (el: Element) => w.__states.push({ camera: el.getAttribute('data-camera') ?? '', state: el.getAttribute('data-state') ?? '', text: el.querySelector('.tile-state')?.textContent ?? '' });
     document.querySelectorAll('[data-testid=tile]').forEach(seen);
     new MutationObserver((ms) => ms.forEach((m) => m.target instanceof Element && m.target.matches('[data-testid=tile]') && seen(m.target))).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
   });
@@ -54,4 +54,9 @@ export async function recordTileStates(page: Page): Promise<void> {
 
 export function tileStates(page: Page, cameraId: string): Promise<string[]> {
   return page.evaluate((c) => (window as unknown as { __states: { camera: string; state: string }[] }).__states.filter((s) => s.camera === c).map((s) => s.state), cameraId);
+}
+
+/** The badge's words when the tile took this state (first time). */
+export function tileStateText(page: Page, cameraId: string, state: string): Promise<string | undefined> {
+  return page.evaluate(([c, st]) => (window as unknown as { __states: { camera: string; state: string; text: string }[] }).__states.find((s) => s.camera === c && s.state === st)?.text, [cameraId, state] as const);
 }
