@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { contract, mayCall, type GrantView, type MirrorStatusView, type OperatorView } from '../preload/contract';
+import { contract, mayCall, type AppInfo, type GrantView, type MirrorStatusView, type OperatorView } from '../preload/contract';
 import { formatTime } from './format';
 import { useConsoleNow, useCsuEvent } from './hooks';
 import { errorText } from './i18n';
@@ -12,22 +12,26 @@ import { RegistryView } from './views/RegistryView';
 import { ReportsView } from './views/ReportsView';
 import { RequestWizard } from './views/RequestWizard';
 import { WallView, type OpenGrant } from './views/WallView';
+import { AdminView } from './views/admin/AdminView';
+import { ChangePasswordView } from './views/setup/ChangePasswordView';
+import { FirstAdminView } from './views/setup/FirstAdminView';
 import { ErrorAlert } from './components/ErrorAlert';
 import { IntegrityBanner } from './components/IntegrityBanner';
+import { ConventionBanner } from './components/ConventionBanner';
 import { Banners } from './components/Banners';
 import { addBanner, type Banner } from './banners';
 
-export type ViewId = 'wall' | 'request' | 'active' | 'registry' | 'reports' | 'review' | 'about';
-const NAV: ViewId[] = ['wall', 'request', 'active', 'registry', 'reports', 'review', 'about'];
+export type ViewId = 'wall' | 'request' | 'active' | 'admin' | 'registry' | 'reports' | 'review' | 'about';
+const NAV: ViewId[] = ['wall', 'request', 'active', 'admin', 'registry', 'reports', 'review', 'about'];
 /** Screens that only make sense to whoever may watch (an administrateur who is not designated provisions, never watches). */
 const WATCHING: ViewId[] = ['wall', 'request', 'active'];
 
 function navFor(op: OperatorView): ViewId[] {
   const watches = mayCall(contract.grants.list.access, op);
   const reviews = mayCall(contract.review.timeline.access, op);
-  // Reports are for superviseurs and administrateurs; main refuses the others anyway.
+  // Reports are for superviseurs and administrateurs; « Administration » only for administrateurs: main refuses the others anyway.
   const reports = mayCall(contract.reports.generate.access, op);
-  return NAV.filter((v) => (watches || !WATCHING.includes(v)) && (reviews || v !== 'review') && (reports || v !== 'reports'));
+  return NAV.filter((v) => (watches || !WATCHING.includes(v)) && (reviews || v !== 'review') && (reports || v !== 'reports') && (v !== 'admin' || mayCall(contract.admin.catalogue.access, op)));
 }
 
 
@@ -47,18 +51,25 @@ export function App() {
   const onBanners = useCallback((next: (b: Banner[]) => Banner[]) => setBanners(next), []);
   const [registryKey, setRegistryKey] = useState(0);
   const [error, setError] = useState<string | undefined>();
+  const [info, setInfo] = useState<AppInfo | undefined>();
+  // Raised by every administrative change, so the convention banner reads the alerts again at once.
+  const [catalogueTick, setCatalogueTick] = useState(0);
+  const catalogueChanged = useCallback(() => setCatalogueTick((n) => n + 1), []);
   const now = useConsoleNow();
   const [mirror, setMirror] = useState<MirrorStatusView | undefined>();
   useCsuEvent('mirror.status', setMirror);
+  // Until a temporary password is changed, main refuses everything else: ask for nothing.
+  const ready = !!operator && !operator.mustChangePassword;
   useEffect(() => {
-    if (operator) window.csu.mirror.status().then(setMirror, () => undefined);
-  }, [operator]);
+    if (ready) window.csu.mirror.status().then(setMirror, () => undefined);
+  }, [ready]);
 
   useEffect(() => {
+    window.csu.app.info().then(setInfo, () => undefined);
     window.csu.session.current().then(setOperator, (e: unknown) => (setOperator(null), setError(errorText(t, e))));
   }, [t]);
 
-  const watches = !!operator && mayCall(contract.grants.list.access, operator);
+  const watches = ready && mayCall(contract.grants.list.access, operator);
   const refreshActive = useCallback(() => {
     if (watches) window.csu.grants.list().then(setActive, () => undefined);
     setRegistryKey((k) => k + 1);
@@ -70,7 +81,7 @@ export function App() {
   // The wall is main's: after a reload (F5), a renderer crash or in a new window, the same tiles
   // come back at once, each stream reopened with a new token (journaled as stream.opened).
   useEffect(() => {
-    if (!operator) return;
+    if (!operator || operator.mustChangePassword) return;
     let alive = true;
     void (async () => {
       const entries = await window.csu.wall.get().catch(() => []);
@@ -135,7 +146,15 @@ export function App() {
     setOperator(null);
   }
 
+  function enter(op: OperatorView) {
+    setError(undefined);
+    setOperator(op);
+    if (!op.mustChangePassword) setView(navFor(op)[0]!);
+  }
+
   if (operator === undefined) return <div className="shell" />;
+  // A production console with no operator yet: one screen, nothing else reachable (issue G2).
+  const firstStart = !operator && info?.setup === 'first_admin';
   return (
     <div className="shell">
       <header className="header">
@@ -143,7 +162,7 @@ export function App() {
           <h1>{t('app.name')}</h1>
           <span className="subtitle">{t('app.subtitle')}</span>
         </div>
-        {operator && (
+        {ready && (
           <nav aria-label={t('nav.label')}>
             <ul className="nav">
               {navFor(operator).map((id) => (
@@ -157,7 +176,7 @@ export function App() {
             </ul>
           </nav>
         )}
-        {operator && mirror && (
+        {ready && mirror && (
           <span className={`mirror mirror-${mirror.state}`} role="status" data-testid="mirror-status" title={t('mirror.title')}>
             {t(`mirror.${mirror.state}`, {
               count: 'pending' in mirror ? mirror.pending : 0,
@@ -176,17 +195,23 @@ export function App() {
           </div>
         )}
       </header>
-      {operator && <IntegrityBanner operator={operator} />}
+      {ready && <IntegrityBanner operator={operator} />}
+      {ready && <ConventionBanner operator={operator} refreshKey={catalogueTick} />}
       <Banners banners={banners} now={now} onChange={onBanners} />
       <ErrorAlert message={error} />
-      <main className={view === 'wall' && operator ? 'content content-wall' : 'content'}>
-        {!operator ? (
-          <LoginView onLogin={(op) => (setError(undefined), setView(navFor(op)[0]!), setOperator(op))} />
+      <main className={view === 'wall' && ready ? 'content content-wall' : 'content'}>
+        {firstStart ? (
+          <FirstAdminView onCreated={(op) => (info && setInfo({ ...info, setup: 'ready' }), enter(op))} onSetupDone={(message) => (info && setInfo({ ...info, setup: 'ready' }), setError(message))} />
+        ) : !operator ? (
+          <LoginView onLogin={enter} />
+        ) : operator.mustChangePassword ? (
+          <ChangePasswordView operator={operator} onChanged={enter} />
         ) : (
           <>
             <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} onDismiss={dismiss} onRenew={renew} />
             {view === 'request' && <RequestWizard key={renewal?.id ?? 'new'} operator={operator} onGranted={onGranted} renewal={renewal} active={active} onRenew={renew} />}
             {view === 'active' && <ActiveView grants={active} now={now} operator={operator} onStopped={refreshActive} onTakeOver={onGranted} onRenew={renew} />}
+            {view === 'admin' && <AdminView operator={operator} onChanged={catalogueChanged} />}
             {view === 'registry' && <RegistryView refreshKey={registryKey} operator={operator} />}
             {view === 'reports' && <ReportsView />}
             {view === 'review' && <ReviewView operator={operator} now={now} />}

@@ -60,3 +60,13 @@ export const RENEW_FROM_MIN = 10;
 export function unbreakable(text: string): string {
   return text.replace(/ /g, '\u00a0');
 }
+
+const catalogueDayFmt = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+
+/** A calendar day of the catalogue (« 2026-12-31 », already a day in Paris) as « 31 décembre 2026 ». */
+export function formatDay(iso: string): string {
+  const ms = Date.parse(`${iso}T00:00:00Z`);
+  if (!Number.isFinite(ms)) return iso;
+  // French writes the first of the month as an ordinal: « 1er janvier 2026 ».
+  return catalogueDayFmt.format(ms).replace(/^1 /, '1er ');
+}
