@@ -78,7 +78,7 @@ describe('administration on screen (production console)', () => {
 
     // The administrateur lands in « Administration »; not designated, no wall.
     await page.getByRole('heading', { name: 'Administration' }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('button').allTextContents()).toEqual(['Administration', 'Registre', "Revue d'incident", 'À propos']);
+    expect(await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('button').allTextContents()).toEqual(['Administration', 'Registre', 'Rapports', "Revue d'incident", 'À propos']);
     const v0 = Number((await page.getByTestId('catalogue-version').textContent())!.replace(/\D/g, ''));
 
     // Import: a file too large is refused in the page; a wrong zone is named with its JSON path.
