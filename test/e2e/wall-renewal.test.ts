@@ -83,7 +83,12 @@ describe('renewal without a black gap (demo site, Chromium)', () => {
       expect(renewed).toBeDefined();
       // The same element, now on the new grant, still live; frames never stopped for a second.
       expect(await handle!.evaluate((el) => [el.isConnected, el.getAttribute('data-grant'), el.getAttribute('data-state')])).toEqual([true, renewed.id, 'live']);
-      await page.waitForTimeout(2000);
+      // Watch the renewed tile for a while — twenty new decoded frames — before reading the longest gap.
+      const framesNow = await handle!.evaluate((el) => (el.querySelector('video') as HTMLVideoElement | null)?.getVideoPlaybackQuality().totalVideoFrames ?? 0);
+      await handle!.evaluate((el, n) => new Promise<void>((resolve) => {
+        const tick = () => (((el.querySelector('video') as HTMLVideoElement | null)?.getVideoPlaybackQuality().totalVideoFrames ?? 0) > n + 20 ? resolve() : setTimeout(tick, 50));
+        tick();
+      }), framesNow);
       const gap = await page.evaluate(() => {
         const w = window as unknown as { __gap: number; __watch: boolean };
         w.__watch = false;
@@ -96,7 +101,8 @@ describe('renewal without a black gap (demo site, Chromium)', () => {
       // The old grant's end changes nothing on the wall.
       const t2 = (await testHook(app, 'clock?advance=0')) as { now: number };
       await testHook(app, `clock?advance=${old!.endsAt + 1000 - t2.now}`);
-      await page.waitForTimeout(1500);
+      // Main has ended the old grant (it is gone from its list): only then can the wall be judged.
+      await page.waitForFunction((id) => window.csu.grants.list().then((gs) => !gs.some((g) => g.id === id)), old!.id, { timeout: 10000 });
       expect(await page.locator('.wall-ended').count()).toBe(0);
       expect(await page.locator('.wall [data-testid=tile][data-state=live]').count()).toBe(2);
       // The registry shows the two transmissions, linked.
