@@ -1,8 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AdminCatalogueView } from '../../../preload/contract';
-import { ActiveMark, EditPanel, Field, FormErrors, useSave } from './Form';
+import { AdminTable, RowActions, rowClass } from './AdminTable';
+import { ActiveMark, EditPanel, Field, FormButtons, FormErrors } from './Form';
 import { newId } from './problems';
+import { useAdminEdit } from './useAdminEdit';
 import type { SectionProps } from './AdminView';
 
 type Bailleur = AdminCatalogueView['bailleurs'][number];
@@ -10,54 +12,30 @@ type Bailleur = AdminCatalogueView['bailleurs'][number];
 /** Bailleurs: list, create, rename, deactivate (never delete: the journal and the sites refer to them). */
 export function BailleursAdmin({ cat, reload }: SectionProps) {
   const { t } = useTranslation();
-  const [edit, setEdit] = useState<Bailleur | null>(null);
-  const save = useSave();
+  const { edit, setEdit, save, open, store, close } = useAdminEdit<Bailleur>(reload);
 
-  async function store(b: Bailleur) {
-    if ((await save.run(() => window.csu.admin.saveBailleur(b))) !== undefined) {
-      setEdit(null);
-      reload();
-    }
-  }
+  const storeBailleur = (b: Bailleur) => store(() => window.csu.admin.saveBailleur(b));
   function submit(e: FormEvent) {
     e.preventDefault();
-    if (edit) void store({ ...edit, id: edit.id || newId(edit.name, cat.bailleurs.map((b) => b.id)) });
+    if (edit) void storeBailleur({ ...edit, id: edit.id || newId(edit.name, cat.bailleurs.map((b) => b.id)) });
   }
 
   return (
     <div className="admin-part" data-testid="admin-bailleurs">
       <h3>{t('admin.bailleurs.title')}</h3>
-      {/* A refused « Désactiver » / « Réactiver » (no form open) says why here. */}
-      {!edit && <FormErrors state={save.state} fields={[]} />}
-      <table className="registry">
-        <thead>
-          <tr>
-            <th>{t('admin.bailleurs.name')}</th>
-            <th>{t('admin.state')}</th>
-            <th>{t('admin.actions')}</th>
+      <AdminTable headers={[t('admin.bailleurs.name'), t('admin.state'), t('admin.actions')]} refused={!edit && save.state}>
+        {cat.bailleurs.map((b) => (
+          <tr key={b.id} className={rowClass(b.active)}>
+            <td>{b.name}</td>
+            <td>
+              <ActiveMark active={b.active} />
+            </td>
+            <RowActions onEdit={() => open(b)} active={b.active} onToggle={() => void storeBailleur({ ...b, active: !b.active })} />
           </tr>
-        </thead>
-        <tbody>
-          {cat.bailleurs.map((b) => (
-            <tr key={b.id} className={b.active ? undefined : 'inactive'}>
-              <td>{b.name}</td>
-              <td>
-                <ActiveMark active={b.active} />
-              </td>
-              <td className="row-actions">
-                <button type="button" onClick={() => (save.reset(), setEdit(b))}>
-                  {t('admin.edit')}
-                </button>
-                <button type="button" onClick={() => store({ ...b, active: !b.active })}>
-                  {t(b.active ? 'admin.deactivate' : 'admin.reactivate')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </AdminTable>
       {!edit && (
-        <button type="button" onClick={() => (save.reset(), setEdit({ id: '', name: '', active: true }))}>
+        <button type="button" onClick={() => open({ id: '', name: '', active: true })}>
           {t('admin.bailleurs.create')}
         </button>
       )}
@@ -67,14 +45,7 @@ export function BailleursAdmin({ cat, reload }: SectionProps) {
             <input value={edit.name} onChange={(e) => setEdit({ ...edit, name: e.target.value })} required maxLength={200} />
           </Field>
           <FormErrors state={save.state} fields={['name']} />
-          <div className="form-buttons">
-            <button type="button" onClick={() => setEdit(null)}>
-              {t('admin.cancel')}
-            </button>
-            <button type="submit" className="primary" disabled={save.state.busy}>
-              {t('admin.save')}
-            </button>
-          </div>
+          <FormButtons onCancel={close} busy={save.state.busy} />
         </EditPanel>
       )}
     </div>

@@ -80,6 +80,21 @@ export function FormErrors({ state, fields }: { state: SaveState; fields: readon
   );
 }
 
+/** « Annuler » and the submit button, which waits while main answers so one click saves once. */
+export function FormButtons({ onCancel, busy, submitLabel }: { onCancel: () => void; busy: boolean; submitLabel?: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="form-buttons">
+      <button type="button" onClick={onCancel}>
+        {t('admin.cancel')}
+      </button>
+      <button type="submit" className="primary" disabled={busy}>
+        {submitLabel ?? t('admin.save')}
+      </button>
+    </div>
+  );
+}
+
 /** « Actif » / « désactivé(e) » in a list. */
 export function ActiveMark({ active, feminine = false }: { active: boolean; feminine?: boolean }) {
   const { t } = useTranslation();

@@ -1,8 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AdminCatalogueView } from '../../../preload/contract';
-import { ActiveMark, EditPanel, Field, FormErrors, useSave } from './Form';
+import { AdminTable, RowActions, rowClass } from './AdminTable';
+import { ActiveMark, EditPanel, Field, FormButtons, FormErrors } from './Form';
 import { newId } from './problems';
+import { useAdminEdit } from './useAdminEdit';
 import type { SectionProps } from './AdminView';
 
 type Service = AdminCatalogueView['services'][number];
@@ -12,56 +14,31 @@ const SERVICE_KINDS: readonly Service['kind'][] = ['police_municipale', 'police_
 /** « Services réceptionnaires »: who may receive the images (the registry says which one did). */
 export function ServicesAdmin({ cat, reload }: SectionProps) {
   const { t } = useTranslation();
-  const [edit, setEdit] = useState<Service | null>(null);
-  const save = useSave();
+  const { edit, setEdit, save, open, store, close } = useAdminEdit<Service>(reload);
 
-  async function store(s: Service) {
-    if ((await save.run(() => window.csu.admin.saveService(s))) !== undefined) {
-      setEdit(null);
-      reload();
-    }
-  }
+  const storeService = (s: Service) => store(() => window.csu.admin.saveService(s));
   function submit(e: FormEvent) {
     e.preventDefault();
-    if (edit) void store({ ...edit, id: edit.id || newId(edit.name, cat.services.map((s) => s.id)) });
+    if (edit) void storeService({ ...edit, id: edit.id || newId(edit.name, cat.services.map((s) => s.id)) });
   }
 
   return (
     <div className="admin-part" data-testid="admin-services">
       <h3>{t('admin.services.title')}</h3>
-      {/* A refused « Désactiver » / « Réactiver » (no form open) says why here. */}
-      {!edit && <FormErrors state={save.state} fields={[]} />}
-      <table className="registry">
-        <thead>
-          <tr>
-            <th>{t('admin.services.name')}</th>
-            <th>{t('admin.services.kind')}</th>
-            <th>{t('admin.state')}</th>
-            <th>{t('admin.actions')}</th>
+      <AdminTable headers={[t('admin.services.name'), t('admin.services.kind'), t('admin.state'), t('admin.actions')]} refused={!edit && save.state}>
+        {cat.services.map((s) => (
+          <tr key={s.id} className={rowClass(s.active)}>
+            <td>{s.name}</td>
+            <td>{t(`admin.services.kinds.${s.kind}`)}</td>
+            <td>
+              <ActiveMark active={s.active} />
+            </td>
+            <RowActions onEdit={() => open(s)} active={s.active} onToggle={() => void storeService({ ...s, active: !s.active })} />
           </tr>
-        </thead>
-        <tbody>
-          {cat.services.map((s) => (
-            <tr key={s.id} className={s.active ? undefined : 'inactive'}>
-              <td>{s.name}</td>
-              <td>{t(`admin.services.kinds.${s.kind}`)}</td>
-              <td>
-                <ActiveMark active={s.active} />
-              </td>
-              <td className="row-actions">
-                <button type="button" onClick={() => (save.reset(), setEdit(s))}>
-                  {t('admin.edit')}
-                </button>
-                <button type="button" onClick={() => store({ ...s, active: !s.active })}>
-                  {t(s.active ? 'admin.deactivate' : 'admin.reactivate')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </AdminTable>
       {!edit && (
-        <button type="button" onClick={() => (save.reset(), setEdit({ id: '', name: '', kind: 'police_municipale', active: true }))}>
+        <button type="button" onClick={() => open({ id: '', name: '', kind: 'police_municipale', active: true })}>
           {t('admin.services.create')}
         </button>
       )}
@@ -80,14 +57,7 @@ export function ServicesAdmin({ cat, reload }: SectionProps) {
             </select>
           </Field>
           <FormErrors state={save.state} fields={['name', 'kind']} />
-          <div className="form-buttons">
-            <button type="button" onClick={() => setEdit(null)}>
-              {t('admin.cancel')}
-            </button>
-            <button type="submit" className="primary" disabled={save.state.busy}>
-              {t('admin.save')}
-            </button>
-          </div>
+          <FormButtons onCancel={close} busy={save.state.busy} />
         </EditPanel>
       )}
     </div>

@@ -1,8 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AdminCatalogueView } from '../../../preload/contract';
-import { ActiveMark, EditPanel, Field, FormErrors, useSave } from './Form';
+import { AdminTable, RowActions, rowClass } from './AdminTable';
+import { ActiveMark, EditPanel, Field, FormButtons, FormErrors } from './Form';
 import { newId } from './problems';
+import { useAdminEdit } from './useAdminEdit';
 import { BailleursAdmin } from './BailleursAdmin';
 import type { SectionProps } from './AdminView';
 
@@ -14,70 +16,43 @@ const FIELDS = ['name', 'bailleurId', 'addresses', 'town', 'homes'] as const;
 /** « Sites et bailleurs »: the landlords, then their estates (addresses, homes). */
 export function SitesAdmin({ cat, reload }: SectionProps) {
   const { t } = useTranslation();
-  const [edit, setEdit] = useState<SiteForm | null>(null);
-  const save = useSave();
+  const { edit, setEdit, save, open: openForm, store, close } = useAdminEdit<SiteForm>(reload);
   const bailleur = (id: string) => cat.bailleurs.find((b) => b.id === id)?.name ?? id;
 
-  async function store(s: Site) {
-    if ((await save.run(() => window.csu.admin.saveSite(s))) !== undefined) {
-      setEdit(null);
-      reload();
-    }
-  }
+  const storeSite = (s: Site) => store(() => window.csu.admin.saveSite(s));
   function submit(e: FormEvent) {
     e.preventDefault();
     if (!edit) return;
     const addresses = edit.addresses.split('\n').map((a) => a.trim()).filter(Boolean);
-    void store({ ...edit, id: edit.id || newId(edit.name, cat.sites.map((s) => s.id)), addresses, homes: Number(edit.homes) });
+    void storeSite({ ...edit, id: edit.id || newId(edit.name, cat.sites.map((s) => s.id)), addresses, homes: Number(edit.homes) });
   }
-  const open = (s: Site) => (save.reset(), setEdit({ ...s, addresses: s.addresses.join('\n'), homes: String(s.homes) }));
+  const open = (s: Site) => openForm({ ...s, addresses: s.addresses.join('\n'), homes: String(s.homes) });
 
   return (
     <>
       <BailleursAdmin cat={cat} reload={reload} />
       <div className="admin-part" data-testid="admin-sites">
         <h3>{t('admin.sites.title')}</h3>
-        {/* A refused « Désactiver » / « Réactiver » (no form open) says why here. */}
-        {!edit && <FormErrors state={save.state} fields={[]} />}
-        <table className="registry">
-          <thead>
-            <tr>
-              <th>{t('admin.sites.name')}</th>
-              <th>{t('admin.sites.bailleur')}</th>
-              <th>{t('admin.sites.addresses')}</th>
-              <th>{t('admin.sites.homes')}</th>
-              <th>{t('admin.state')}</th>
-              <th>{t('admin.actions')}</th>
+        <AdminTable headers={[t('admin.sites.name'), t('admin.sites.bailleur'), t('admin.sites.addresses'), t('admin.sites.homes'), t('admin.state'), t('admin.actions')]} refused={!edit && save.state}>
+          {cat.sites.map((s) => (
+            <tr key={s.id} className={rowClass(s.active)}>
+              <td>{s.name}</td>
+              <td>{bailleur(s.bailleurId)}</td>
+              <td>
+                {s.addresses.map((a) => (
+                  <div key={a}>{a}</div>
+                ))}
+              </td>
+              <td>{s.homes}</td>
+              <td>
+                <ActiveMark active={s.active} />
+              </td>
+              <RowActions onEdit={() => open(s)} active={s.active} onToggle={() => void storeSite({ ...s, active: !s.active })} />
             </tr>
-          </thead>
-          <tbody>
-            {cat.sites.map((s) => (
-              <tr key={s.id} className={s.active ? undefined : 'inactive'}>
-                <td>{s.name}</td>
-                <td>{bailleur(s.bailleurId)}</td>
-                <td>
-                  {s.addresses.map((a) => (
-                    <div key={a}>{a}</div>
-                  ))}
-                </td>
-                <td>{s.homes}</td>
-                <td>
-                  <ActiveMark active={s.active} />
-                </td>
-                <td className="row-actions">
-                  <button type="button" onClick={() => open(s)}>
-                    {t('admin.edit')}
-                  </button>
-                  <button type="button" onClick={() => store({ ...s, active: !s.active })}>
-                    {t(s.active ? 'admin.deactivate' : 'admin.reactivate')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </AdminTable>
         {!edit && (
-          <button type="button" onClick={() => (save.reset(), setEdit({ id: '', name: '', bailleurId: cat.bailleurs.find((b) => b.active)?.id ?? '', addresses: '', town: '', homes: '', active: true }))}>
+          <button type="button" onClick={() => openForm({ id: '', name: '', bailleurId: cat.bailleurs.find((b) => b.active)?.id ?? '', addresses: '', town: '', homes: '', active: true })}>
             {t('admin.sites.create')}
           </button>
         )}
@@ -107,14 +82,7 @@ export function SitesAdmin({ cat, reload }: SectionProps) {
               <input type="number" min={1} max={100000} value={edit.homes} onChange={(e) => setEdit({ ...edit, homes: e.target.value })} required />
             </Field>
             <FormErrors state={save.state} fields={FIELDS} />
-            <div className="form-buttons">
-              <button type="button" onClick={() => setEdit(null)}>
-                {t('admin.cancel')}
-              </button>
-              <button type="submit" className="primary" disabled={save.state.busy}>
-                {t('admin.save')}
-              </button>
-            </div>
+            <FormButtons onCancel={close} busy={save.state.busy} />
           </EditPanel>
         )}
       </div>
