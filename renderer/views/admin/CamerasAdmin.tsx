@@ -4,9 +4,11 @@ import { ZONES, type AdminCatalogueView, type CameraTestView } from '../../../pr
 import { errorText } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CameraTestResult } from './CameraTestResult';
-import { ActiveMark, EditPanel, Field, FormErrors, useSave } from './Form';
+import { AdminTable, RowActions, rowClass } from './AdminTable';
+import { ActiveMark, EditPanel, Field, FormButtons, FormErrors } from './Form';
 import { streamUrlProblem } from './checks';
 import { newId } from './problems';
+import { useAdminEdit } from './useAdminEdit';
 import type { SectionProps } from './AdminView';
 
 type Camera = AdminCatalogueView['cameras'][number];
@@ -33,24 +35,17 @@ const FIELDS = ['siteId', 'label', 'zone', 'url', 'subStreamUrl', 'username', 'p
  */
 export function CamerasAdmin({ cat, reload }: SectionProps) {
   const { t } = useTranslation();
-  const [edit, setEdit] = useState<CameraForm | null>(null);
+  const { edit, setEdit, save, open: openForm, store: storeWith, close } = useAdminEdit<CameraForm>(reload);
   const [tested, setTested] = useState<{ id: string; result?: CameraTestView; error?: string; busy: boolean } | undefined>();
-  const save = useSave();
   const siteName = (id: string) => cat.sites.find((s) => s.id === id)?.name ?? id;
 
-  function open(c: Camera) {
-    save.reset();
-    setEdit({ ...c, subStreamUrl: c.subStreamUrl ?? '', username: c.username ?? '', mode: c.hasPassword ? 'keep' : 'replace', password: '' });
-  }
+  const open = (c: Camera) => openForm({ ...c, subStreamUrl: c.subStreamUrl ?? '', username: c.username ?? '', mode: c.hasPassword ? 'keep' : 'replace', password: '' });
   async function store(f: CameraForm) {
     const password = f.mode === 'remove' ? null : f.mode === 'replace' && f.password ? f.password : undefined;
     const args = { id: f.id || newId(`${siteName(f.siteId)} ${f.label}`, cat.cameras.map((c) => c.id)), siteId: f.siteId, label: f.label.trim(), zone: f.zone, url: f.url.trim(), subStreamUrl: f.subStreamUrl.trim() || null, username: f.username.trim() || null, active: f.active, ...(password !== undefined ? { password } : {}) };
     const problems = [streamUrlProblem('url', args.url), args.subStreamUrl ? streamUrlProblem('subStreamUrl', args.subStreamUrl) : undefined].filter((p) => p !== undefined);
     if (problems.length > 0) return save.fail(problems);
-    if ((await save.run(() => window.csu.admin.saveCamera(args))) !== undefined) {
-      setEdit(null);
-      reload();
-    }
+    await storeWith(() => window.csu.admin.saveCamera(args));
   }
   async function test(id: string) {
     setTested({ id, busy: true });
@@ -69,49 +64,28 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
   return (
     <div className="admin-part" data-testid="admin-cameras">
       <h3>{t('admin.cameras.title')}</h3>
-      {/* A refused « Désactiver » / « Réactiver » (no form open) says why here. */}
-      {!edit && <FormErrors state={save.state} fields={[]} />}
-      <table className="registry">
-        <thead>
-          <tr>
-            <th>{t('admin.cameras.label')}</th>
-            <th>{t('admin.cameras.site')}</th>
-            <th>{t('admin.cameras.zone')}</th>
-            <th>{t('admin.cameras.url')}</th>
-            <th>{t('admin.cameras.credentials')}</th>
-            <th>{t('admin.state')}</th>
-            <th>{t('admin.actions')}</th>
+      <AdminTable headers={[t('admin.cameras.label'), t('admin.cameras.site'), t('admin.cameras.zone'), t('admin.cameras.url'), t('admin.cameras.credentials'), t('admin.state'), t('admin.actions')]} refused={!edit && save.state}>
+        {cat.cameras.map((c) => (
+          <tr key={c.id} className={rowClass(c.active)} data-testid="camera-row">
+            <td>{c.label}</td>
+            <td>{siteName(c.siteId)}</td>
+            <td>{t(`zones.${c.zone}`)}</td>
+            <td className="mono">{c.url}</td>
+            <td>
+              {c.username ?? '—'}
+              {c.hasPassword ? ` · ${t('admin.cameras.stored')}` : ''}
+            </td>
+            <td>
+              <ActiveMark active={c.active} feminine />
+            </td>
+            <RowActions onEdit={() => open(c)} active={c.active} onToggle={() => deactivate(c)}>
+              <button type="button" onClick={() => test(c.id)} disabled={tested?.busy}>
+                {t('admin.cameras.test.button')}
+              </button>
+            </RowActions>
           </tr>
-        </thead>
-        <tbody>
-          {cat.cameras.map((c) => (
-            <tr key={c.id} className={c.active ? undefined : 'inactive'} data-testid="camera-row">
-              <td>{c.label}</td>
-              <td>{siteName(c.siteId)}</td>
-              <td>{t(`zones.${c.zone}`)}</td>
-              <td className="mono">{c.url}</td>
-              <td>
-                {c.username ?? '—'}
-                {c.hasPassword ? ` · ${t('admin.cameras.stored')}` : ''}
-              </td>
-              <td>
-                <ActiveMark active={c.active} feminine />
-              </td>
-              <td className="row-actions">
-                <button type="button" onClick={() => open(c)}>
-                  {t('admin.edit')}
-                </button>
-                <button type="button" onClick={() => test(c.id)} disabled={tested?.busy}>
-                  {t('admin.cameras.test.button')}
-                </button>
-                <button type="button" onClick={() => deactivate(c)}>
-                  {t(c.active ? 'admin.deactivate' : 'admin.reactivate')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </AdminTable>
       {tested && (
         <div className="admin-form">
           <h4>{t('admin.cameras.test.title', { camera: cat.cameras.find((c) => c.id === tested.id)?.label ?? tested.id })}</h4>
@@ -121,7 +95,7 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
         </div>
       )}
       {!edit && (
-        <button type="button" onClick={() => (save.reset(), setEdit({ id: '', siteId: cat.sites.find((s) => s.active)?.id ?? '', label: '', zone: 'hall', url: 'rtsp://', subStreamUrl: '', username: '', hasPassword: false, mode: 'replace', password: '', active: true }))}>
+        <button type="button" onClick={() => openForm({ id: '', siteId: cat.sites.find((s) => s.active)?.id ?? '', label: '', zone: 'hall', url: 'rtsp://', subStreamUrl: '', username: '', hasPassword: false, mode: 'replace', password: '', active: true })}>
           {t('admin.cameras.create')}
         </button>
       )}
@@ -192,14 +166,7 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
             {t('admin.cameras.activeLabel')}
           </label>
           <FormErrors state={save.state} fields={FIELDS} />
-          <div className="form-buttons">
-            <button type="button" onClick={() => setEdit(null)}>
-              {t('admin.cancel')}
-            </button>
-            <button type="submit" className="primary" disabled={save.state.busy}>
-              {t('admin.save')}
-            </button>
-          </div>
+          <FormButtons onCancel={close} busy={save.state.busy} />
         </EditPanel>
       )}
     </div>

@@ -1,10 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MOTIVES, type AdminCatalogueView } from '../../../preload/contract';
 import { formatDay, formatDuration } from '../../format';
-import { EditPanel, Field, FieldProblems, FormErrors, useSave } from './Form';
+import { AdminTable, RowActions } from './AdminTable';
+import { EditPanel, Field, FieldProblems, FormButtons, FormErrors } from './Form';
 import { conventionProblems } from './checks';
 import { newId } from './problems';
+import { useAdminEdit } from './useAdminEdit';
 import type { SectionProps } from './AdminView';
 
 type Convention = AdminCatalogueView['conventions'][number];
@@ -20,20 +22,17 @@ const FIELDS = ['siteId', 'parties', 'signedOn', 'validFrom', 'validTo', 'motive
  */
 export function ConventionsAdmin({ cat, reload }: SectionProps) {
   const { t } = useTranslation();
-  const [edit, setEdit] = useState<ConventionForm | null>(null);
-  const save = useSave();
+  const { edit, setEdit, save, open: openForm, store, close } = useAdminEdit<ConventionForm>(reload);
   const siteName = (id: string) => cat.sites.find((s) => s.id === id)?.name ?? id;
   const serviceName = (id: string) => cat.services.find((s) => s.id === id)?.name ?? id;
 
   function open(c: Convention) {
-    save.reset();
-    setEdit({ ...c, parties: c.parties.join('\n'), signedOn: c.signedOn ?? '', retentionDays: c.retentionDays === null ? '' : String(c.retentionDays) });
+    openForm({ ...c, parties: c.parties.join('\n'), signedOn: c.signedOn ?? '', retentionDays: c.retentionDays === null ? '' : String(c.retentionDays) });
   }
   function create() {
-    save.reset();
     const site = cat.sites.find((s) => s.active);
     const bailleur = cat.bailleurs.find((b) => b.id === site?.bailleurId)?.name ?? '';
-    setEdit({ id: '', siteId: site?.id ?? '', parties: [bailleur, t('admin.conventions.defaultCommune'), t('admin.conventions.defaultPrefecture')].join('\n'), signedOn: '', validFrom: '', validTo: '', motives: [...MOTIVES], minDurationMin: 120, maxDurationMin: 720, serviceIds: [], recordingAllowed: false, retentionDays: '' });
+    openForm({ id: '', siteId: site?.id ?? '', parties: [bailleur, t('admin.conventions.defaultCommune'), t('admin.conventions.defaultPrefecture')].join('\n'), signedOn: '', validFrom: '', validTo: '', motives: [...MOTIVES], minDurationMin: 120, maxDurationMin: 720, serviceIds: [], recordingAllowed: false, retentionDays: '' });
   }
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -47,46 +46,26 @@ export function ConventionsAdmin({ cat, reload }: SectionProps) {
     };
     const problems = conventionProblems({ ...args, signedOn: edit.signedOn });
     if (problems.length > 0) return save.fail(problems);
-    if ((await save.run(() => window.csu.admin.saveConvention(args))) !== undefined) {
-      setEdit(null);
-      reload();
-    }
+    await store(() => window.csu.admin.saveConvention(args));
   }
   const toggle = (list: string[], v: string, on: boolean) => (on ? [...list.filter((x) => x !== v), v] : list.filter((x) => x !== v));
 
   return (
     <div className="admin-part" data-testid="admin-conventions">
       <h3>{t('admin.conventions.title')}</h3>
-      <table className="registry">
-        <thead>
-          <tr>
-            <th>{t('admin.conventions.site')}</th>
-            <th>{t('admin.conventions.validity')}</th>
-            <th>{t('admin.conventions.signedOn')}</th>
-            <th>{t('admin.conventions.durations')}</th>
-            <th>{t('admin.conventions.services')}</th>
-            <th>{t('admin.conventions.recording')}</th>
-            <th>{t('admin.actions')}</th>
+      <AdminTable headers={[t('admin.conventions.site'), t('admin.conventions.validity'), t('admin.conventions.signedOn'), t('admin.conventions.durations'), t('admin.conventions.services'), t('admin.conventions.recording'), t('admin.actions')]}>
+        {cat.conventions.map((c) => (
+          <tr key={c.id} data-testid="convention-row">
+            <td>{siteName(c.siteId)}</td>
+            <td>{t('admin.conventions.fromTo', { from: formatDay(c.validFrom), to: formatDay(c.validTo) })}</td>
+            <td>{c.signedOn ? formatDay(c.signedOn) : '—'}</td>
+            <td className="nowrap">{t('admin.conventions.durationRange', { min: formatDuration(c.minDurationMin), max: formatDuration(c.maxDurationMin) })}</td>
+            <td>{c.serviceIds.map(serviceName).join(' · ')}</td>
+            <td>{c.recordingAllowed ? t('admin.conventions.recordingDays', { count: c.retentionDays ?? 30 }) : t('admin.conventions.noRecording')}</td>
+            <RowActions onEdit={() => open(c)} />
           </tr>
-        </thead>
-        <tbody>
-          {cat.conventions.map((c) => (
-            <tr key={c.id} data-testid="convention-row">
-              <td>{siteName(c.siteId)}</td>
-              <td>{t('admin.conventions.fromTo', { from: formatDay(c.validFrom), to: formatDay(c.validTo) })}</td>
-              <td>{c.signedOn ? formatDay(c.signedOn) : '—'}</td>
-              <td className="nowrap">{t('admin.conventions.durationRange', { min: formatDuration(c.minDurationMin), max: formatDuration(c.maxDurationMin) })}</td>
-              <td>{c.serviceIds.map(serviceName).join(' · ')}</td>
-              <td>{c.recordingAllowed ? t('admin.conventions.recordingDays', { count: c.retentionDays ?? 30 }) : t('admin.conventions.noRecording')}</td>
-              <td className="row-actions">
-                <button type="button" onClick={() => open(c)}>
-                  {t('admin.edit')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </AdminTable>
       {!edit && (
         <button type="button" onClick={create}>
           {t('admin.conventions.create')}
@@ -169,14 +148,7 @@ export function ConventionsAdmin({ cat, reload }: SectionProps) {
             </Field>
           )}
           <FormErrors state={save.state} fields={FIELDS} />
-          <div className="form-buttons">
-            <button type="button" onClick={() => setEdit(null)}>
-              {t('admin.cancel')}
-            </button>
-            <button type="submit" className="primary" disabled={save.state.busy}>
-              {t('admin.save')}
-            </button>
-          </div>
+          <FormButtons onCancel={close} busy={save.state.busy} />
         </EditPanel>
       )}
     </div>

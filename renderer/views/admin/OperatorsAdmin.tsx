@@ -4,8 +4,10 @@ import { ROLES, type AdminCatalogueView } from '../../../preload/contract';
 import { formatDay } from '../../format';
 import { errorText } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { ActiveMark, EditPanel, Field, FormErrors, useSave } from './Form';
+import { AdminTable, RowActions, rowClass } from './AdminTable';
+import { ActiveMark, EditPanel, Field, FormButtons, FormErrors } from './Form';
 import { TemporaryPasswords } from './TemporaryPasswords';
+import { useAdminEdit } from './useAdminEdit';
 import type { SectionProps } from './AdminView';
 
 type Operator = AdminCatalogueView['operators'][number];
@@ -18,22 +20,17 @@ const FIELDS = ['matricule', 'name', 'role', 'designated', 'designatedSince', 'd
  */
 export function OperatorsAdmin({ cat, reload, self }: SectionProps & { self: string }) {
   const { t } = useTranslation();
-  const [edit, setEdit] = useState<OperatorForm | null>(null);
+  const { edit, setEdit, save, open: openForm, store: storeWith, close } = useAdminEdit<OperatorForm>(reload);
   const [temporary, setTemporary] = useState<{ matricule: string; password: string }[]>([]);
   const [error, setError] = useState<string | undefined>();
-  const save = useSave();
 
   function open(o: Operator, patch: Partial<OperatorForm> = {}) {
-    save.reset();
-    setEdit({ ...o, create: false, designatedSince: o.designatedSince ?? '', designationRef: o.designationRef ?? '', ...patch });
+    openForm({ ...o, create: false, designatedSince: o.designatedSince ?? '', designationRef: o.designationRef ?? '', ...patch });
   }
   async function store(f: OperatorForm) {
     const args = { create: f.create, matricule: f.matricule.trim(), name: f.name.trim(), role: f.role, designated: f.designated, designatedSince: f.designated && f.designatedSince ? f.designatedSince : null, designationRef: f.designated && f.designationRef.trim() ? f.designationRef.trim() : null, active: f.active };
-    const r = await save.run(() => window.csu.admin.saveOperator(args));
-    if (r === undefined) return;
-    if (r.temporaryPassword) setTemporary([{ matricule: args.matricule, password: r.temporaryPassword }]);
-    setEdit(null);
-    reload();
+    const r = await storeWith(() => window.csu.admin.saveOperator(args));
+    if (r?.temporaryPassword) setTemporary([{ matricule: args.matricule, password: r.temporaryPassword }]);
   }
   async function reset(matricule: string) {
     setError(undefined);
@@ -53,60 +50,40 @@ export function OperatorsAdmin({ cat, reload, self }: SectionProps & { self: str
       <h3>{t('admin.operators.title')}</h3>
       <TemporaryPasswords list={temporary} onClose={() => setTemporary([])} />
       <ErrorAlert message={error} />
-      {!edit && <FormErrors state={save.state} fields={[]} />}
-      <table className="registry">
-        <thead>
-          <tr>
-            <th>{t('login.matricule')}</th>
-            <th>{t('admin.operators.name')}</th>
-            <th>{t('admin.operators.role')}</th>
-            <th>{t('admin.operators.designation')}</th>
-            <th>{t('admin.state')}</th>
-            <th>{t('admin.actions')}</th>
+      <AdminTable headers={[t('login.matricule'), t('admin.operators.name'), t('admin.operators.role'), t('admin.operators.designation'), t('admin.state'), t('admin.actions')]} refused={!edit && save.state}>
+        {cat.operators.map((o) => (
+          <tr key={o.matricule} className={rowClass(o.active)} data-testid="operator-row" data-matricule={o.matricule}>
+            <td>{o.matricule}</td>
+            <td>{o.name}</td>
+            <td>{t(`roles.${o.role}`)}</td>
+            <td>
+              {o.designated ? (o.designatedSince ? t('admin.operators.designatedSince', { date: formatDay(o.designatedSince) }) : t('admin.operators.designated')) : t('admin.operators.notDesignated')}
+              {o.designated && o.designationRef && <div className="hint">{o.designationRef}</div>}
+            </td>
+            <td>
+              <ActiveMark active={o.active} />
+              {o.mustChangePassword && <div className="hint">{t('admin.operators.temporaryPending')}</div>}
+            </td>
+            {/* No « Désactiver » on one's own account: an administrateur must not lock himself out of the console. */}
+            <RowActions onEdit={() => open(o)} active={o.active} onToggle={o.matricule !== self ? () => quick(o, { active: !o.active }) : undefined}>
+              {o.designated ? (
+                <button type="button" onClick={() => quick(o, { designated: false, designatedSince: '', designationRef: '' })}>
+                  {t('admin.operators.withdraw')}
+                </button>
+              ) : (
+                <button type="button" onClick={() => open(o, { designated: true })}>
+                  {t('admin.operators.designate')}
+                </button>
+              )}
+              <button type="button" onClick={() => reset(o.matricule)}>
+                {t('admin.operators.reset')}
+              </button>
+            </RowActions>
           </tr>
-        </thead>
-        <tbody>
-          {cat.operators.map((o) => (
-            <tr key={o.matricule} className={o.active ? undefined : 'inactive'} data-testid="operator-row" data-matricule={o.matricule}>
-              <td>{o.matricule}</td>
-              <td>{o.name}</td>
-              <td>{t(`roles.${o.role}`)}</td>
-              <td>
-                {o.designated ? (o.designatedSince ? t('admin.operators.designatedSince', { date: formatDay(o.designatedSince) }) : t('admin.operators.designated')) : t('admin.operators.notDesignated')}
-                {o.designated && o.designationRef && <div className="hint">{o.designationRef}</div>}
-              </td>
-              <td>
-                <ActiveMark active={o.active} />
-                {o.mustChangePassword && <div className="hint">{t('admin.operators.temporaryPending')}</div>}
-              </td>
-              <td className="row-actions">
-                <button type="button" onClick={() => open(o)}>
-                  {t('admin.edit')}
-                </button>
-                {o.designated ? (
-                  <button type="button" onClick={() => quick(o, { designated: false, designatedSince: '', designationRef: '' })}>
-                    {t('admin.operators.withdraw')}
-                  </button>
-                ) : (
-                  <button type="button" onClick={() => open(o, { designated: true })}>
-                    {t('admin.operators.designate')}
-                  </button>
-                )}
-                <button type="button" onClick={() => reset(o.matricule)}>
-                  {t('admin.operators.reset')}
-                </button>
-                {o.matricule !== self && (
-                  <button type="button" onClick={() => quick(o, { active: !o.active })}>
-                    {t(o.active ? 'admin.deactivate' : 'admin.reactivate')}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </AdminTable>
       {!edit && (
-        <button type="button" onClick={() => (save.reset(), setEdit({ create: true, matricule: '', name: '', role: 'operateur', designated: false, designatedSince: '', designationRef: '', active: true }))}>
+        <button type="button" onClick={() => openForm({ create: true, matricule: '', name: '', role: 'operateur', designated: false, designatedSince: '', designationRef: '', active: true })}>
           {t('admin.operators.create')}
         </button>
       )}
@@ -143,14 +120,7 @@ export function OperatorsAdmin({ cat, reload, self }: SectionProps & { self: str
           )}
           {edit.create && <p className="hint">{t('admin.operators.createHint')}</p>}
           <FormErrors state={save.state} fields={FIELDS} />
-          <div className="form-buttons">
-            <button type="button" onClick={() => setEdit(null)}>
-              {t('admin.cancel')}
-            </button>
-            <button type="submit" className="primary" disabled={save.state.busy}>
-              {t(edit.create ? 'admin.operators.createSubmit' : 'admin.save')}
-            </button>
-          </div>
+          <FormButtons onCancel={close} busy={save.state.busy} submitLabel={t(edit.create ? 'admin.operators.createSubmit' : 'admin.save')} />
         </EditPanel>
       )}
     </div>
