@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { CameraTestResult } from './CameraTestResult';
 import { AdminTable, RowActions, rowClass } from './AdminTable';
 import { ActiveMark, EditPanel, Field, FormButtons, FormErrors } from './Form';
+import { SiteSelect } from './SiteSelect';
 import { streamUrlProblem } from './checks';
 import { newId } from './problems';
 import { useAdminEdit } from './useAdminEdit';
@@ -102,14 +103,7 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
       {edit && (
         <EditPanel title={t(edit.id ? 'admin.cameras.editTitle' : 'admin.cameras.create')} onSubmit={submit}>
           <Field name="siteId" label={t('admin.cameras.site')} problems={save.state.problems}>
-            <select value={edit.siteId} onChange={(e) => setEdit({ ...edit, siteId: e.target.value })} required>
-              <option value="">{t('admin.choose')}</option>
-              {cat.sites.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
+            <SiteSelect sites={cat.sites} value={edit.siteId} onChange={(siteId) => setEdit({ ...edit, siteId })} />
           </Field>
           <Field name="label" label={t('admin.cameras.label')} problems={save.state.problems}>
             <input value={edit.label} onChange={(e) => setEdit({ ...edit, label: e.target.value })} required maxLength={200} />

@@ -4,6 +4,7 @@ import { MOTIVES, type AdminCatalogueView } from '../../../preload/contract';
 import { formatDay, formatDuration } from '../../format';
 import { AdminTable, RowActions } from './AdminTable';
 import { EditPanel, Field, FieldProblems, FormButtons, FormErrors } from './Form';
+import { SiteSelect } from './SiteSelect';
 import { conventionProblems } from './checks';
 import { newId } from './problems';
 import { useAdminEdit } from './useAdminEdit';
@@ -74,14 +75,7 @@ export function ConventionsAdmin({ cat, reload }: SectionProps) {
       {edit && (
         <EditPanel title={t(edit.id ? 'admin.conventions.editTitle' : 'admin.conventions.create')} onSubmit={submit}>
           <Field name="siteId" label={t('admin.conventions.site')} problems={save.state.problems}>
-            <select value={edit.siteId} onChange={(e) => setEdit({ ...edit, siteId: e.target.value })} required disabled={!!edit.id}>
-              <option value="">{t('admin.choose')}</option>
-              {cat.sites.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
+            <SiteSelect sites={cat.sites} value={edit.siteId} onChange={(siteId) => setEdit({ ...edit, siteId })} disabled={!!edit.id} />
           </Field>
           <Field name="parties" label={t('admin.conventions.parties')} hint={t('admin.conventions.partiesHint')} problems={save.state.problems}>
             <textarea rows={3} value={edit.parties} onChange={(e) => setEdit({ ...edit, parties: e.target.value })} required />
@@ -109,22 +103,10 @@ export function ConventionsAdmin({ cat, reload }: SectionProps) {
           </fieldset>
           <div className="form-row">
             <Field name="minDurationMin" label={t('admin.conventions.minDuration')} problems={save.state.problems}>
-              <select value={edit.minDurationMin} onChange={(e) => setEdit({ ...edit, minDurationMin: Number(e.target.value) })}>
-                {DURATIONS.map((d) => (
-                  <option key={d} value={d}>
-                    {formatDuration(d)}
-                  </option>
-                ))}
-              </select>
+              <DurationSelect value={edit.minDurationMin} onChange={(minDurationMin) => setEdit({ ...edit, minDurationMin })} />
             </Field>
             <Field name="maxDurationMin" label={t('admin.conventions.maxDuration')} problems={save.state.problems}>
-              <select value={edit.maxDurationMin} onChange={(e) => setEdit({ ...edit, maxDurationMin: Number(e.target.value) })}>
-                {DURATIONS.map((d) => (
-                  <option key={d} value={d}>
-                    {formatDuration(d)}
-                  </option>
-                ))}
-              </select>
+              <DurationSelect value={edit.maxDurationMin} onChange={(maxDurationMin) => setEdit({ ...edit, maxDurationMin })} />
             </Field>
           </div>
           <fieldset className="field">
@@ -152,5 +134,18 @@ export function ConventionsAdmin({ cat, reload }: SectionProps) {
         </EditPanel>
       )}
     </div>
+  );
+}
+
+/** A convention's shortest or longest request, by quarter hours within DURATIONS. */
+function DurationSelect({ value, onChange }: { value: number; onChange: (minutes: number) => void }) {
+  return (
+    <select value={value} onChange={(e) => onChange(Number(e.target.value))}>
+      {DURATIONS.map((d) => (
+        <option key={d} value={d}>
+          {formatDuration(d)}
+        </option>
+      ))}
+    </select>
   );
 }
