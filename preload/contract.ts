@@ -156,6 +156,7 @@ export const MirrorStatusView = z.discriminatedUnion('state', [
   z.object({ state: z.literal('offline'), since: z.number(), pending: z.number(), ackedSeq: z.number() }),
   z.object({ state: z.literal('conflict'), expectedSeq: z.number().optional(), message: z.string(), ackedSeq: z.number() }),
   z.object({ state: z.literal('refused'), status: z.number(), ackedSeq: z.number() }),
+  z.object({ state: z.literal('too_large'), seq: z.number(), bytes: z.number(), ackedSeq: z.number() }),
 ]);
 export type MirrorStatusView = z.infer<typeof MirrorStatusView>;
 

@@ -91,4 +91,4 @@ export const STREAM_STATES = ['connecting', 'live', 'reconnecting', 'error', 'st
 export const STREAM_ERROR_CODES = ['UNREACHABLE', 'AUTH_FAILED', 'CODEC_UNSUPPORTED', 'NO_DATA', 'STREAM_ENDED', 'FFMPEG_FAILED'] as const;
 
 /** The mirror's states (header badge `mirror.<state>`). */
-export const MIRROR_STATES = ['not_configured', 'starting', 'synchronised', 'pending', 'offline', 'conflict', 'refused'] as const;
+export const MIRROR_STATES = ['not_configured', 'starting', 'synchronised', 'pending', 'offline', 'conflict', 'refused', 'too_large'] as const;

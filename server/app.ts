@@ -10,6 +10,8 @@ export const MAX_BATCH_BYTES = 1024 * 1024;
 export interface ServerOptions {
   https?: { key: Buffer; cert: Buffer };
   logger?: boolean;
+  /** Largest request body in bytes (default MAX_BATCH_BYTES); smaller in tests of the 413 path. */
+  bodyLimit?: number;
 }
 
 function bearer(h: string | undefined): string | undefined {
@@ -19,7 +21,7 @@ function bearer(h: string | undefined): string | undefined {
 
 export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance {
   // removeAdditional false: an unexpected field is a malformed request (400), not silently dropped.
-  const app = Fastify({ bodyLimit: MAX_BATCH_BYTES, logger: opts.logger ?? false, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } }, ...(opts.https ? { https: opts.https } : {}) } as Record<string, unknown>) as unknown as FastifyInstance;
+  const app = Fastify({ bodyLimit: opts.bodyLimit ?? MAX_BATCH_BYTES, logger: opts.logger ?? false, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } }, ...(opts.https ? { https: opts.https } : {}) } as Record<string, unknown>) as unknown as FastifyInstance;
 
   app.get('/healthz', async () => {
     await db.raw('select 1');

@@ -5,17 +5,36 @@
  */
 import type { Knex } from 'knex';
 import { appendEntry, countEntriesAfter, entriesAfter, lastEntryOfKind } from '../../db/journal';
+import type { JournalEntry } from '../../db/journal-codec';
 import { mirrorAckedSeq, saveMirrorAck } from '../../db/mirror-state';
-import { canonicalJson } from '../../db/journal-codec';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
+
+/**
+ * The longest prefix of `entries` whose request body stays within `limit` UTF-8 bytes (at least
+ * one entry, so a lone oversized entry reaches the server and gets its own 413).
+ */
+export function fitBatch(entries: JournalEntry[], limit: number): { batch: JournalEntry[]; body: string } {
+  const parts: string[] = [];
+  let bytes = Buffer.byteLength('{"entries":[]}');
+  for (const e of entries) {
+    const json = JSON.stringify(e);
+    const add = Buffer.byteLength(json) + (parts.length ? 1 : 0);
+    if (parts.length > 0 && bytes + add > limit) break;
+    parts.push(json);
+    bytes += add;
+  }
+  return { batch: entries.slice(0, parts.length), body: `{"entries":[${parts.join(',')}]}` };
+}
 
 export type MirrorStatus =
   | { state: 'synchronised'; ackedSeq: number }
   | { state: 'pending'; pending: number; ackedSeq: number }
   | { state: 'offline'; since: number; pending: number; ackedSeq: number }
   | { state: 'conflict'; expectedSeq?: number; message: string; ackedSeq: number }
-  | { state: 'refused'; status: number; ackedSeq: number };
+  | { state: 'refused'; status: number; ackedSeq: number }
+  /** The server refused even a one-entry batch as too large (413): nothing more can be sent until it accepts bigger bodies. */
+  | { state: 'too_large'; seq: number; bytes: number; ackedSeq: number };
 
 export interface MirrorOptions {
   db: Knex;
@@ -41,6 +60,8 @@ export class Mirror {
   private offlineSince: number | undefined;
   private status: MirrorStatus | undefined;
   private inflight: Promise<void> | undefined;
+  /** Entries per batch; halved after a 413, grown back after each accepted batch. */
+  private cap: number | undefined;
 
   constructor(private readonly o: MirrorOptions) {}
 
@@ -87,24 +108,23 @@ export class Mirror {
     this.running = true;
     try {
       const acked = await this.ackedSeq();
-      let batch = await entriesAfter(this.o.db, this.o.consoleId, acked, this.o.batchMax ?? 500);
-      if (batch.length === 0) {
+      const max = this.o.batchMax ?? 500;
+      const fetched = await entriesAfter(this.o.db, this.o.consoleId, acked, Math.min(max, this.cap ?? max));
+      if (fetched.length === 0) {
         this.failures = 0;
         this.offlineSince = undefined;
         if (this.status?.state !== 'synchronised') this.setStatus({ state: 'synchronised', ackedSeq: acked });
         return this.schedule(this.o.pollMs ?? 1000);
       }
-      // Keep a batch under the server's 1 MiB limit.
-      const limit = this.o.batchBytes ?? 900 * 1024;
-      let size = 0;
-      const cut = batch.findIndex((e) => (size += canonicalJson(e).length + 1) > limit);
-      if (cut > 0) batch = batch.slice(0, cut);
+      // The server's limit is on bytes on the wire: count the UTF-8 bytes of exactly what is sent
+      // (an accented justification is one character but two bytes).
+      const { batch, body: payload } = fitBatch(fetched, this.o.batchBytes ?? 900 * 1024);
       let res: Response;
       try {
         res = await fetch(`${this.o.serverUrl.replace(/\/$/, '')}/v1/consoles/${encodeURIComponent(this.o.consoleId)}/journal`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${this.o.token}` },
-          body: JSON.stringify({ entries: batch }),
+          body: payload,
           signal: AbortSignal.timeout(this.o.timeoutMs ?? 15000),
         });
       } catch (err) {
@@ -125,10 +145,12 @@ export class Mirror {
         }
         this.failures = 0;
         this.offlineSince = undefined;
+        if (this.cap !== undefined) this.cap = this.cap * 2 >= max ? undefined : this.cap * 2;
         const pending = await this.pendingAfter(ack);
         this.setStatus(pending ? { state: 'pending', pending, ackedSeq: ack } : { state: 'synchronised', ackedSeq: ack });
         return this.schedule(pending ? 0 : (this.o.pollMs ?? 1000));
       }
+      if (res.status === 413) return await this.tooLarge(acked, batch);
       if (res.status === 409) return await this.conflict(acked, body.expectedSeq, body.reason ?? 'conflict');
       if (res.status >= 500) return await this.retryLater(acked, `server ${res.status}`);
       // 400/401/403/413: a configuration or software problem; say it and keep trying slowly.
@@ -141,6 +163,20 @@ export class Mirror {
     } finally {
       this.running = false;
     }
+  }
+
+  /** A 413: split the batch and send at once; a single entry refused is its own state, retried slowly. */
+  private async tooLarge(acked: number, batch: JournalEntry[]): Promise<void> {
+    if (batch.length > 1) {
+      this.cap = Math.max(1, Math.floor(batch.length / 2));
+      this.o.log.warn('mirror: batch of %d entries too large for the server; trying %d', batch.length, this.cap);
+      return this.schedule(0);
+    }
+    const e = batch[0]!;
+    const bytes = Buffer.byteLength(JSON.stringify({ entries: batch }));
+    this.o.log.error('mirror: entry %d alone (%d bytes) is too large for the server', e.seq, bytes);
+    this.setStatus({ state: 'too_large', seq: e.seq, bytes, ackedSeq: acked });
+    this.schedule(this.o.backoffMaxMs ?? 300000);
   }
 
   private async retryLater(acked: number, why: string): Promise<void> {
