@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { END_REASONS, MOTIVES, ZONES } from '../preload/vocabulary';
 
 const id = z.string().min(1).max(100);
-const ms = z.number().int().nonnegative();
+// 8.64e15 ms is the largest JavaScript date: a bigger « time » is not one (and overflows a bigint column).
+const ms = z.number().int().nonnegative().max(8.64e15);
 const matricule = z.string().min(1).max(32);
 
 export { END_REASONS, type EndReason } from '../preload/vocabulary';

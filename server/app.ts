@@ -2,14 +2,20 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import { registryRows } from '../db/registry';
+import { useErrorHandler } from './errors';
+import { useJsonBody } from './json-body';
 import { ackOf, checkToken, ingest } from './store';
 
 export const MAX_BATCH_ENTRIES = 500;
 export const MAX_BATCH_BYTES = 1024 * 1024;
+/** The largest date JavaScript can hold (ms): beyond it a number is not a time, it is an attack on the bigint columns. */
+const MAX_MS = 8.64e15;
 
 export interface ServerOptions {
   https?: { key: Buffer; cert: Buffer };
   logger?: boolean;
+  /** Where the logs go when `logger` is on (stdout by default); tests read them. */
+  logStream?: NodeJS.WritableStream;
   /** Largest request body in bytes (default MAX_BATCH_BYTES); smaller in tests of the 413 path. */
   bodyLimit?: number;
 }
@@ -21,7 +27,10 @@ function bearer(h: string | undefined): string | undefined {
 
 export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance {
   // removeAdditional false: an unexpected field is a malformed request (400), not silently dropped.
-  const app = Fastify({ bodyLimit: opts.bodyLimit ?? MAX_BATCH_BYTES, logger: opts.logger ?? false, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } }, ...(opts.https ? { https: opts.https } : {}) } as Record<string, unknown>) as unknown as FastifyInstance;
+  const app = Fastify({ bodyLimit: opts.bodyLimit ?? MAX_BATCH_BYTES, logger: opts.logger ? (opts.logStream ? { stream: opts.logStream } : true) : false, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } }, ...(opts.https ? { https: opts.https } : {}) } as Record<string, unknown>) as unknown as FastifyInstance;
+
+  useJsonBody(app);
+  useErrorHandler(app);
 
   app.get('/healthz', async () => {
     await db.raw('select 1');
@@ -56,7 +65,7 @@ export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance
       schema: {
         querystring: {
           type: 'object',
-          properties: { from: { type: 'integer' }, to: { type: 'integer' }, siteId: { type: 'string', maxLength: 100 }, serviceId: { type: 'string', maxLength: 100 }, motive: { type: 'string', maxLength: 100 }, consoleId: { type: 'string', maxLength: 64 } },
+          properties: { from: { type: 'integer', minimum: 0, maximum: MAX_MS }, to: { type: 'integer', minimum: 0, maximum: MAX_MS }, siteId: { type: 'string', maxLength: 100 }, serviceId: { type: 'string', maxLength: 100 }, motive: { type: 'string', maxLength: 100 }, consoleId: { type: 'string', maxLength: 64 } },
           additionalProperties: false,
         },
       },

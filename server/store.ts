@@ -6,6 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import { canonicalJson, checkEntry, JournalEntrySchema, type JournalEntry } from '../db/journal-codec';
 import { applyToRegistry } from '../db/registry-projection';
+import { isUniqueViolation } from './errors';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -89,6 +90,11 @@ export async function ingest(db: Knex, consoleId: string, raw: unknown[]): Promi
         fresh.push(e);
         prev = { seq: e.seq, hash: e.hash };
       }
+      // A uuid already stored (by this console or another) is a conflict with a reason, not a database error.
+      for (let i = 0; i < fresh.length; i += 500) {
+        const taken = await trx('journal').whereIn('uuid', fresh.slice(i, i + 500).map((e) => e.uuid)).first('uuid');
+        if (taken) throw new Conflict(fresh[0]!.seq, `entry uuid ${String(taken.uuid)} is already stored`);
+      }
       for (let i = 0; i < fresh.length; i += 100) {
         await trx('journal').insert(fresh.slice(i, i + 100).map((e) => ({ ...e, payload: canonicalJson(e.payload), received_at: now })));
       }
@@ -97,6 +103,8 @@ export async function ingest(db: Knex, consoleId: string, raw: unknown[]): Promi
     });
   } catch (err) {
     if (err instanceof Conflict) return { status: 409, expectedSeq: err.expectedSeq, reason: err.reason };
+    // Two entries of one batch sharing a uuid, or a race with another batch.
+    if (isUniqueViolation(err)) return { status: 409, expectedSeq: entries[0]?.seq ?? 1, reason: 'an entry with this id is already stored' };
     throw err;
   }
 }
