@@ -49,29 +49,32 @@ export async function registryRows(db: Knex, filter: RegistryFilter = {}, limit 
   if (filter.consoleId) q.where('console_id', filter.consoleId);
   if (filter.operator) q.where('operator_matricule', filter.operator);
   const rows: RegistryDbRow[] = await q;
-  return rows.map((r) => {
-    const endedAt = r.ended_at === null ? null : Number(r.ended_at);
-    return {
-      grantId: r.grant_id,
-      consoleId: r.console_id,
-      requestedAt: Number(r.requested_at),
-      startsAt: Number(r.starts_at),
-      scheduledEndAt: Number(r.ends_at),
-      grantedMin: r.granted_min,
-      // A console outage (transmission.interrupted) is time the grant ran but no image flowed.
-      effectiveMin: endedAt === null ? null : Math.max(0, Math.round((endedAt - Number(r.starts_at) - Number(r.interrupted_ms ?? 0)) / 60000)),
-      siteId: r.site_id,
-      siteName: r.site_name,
-      serviceId: r.service_id,
-      serviceName: r.service_name,
-      // motive, cameras, end_reason: written only by the journal projection from validated entries.
-      motive: r.motive as Motive,
-      justification: r.justification,
-      cameras: JSON.parse(r.cameras) as RegistryRow['cameras'],
-      operatorMatricule: r.operator_matricule,
-      operatorName: r.operator_name,
-      endedAt,
-      endReason: (r.end_reason ?? null) as EndReason | null,
-    };
-  });
+  return rows.map(registryRowOf);
+}
+
+/** One stored registry row as the screens and reports read it. */
+export function registryRowOf(r: RegistryDbRow): RegistryRow {
+  const endedAt = r.ended_at === null ? null : Number(r.ended_at);
+  return {
+    grantId: r.grant_id,
+    consoleId: r.console_id,
+    requestedAt: Number(r.requested_at),
+    startsAt: Number(r.starts_at),
+    scheduledEndAt: Number(r.ends_at),
+    grantedMin: r.granted_min,
+    // A console outage (transmission.interrupted) is time the grant ran but no image flowed.
+    effectiveMin: endedAt === null ? null : Math.max(0, Math.round((endedAt - Number(r.starts_at) - Number(r.interrupted_ms ?? 0)) / 60000)),
+    siteId: r.site_id,
+    siteName: r.site_name,
+    serviceId: r.service_id,
+    serviceName: r.service_name,
+    // motive, cameras, end_reason: written only by the journal projection from validated entries.
+    motive: r.motive as Motive,
+    justification: r.justification,
+    cameras: JSON.parse(r.cameras) as RegistryRow['cameras'],
+    operatorMatricule: r.operator_matricule,
+    operatorName: r.operator_name,
+    endedAt,
+    endReason: (r.end_reason ?? null) as EndReason | null,
+  };
 }

@@ -1,9 +1,9 @@
 /** The central registry server's HTTP API (Fastify: JSON-schema validation, body limits, light). */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
-import { registryRows } from '../db/registry';
 import { useErrorHandler } from './errors';
 import { useJsonBody } from './json-body';
+import { decodeCursor, PAGE_MAX, registryPage, type RegistryQuery } from './registry-page';
 import { ackOf, checkToken, ingest } from './store';
 
 export const MAX_BATCH_ENTRIES = 500;
@@ -59,13 +59,22 @@ export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance
     return ackOf(db, req.params.id);
   });
 
-  app.get<{ Querystring: { from?: number; to?: number; siteId?: string; serviceId?: string; motive?: string; consoleId?: string } }>(
+  app.get<{ Querystring: RegistryQuery }>(
     '/v1/registry',
     {
       schema: {
         querystring: {
           type: 'object',
-          properties: { from: { type: 'integer', minimum: 0, maximum: MAX_MS }, to: { type: 'integer', minimum: 0, maximum: MAX_MS }, siteId: { type: 'string', maxLength: 100 }, serviceId: { type: 'string', maxLength: 100 }, motive: { type: 'string', maxLength: 100 }, consoleId: { type: 'string', maxLength: 64 } },
+          properties: {
+            from: { type: 'integer', minimum: 0, maximum: MAX_MS },
+            to: { type: 'integer', minimum: 0, maximum: MAX_MS },
+            consoleId: { type: 'string', maxLength: 64 },
+            siteId: { type: 'string', maxLength: 100 },
+            serviceId: { type: 'string', maxLength: 100 },
+            motive: { type: 'string', maxLength: 100 },
+            limit: { type: 'integer', minimum: 1, maximum: PAGE_MAX },
+            cursor: { type: 'string', maxLength: 400 },
+          },
           additionalProperties: false,
         },
       },
@@ -73,7 +82,9 @@ export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance
     async (req, reply) => {
       const auth = await checkToken(db, 'readers', undefined, bearer(req.headers.authorization));
       if (!auth.ok) return reply.code(401).send({ error: 'unauthorized' });
-      return { rows: await registryRows(db, req.query as never) };
+      const after = req.query.cursor === undefined ? undefined : decodeCursor(req.query.cursor);
+      if (req.query.cursor !== undefined && !after) return reply.code(400).send({ error: 'invalid cursor' });
+      return registryPage(db, req.query, after);
     },
   );
 
