@@ -71,7 +71,11 @@ export const payloadSchemas = {
   'session.login_failed': z.object({ matricule: z.string().max(64), reason: z.enum(['unknown', 'bad_password', 'locked', 'inactive']), lockedUntil: ms.optional() }).strict(),
   'report.generated': z.object({ format: z.enum(['pdf', 'csv']), filters: z.record(z.string(), z.unknown()), rows: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
   'registry.verified': z.object({ ok: z.boolean(), checked: z.number().int().nonnegative(), firstBrokenSeq: z.number().int().optional(), reason: z.string().max(100).optional() }).strict(),
-  'mirror.conflict': z.object({ status: z.number().int(), expectedSeq: z.number().int().optional(), message: z.string().max(500) }).strict(),
+  'mirror.conflict': z
+    .object({ status: z.number().int(), expectedSeq: z.number().int().optional(), seq: z.number().int().optional(), kind: z.enum(['gap', 'divergence', 'invalid', 'duplicate']).optional(), message: z.string().max(500) })
+    .strict(),
+  /** The central server was behind this console (restored from a backup): the mirror resends from the server's last entry. */
+  'mirror.resync': z.object({ serverSeq: z.number().int().nonnegative(), ackedSeq: z.number().int().nonnegative() }).strict(),
 } as const;
 
 export type EntryKind = keyof typeof payloadSchemas;

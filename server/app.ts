@@ -48,7 +48,7 @@ export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance
       if (req.body.entries.length > MAX_BATCH_ENTRIES) return reply.code(413).send({ error: `at most ${MAX_BATCH_ENTRIES} entries per batch` });
       const r = await ingest(db, req.params.id, req.body.entries);
       if (r.status === 200) return { ackSeq: r.ackSeq, ackHash: r.ackHash, stored: r.stored };
-      if (r.status === 409) return reply.code(409).send({ error: 'conflict', expectedSeq: r.expectedSeq, reason: r.reason });
+      if (r.status === 409) return reply.code(409).send({ error: 'conflict', kind: r.kind, seq: r.seq, expectedSeq: r.expectedSeq, reason: r.reason });
       return reply.code(400).send({ error: r.reason });
     },
   );

@@ -47,11 +47,23 @@ export async function ackOf(db: Knex, consoleId: string): Promise<{ seq: number;
 
 export type IngestResult =
   | { status: 200; ackSeq: number; ackHash: string | null; stored: number }
-  | { status: 409; expectedSeq: number; reason: string }
+  | { status: 409; kind: ConflictKind; seq: number; expectedSeq: number; reason: string }
   | { status: 400; reason: string };
+
+/**
+ * Why a batch was refused, so the console knows what it may do: a `gap` (the server is behind,
+ * e.g. restored from a backup) can be repaired by resending from GET /ack; a `divergence` (another
+ * entry at a stored seq, or a chain that does not link), an `invalid` entry or a `duplicate` uuid
+ * cannot, and stop the mirror.
+ */
+export type ConflictKind = 'gap' | 'divergence' | 'invalid' | 'duplicate';
 
 class Conflict extends Error {
   constructor(
+    readonly kind: ConflictKind,
+    /** The seq of the entry in conflict. */
+    readonly seq: number,
+    /** The seq the server would store next. */
     readonly expectedSeq: number,
     readonly reason: string,
   ) {
@@ -81,19 +93,22 @@ export async function ingest(db: Knex, consoleId: string, raw: unknown[]): Promi
         if (e.seq <= lastSeq) {
           // Already stored: acknowledged again if it is the same entry, a conflict otherwise.
           const stored = await trx('journal').where({ console_id: consoleId, seq: e.seq }).first('hash');
-          if (!stored || stored.hash !== e.hash) throw new Conflict(lastSeq + 1, `different entry at stored seq ${e.seq}`);
+          if (!stored || stored.hash !== e.hash) throw new Conflict('divergence', e.seq, lastSeq + 1, `different entry at stored seq ${e.seq}`);
           continue;
         }
         const problem = checkEntry(e, prev);
-        if (problem === 'schema' || problem === 'payload') throw new Conflict((prev?.seq ?? 0) + 1, problem);
-        if (problem) throw new Conflict((prev?.seq ?? 0) + 1, problem);
+        const next = (prev?.seq ?? 0) + 1;
+        if (problem === 'gap' && e.seq > next) throw new Conflict('gap', e.seq, next, `gap: the server holds up to seq ${next - 1}`);
+        // A first entry that does not link to the last stored one: the two histories differ there.
+        if (problem === 'prev_hash') throw new Conflict('divergence', e.seq, next, `entry ${e.seq} does not link to stored entry ${next - 1}`);
+        if (problem) throw new Conflict('invalid', e.seq, next, `entry ${e.seq}: ${problem}`);
         fresh.push(e);
         prev = { seq: e.seq, hash: e.hash };
       }
       // A uuid already stored (by this console or another) is a conflict with a reason, not a database error.
       for (let i = 0; i < fresh.length; i += 500) {
         const taken = await trx('journal').whereIn('uuid', fresh.slice(i, i + 500).map((e) => e.uuid)).first('uuid');
-        if (taken) throw new Conflict(fresh[0]!.seq, `entry uuid ${String(taken.uuid)} is already stored`);
+        if (taken) throw new Conflict('duplicate', fresh.find((e) => e.uuid === taken.uuid)?.seq ?? fresh[0]!.seq, fresh[0]!.seq, `entry uuid ${String(taken.uuid)} is already stored`);
       }
       for (let i = 0; i < fresh.length; i += 100) {
         await trx('journal').insert(fresh.slice(i, i + 100).map((e) => ({ ...e, payload: canonicalJson(e.payload), received_at: now })));
@@ -102,9 +117,9 @@ export async function ingest(db: Knex, consoleId: string, raw: unknown[]): Promi
       return { status: 200 as const, ackSeq: prev?.seq ?? 0, ackHash: prev?.hash ?? null, stored: fresh.length };
     });
   } catch (err) {
-    if (err instanceof Conflict) return { status: 409, expectedSeq: err.expectedSeq, reason: err.reason };
+    if (err instanceof Conflict) return { status: 409, kind: err.kind, seq: err.seq, expectedSeq: err.expectedSeq, reason: err.reason };
     // Two entries of one batch sharing a uuid, or a race with another batch.
-    if (isUniqueViolation(err)) return { status: 409, expectedSeq: entries[0]?.seq ?? 1, reason: 'an entry with this id is already stored' };
+    if (isUniqueViolation(err)) return { status: 409, kind: 'duplicate', seq: entries[0]?.seq ?? 1, expectedSeq: entries[0]?.seq ?? 1, reason: 'an entry with this id is already stored' };
     throw err;
   }
 }

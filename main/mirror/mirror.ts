@@ -27,11 +27,21 @@ export function fitBatch(entries: JournalEntry[], limit: number): { batch: Journ
   return { batch: entries.slice(0, parts.length), body: `{"entries":[${parts.join(',')}]}` };
 }
 
+/** As server/store.ts (main/ does not import server/). */
+export type ConflictKind = 'gap' | 'divergence' | 'invalid' | 'duplicate';
+
+interface ConflictBody {
+  kind?: ConflictKind;
+  seq?: number;
+  expectedSeq?: number;
+  reason?: string;
+}
+
 export type MirrorStatus =
   | { state: 'synchronised'; ackedSeq: number }
   | { state: 'pending'; pending: number; ackedSeq: number }
   | { state: 'offline'; since: number; pending: number; ackedSeq: number }
-  | { state: 'conflict'; expectedSeq?: number; message: string; ackedSeq: number }
+  | { state: 'conflict'; expectedSeq?: number; seq?: number; kind?: ConflictKind; message: string; ackedSeq: number }
   | { state: 'refused'; status: number; ackedSeq: number }
   /** The server refused even a one-entry batch as too large (413): nothing more can be sent until it accepts bigger bodies. */
   | { state: 'too_large'; seq: number; bytes: number; ackedSeq: number };
@@ -121,7 +131,7 @@ export class Mirror {
       const { batch, body: payload } = fitBatch(fetched, this.o.batchBytes ?? 900 * 1024);
       let res: Response;
       try {
-        res = await fetch(`${this.o.serverUrl.replace(/\/$/, '')}/v1/consoles/${encodeURIComponent(this.o.consoleId)}/journal`, {
+        res = await fetch(this.url('journal'), {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${this.o.token}` },
           body: payload,
@@ -130,7 +140,7 @@ export class Mirror {
       } catch (err) {
         return await this.retryLater(acked, `network: ${err instanceof Error ? err.message : String(err)}`);
       }
-      let body: { ackSeq?: number; expectedSeq?: number; reason?: string; error?: string } = {};
+      let body: { ackSeq?: number; error?: string } & ConflictBody = {};
       try {
         body = (await res.json()) as typeof body;
       } catch {
@@ -151,7 +161,9 @@ export class Mirror {
         return this.schedule(pending ? 0 : (this.o.pollMs ?? 1000));
       }
       if (res.status === 413) return await this.tooLarge(acked, batch);
-      if (res.status === 409) return await this.conflict(acked, body.expectedSeq, body.reason ?? 'conflict');
+      // A gap: the server lost entries it had acknowledged (restored from a backup); maybe repairable.
+      if (res.status === 409 && body.kind === 'gap') return await this.resync(acked, body);
+      if (res.status === 409) return await this.conflict(acked, body);
       if (res.status >= 500) return await this.retryLater(acked, `server ${res.status}`);
       // 400/401/403/413: a configuration or software problem; say it and keep trying slowly.
       this.o.log.error('mirror: the server refused the batch with %d (%s)', res.status, body.error ?? '');
@@ -191,14 +203,52 @@ export class Mirror {
     this.schedule(delay);
   }
 
-  private async conflict(acked: number, expectedSeq: number | undefined, message: string): Promise<void> {
+  private url(path: string): string {
+    return `${this.o.serverUrl.replace(/\/$/, '')}/v1/consoles/${encodeURIComponent(this.o.consoleId)}/${path}`;
+  }
+
+  /**
+   * The server is behind what it acknowledged. If what it holds is exactly this console's journal
+   * up to its last seq (same hash), the mirror moves its cursor back there and resends: nothing is
+   * skipped or rewritten, and the journal says it happened. Anything else is a divergence.
+   */
+  private async resync(acked: number, body: ConflictBody): Promise<void> {
+    let ack: { seq?: unknown; hash?: unknown };
+    try {
+      const r = await fetch(this.url('ack'), { headers: { authorization: `Bearer ${this.o.token}` }, signal: AbortSignal.timeout(this.o.timeoutMs ?? 15000) });
+      if (!r.ok) return await this.retryLater(acked, `ack answered ${r.status}`);
+      ack = (await r.json()) as typeof ack;
+    } catch (err) {
+      return await this.retryLater(acked, `network: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const serverSeq = typeof ack.seq === 'number' && Number.isInteger(ack.seq) && ack.seq >= 0 ? ack.seq : -1;
+    const mine = serverSeq > 0 ? (await entriesAfter(this.o.db, this.o.consoleId, serverSeq - 1, 1))[0] : undefined;
+    const same = serverSeq === 0 ? ack.hash === null : mine?.seq === serverSeq && mine.hash === ack.hash;
+    if (serverSeq < 0 || serverSeq >= acked || !same) {
+      const seq = serverSeq > 0 ? serverSeq : (body.seq ?? acked + 1);
+      return this.conflict(acked, { kind: 'divergence', seq, expectedSeq: serverSeq + 1, reason: `after a gap, the server's entry ${serverSeq} is not this console's` });
+    }
+    this.o.log.warn('mirror: the server holds up to seq %d but had acknowledged %d (restored?): resending from there', serverSeq, acked);
+    await appendEntry(this.o.db, this.o.consoleId, { kind: 'mirror.resync', actor: 'system', ts: this.o.clock.now(), payload: { serverSeq, ackedSeq: acked } });
+    await saveMirrorAck(this.o.db, this.o.consoleId, { seq: serverSeq, hash: serverSeq === 0 ? null : (ack.hash as string), at: this.o.clock.now() });
+    this.setStatus({ state: 'pending', pending: await this.pendingAfter(serverSeq), ackedSeq: serverSeq });
+    this.schedule(0);
+  }
+
+  private async conflict(acked: number, c: ConflictBody): Promise<void> {
     this.stopped = true;
-    this.o.log.error('mirror: conflict at seq %s (%s): stopped, nothing skipped or rewritten', expectedSeq, message);
+    const message = c.reason ?? 'conflict';
+    this.o.log.error('mirror: conflict (%s) at seq %s: stopped, nothing skipped or rewritten', c.kind ?? 'unknown', c.seq ?? c.expectedSeq);
     // Journal it once, not at every restart that meets the same conflict.
     const lastPayload = (await lastEntryOfKind(this.o.db, this.o.consoleId, 'mirror.conflict'))?.payload;
-    if (!lastPayload || lastPayload.expectedSeq !== expectedSeq) {
-      await appendEntry(this.o.db, this.o.consoleId, { kind: 'mirror.conflict', actor: 'system', ts: this.o.clock.now(), payload: { status: 409, ...(expectedSeq !== undefined ? { expectedSeq } : {}), message: message.slice(0, 500) } });
+    if (!lastPayload || lastPayload.expectedSeq !== c.expectedSeq || lastPayload.seq !== c.seq) {
+      await appendEntry(this.o.db, this.o.consoleId, {
+        kind: 'mirror.conflict',
+        actor: 'system',
+        ts: this.o.clock.now(),
+        payload: { status: 409, ...(c.expectedSeq !== undefined ? { expectedSeq: c.expectedSeq } : {}), ...(c.seq !== undefined ? { seq: c.seq } : {}), ...(c.kind ? { kind: c.kind } : {}), message: message.slice(0, 500) },
+      });
     }
-    this.setStatus({ state: 'conflict', ...(expectedSeq !== undefined ? { expectedSeq } : {}), message, ackedSeq: acked });
+    this.setStatus({ state: 'conflict', ...(c.expectedSeq !== undefined ? { expectedSeq: c.expectedSeq } : {}), ...(c.seq !== undefined ? { seq: c.seq } : {}), ...(c.kind ? { kind: c.kind } : {}), message, ackedSeq: acked });
   }
 }

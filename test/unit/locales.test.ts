@@ -4,7 +4,7 @@ import fr from '../../assets/locales/fr.json';
 import en from '../../assets/locales/en.json';
 import { repoRoot } from '../helpers/tmp';
 import { FILE_PROBLEM_CODES } from '../../db/catalogue-file';
-import { END_REASONS, ERROR_CODES, MIRROR_STATES, MOTIVES, REFUSAL_CODES, REGISTRY_EVENT_KINDS, ROLES, ZONES, channels, specOf } from '../../preload/contract';
+import { END_REASONS, ERROR_CODES, MIRROR_CONFLICT_KINDS, MIRROR_STATES, MOTIVES, REFUSAL_CODES, REGISTRY_EVENT_KINDS, ROLES, ZONES, channels, specOf } from '../../preload/contract';
 
 function keys(obj: unknown, prefix = ''): string[] {
   if (typeof obj !== 'object' || obj === null) return [prefix];
@@ -55,6 +55,7 @@ describe('locales', () => {
     ['registry.ends', END_REASONS],
     ['banners.ended', END_REASONS],
     ['mirror', MIRROR_STATES],
+    ['mirror.conflictReasons', MIRROR_CONFLICT_KINDS],
     // i18next reads dots as nesting: journal kinds are looked up with « _ » (request_refused).
     ['importErrors', FILE_PROBLEM_CODES],
     ['registryEvents.kinds', REGISTRY_EVENT_KINDS.map((k) => k.replace('.', '_'))],
