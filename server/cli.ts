@@ -1,5 +1,5 @@
 /**
- * npm run server [-- serve | add-console <id> | add-reader <id>] [--config file.json]
+ * npm run server [-- serve | add-console <id> [--rotate] | add-reader <id> [--rotate]] [--config file.json]
  * Settings from the environment (or the JSON file, same names): CSU_SERVER_DB (a postgres:// URL
  * in production, else an SQLite file), CSU_SERVER_LISTEN (host:port, default 127.0.0.1:8787),
  * CSU_SERVER_TLS_CERT and CSU_SERVER_TLS_KEY (PEM files; HTTPS when both are set).
@@ -19,14 +19,23 @@ function settings(argv: string[]): Record<string, string | undefined> {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const s = settings(argv);
-  const [cmd = 'serve', arg] = argv.filter((a, i) => a !== '--config' && argv[i - 1] !== '--config');
-  const db = await openServerDb(s.db!);
+  const rotate = argv.includes('--rotate');
+  const [cmd = 'serve', arg] = argv.filter((a, i) => a !== '--config' && argv[i - 1] !== '--config' && !a.startsWith('--'));
+  const db = await openServerDb(s.db!, {
+    // A command run by hand gives up after a minute; the service waits for PostgreSQL as long as it takes.
+    ...(cmd === 'serve' ? {} : { maxWaitMs: 60000 }),
+    onWait: (attempt, ms, code) => process.stderr.write(`waiting for the database (attempt ${attempt}, ${code}); retrying in ${(ms / 1000).toFixed(1)} s\n`),
+  });
   if (cmd === 'add-console' || cmd === 'add-reader') {
     if (!arg) throw new Error(`usage: ${cmd} <id>`);
-    const token = await issueToken(db, cmd === 'add-console' ? 'consoles' : 'readers', arg, Date.now());
+    let token: string;
+    try {
+      token = await issueToken(db, cmd === 'add-console' ? 'consoles' : 'readers', arg, Date.now(), { rotate });
+    } finally {
+      await db.destroy();
+    }
     // Printed once; only its SHA-256 is stored.
     process.stdout.write(`${token}\n`);
-    await db.destroy();
     return;
   }
   if (cmd !== 'serve') throw new Error(`unknown command ${cmd}`);

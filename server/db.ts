@@ -17,10 +17,45 @@ const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
   getMigration: async ([, m]) => m,
 };
 
-export async function openServerDb(url: string): Promise<Knex> {
+export interface WaitOptions {
+  /** Give up after this long (ms); by default the server waits as long as it takes (systemd starts it before PostgreSQL is up). */
+  maxWaitMs?: number;
+  /** Told of each failed attempt: the server says it is waiting, and why (the error code, never the URL: it holds the password). */
+  onWait?: (attempt: number, retryInMs: number, code: string) => void;
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+}
+
+/** Waits until PostgreSQL answers, retrying with a doubling delay (0.5 s to 30 s) plus jitter. */
+export async function waitForDb(db: Knex, o: WaitOptions = {}): Promise<void> {
+  const start = Date.now();
+  const min = o.backoffMinMs ?? 500;
+  const max = o.backoffMaxMs ?? 30000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.raw('select 1');
+      return;
+    } catch (err) {
+      const code = String((err as { code?: unknown }).code ?? (err as Error).name ?? 'error');
+      const base = Math.min(max, min * 2 ** (attempt - 1));
+      const delay = Math.round(base / 2 + Math.random() * (base / 2));
+      if (o.maxWaitMs !== undefined && Date.now() - start + delay > o.maxWaitMs) throw new Error(`database not reachable after ${attempt} attempts (${code})`, { cause: err });
+      o.onWait?.(attempt, delay, code);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+export async function openServerDb(url: string, wait: WaitOptions = {}): Promise<Knex> {
   let db: Knex;
   if (/^postgres(ql)?:\/\//.test(url)) {
     db = knex({ client: 'pg', connection: url, pool: { min: 0, max: 10 } });
+    try {
+      await waitForDb(db, wait);
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
   } else {
     const file = path.resolve(url.replace(/^sqlite:/, ''));
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });

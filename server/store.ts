@@ -16,12 +16,24 @@ function sameHash(a: string, b: string): boolean {
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }
 
-/** Registers (or re-keys) a console or a reader; returns the token, which is stored only as its SHA-256. */
-export async function issueToken(db: Knex, table: 'consoles' | 'readers', id: string, now: number): Promise<string> {
+/** Registers a console or a reader; returns the token, which is stored only as its SHA-256. */
+export async function issueToken(db: Knex, table: 'consoles' | 'readers', id: string, now: number, opts: { rotate?: boolean } = {}): Promise<string> {
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/.test(id)) throw new Error('id: letters, digits, _ and -, 3 to 64 characters');
   const token = randomBytes(32).toString('base64url');
-  await db(table).insert({ id, token_sha256: sha256(token), created_at: now }).onConflict('id').merge();
+  if (opts.rotate) {
+    await db(table).insert({ id, token_sha256: sha256(token), created_at: now }).onConflict('id').merge();
+    return token;
+  }
+  // Re-keying silently would cut off the console that holds the old token: say so, ask for --rotate.
+  const inserted = await db(table).insert({ id, token_sha256: sha256(token), created_at: now }).onConflict('id').ignore().returning('id');
+  if (inserted.length === 0) throw new AlreadyRegistered(table, id);
   return token;
+}
+
+export class AlreadyRegistered extends Error {
+  constructor(table: 'consoles' | 'readers', id: string) {
+    super(`${table === 'consoles' ? 'console' : 'reader'} ${id} is already registered; add --rotate to issue a new token (the old one stops working at once)`);
+  }
 }
 
 export type Auth = { ok: true } | { ok: false; status: 401 | 403 };

@@ -50,7 +50,8 @@ export interface MirrorOptions {
   db: Knex;
   consoleId: string;
   serverUrl: string;
-  token: string;
+  /** The console's bearer token, or how to read it: read at each request, so a rotated token is used without a restart. */
+  token: string | (() => string | undefined);
   clock: Clock;
   log: Logger;
   onStatus?: (s: MirrorStatus) => void;
@@ -60,6 +61,8 @@ export interface MirrorOptions {
   backoffMinMs?: number;
   backoffMaxMs?: number;
   pollMs?: number;
+  /** How often a refused mirror looks for a new token. */
+  tokenCheckMs?: number;
 }
 
 export class Mirror {
@@ -70,6 +73,8 @@ export class Mirror {
   private offlineSince: number | undefined;
   private status: MirrorStatus | undefined;
   private inflight: Promise<void> | undefined;
+  /** The token a 401/403 answered to: not sent again until it changes (or backoffMaxMs passes). */
+  private refused: { token: string | undefined; at: number } | undefined;
   /** Entries per batch; halved after a 413, grown back after each accepted batch. */
   private cap: number | undefined;
 
@@ -104,6 +109,10 @@ export class Mirror {
     this.timer.unref?.();
   }
 
+  private token(): string | undefined {
+    return typeof this.o.token === 'function' ? this.o.token() : this.o.token;
+  }
+
   async ackedSeq(): Promise<number> {
     return mirrorAckedSeq(this.o.db, this.o.consoleId);
   }
@@ -128,12 +137,17 @@ export class Mirror {
       }
       // The server's limit is on bytes on the wire: count the UTF-8 bytes of exactly what is sent
       // (an accented justification is one character but two bytes).
+      const token = this.token();
+      if (this.refused && this.refused.token === token && this.o.clock.now() - this.refused.at < (this.o.backoffMaxMs ?? 300000)) {
+        // Refused with this token: wait for a new one (stored by the administrator) rather than knock again.
+        return this.schedule(this.o.tokenCheckMs ?? 1000);
+      }
       const { batch, body: payload } = fitBatch(fetched, this.o.batchBytes ?? 900 * 1024);
       let res: Response;
       try {
         res = await fetch(this.url('journal'), {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.o.token}` },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}` },
           body: payload,
           signal: AbortSignal.timeout(this.o.timeoutMs ?? 15000),
         });
@@ -155,6 +169,7 @@ export class Mirror {
         }
         this.failures = 0;
         this.offlineSince = undefined;
+        this.refused = undefined;
         if (this.cap !== undefined) this.cap = this.cap * 2 >= max ? undefined : this.cap * 2;
         const pending = await this.pendingAfter(ack);
         this.setStatus(pending ? { state: 'pending', pending, ackedSeq: ack } : { state: 'synchronised', ackedSeq: ack });
@@ -165,9 +180,13 @@ export class Mirror {
       if (res.status === 409 && body.kind === 'gap') return await this.resync(acked, body);
       if (res.status === 409) return await this.conflict(acked, body);
       if (res.status >= 500) return await this.retryLater(acked, `server ${res.status}`);
-      // 400/401/403/413: a configuration or software problem; say it and keep trying slowly.
+      // 400/401/403: a configuration or software problem; say it and keep trying slowly, or as soon as the token changes.
       this.o.log.error('mirror: the server refused the batch with %d (%s)', res.status, body.error ?? '');
       this.setStatus({ state: 'refused', status: res.status, ackedSeq: acked });
+      if (res.status === 401 || res.status === 403) {
+        this.refused = { token, at: this.o.clock.now() };
+        return this.schedule(this.o.tokenCheckMs ?? 1000);
+      }
       this.schedule(this.o.backoffMaxMs ?? 300000);
     } catch (err) {
       this.o.log.error('mirror: %s', err instanceof Error ? err.stack : String(err));
@@ -215,7 +234,7 @@ export class Mirror {
   private async resync(acked: number, body: ConflictBody): Promise<void> {
     let ack: { seq?: unknown; hash?: unknown };
     try {
-      const r = await fetch(this.url('ack'), { headers: { authorization: `Bearer ${this.o.token}` }, signal: AbortSignal.timeout(this.o.timeoutMs ?? 15000) });
+      const r = await fetch(this.url('ack'), { headers: { authorization: `Bearer ${this.token() ?? ''}` }, signal: AbortSignal.timeout(this.o.timeoutMs ?? 15000) });
       if (!r.ok) return await this.retryLater(acked, `ack answered ${r.status}`);
       ack = (await r.json()) as typeof ack;
     } catch (err) {

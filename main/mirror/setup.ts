@@ -39,7 +39,8 @@ export async function setupMirror(o: {
       o.log.warn('mirror: a server URL is set but no token is stored; not mirroring');
       return { mirror: undefined, embeddedUrl: undefined, close: async () => undefined };
     }
-    const mirror = new Mirror({ db: o.db, consoleId: o.consoleId, serverUrl: o.serverUrl, token, clock: o.clock, log: o.log, onStatus: o.onStatus });
+    // Read at each request: `add-console --rotate` then storing the new token needs no restart.
+    const mirror = new Mirror({ db: o.db, consoleId: o.consoleId, serverUrl: o.serverUrl, token: () => o.secrets.get('mirror-token'), clock: o.clock, log: o.log, onStatus: o.onStatus });
     mirror.start();
     return { mirror, embeddedUrl: undefined, close: () => mirror.stop() };
   }
