@@ -5,8 +5,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import { canonicalJson, checkEntry, JournalEntrySchema, type JournalEntry } from '../db/journal-codec';
-import { applyToRegistry } from '../db/registry-projection';
 import { isUniqueViolation } from './errors';
+import { applyBatchToRegistry } from './registry-batch';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -101,11 +101,17 @@ export async function ingest(db: Knex, consoleId: string, raw: unknown[]): Promi
       let prev = last ? { seq: Number(last.seq), hash: last.hash as string } : undefined;
       const lastSeq = prev?.seq ?? 0;
       const fresh: JournalEntry[] = [];
+      // Entries the server already holds: their hashes in one query, not one per entry.
+      const resent = entries.filter((e) => e.seq <= lastSeq).map((e) => e.seq);
+      const storedHash = new Map<number, string>();
+      if (resent.length) {
+        const rows = await trx('journal').where({ console_id: consoleId }).whereBetween('seq', [Math.min(...resent), Math.max(...resent)]).select('seq', 'hash');
+        for (const r of rows) storedHash.set(Number(r.seq), r.hash as string);
+      }
       for (const e of entries) {
         if (e.seq <= lastSeq) {
           // Already stored: acknowledged again if it is the same entry, a conflict otherwise.
-          const stored = await trx('journal').where({ console_id: consoleId, seq: e.seq }).first('hash');
-          if (!stored || stored.hash !== e.hash) throw new Conflict('divergence', e.seq, lastSeq + 1, `different entry at stored seq ${e.seq}`);
+          if (storedHash.get(e.seq) !== e.hash) throw new Conflict('divergence', e.seq, lastSeq + 1, `different entry at stored seq ${e.seq}`);
           continue;
         }
         const problem = checkEntry(e, prev);
@@ -122,10 +128,11 @@ export async function ingest(db: Knex, consoleId: string, raw: unknown[]): Promi
         const taken = await trx('journal').whereIn('uuid', fresh.slice(i, i + 500).map((e) => e.uuid)).first('uuid');
         if (taken) throw new Conflict('duplicate', fresh.find((e) => e.uuid === taken.uuid)?.seq ?? fresh[0]!.seq, fresh[0]!.seq, `entry uuid ${String(taken.uuid)} is already stored`);
       }
-      for (let i = 0; i < fresh.length; i += 100) {
-        await trx('journal').insert(fresh.slice(i, i + 100).map((e) => ({ ...e, payload: canonicalJson(e.payload), received_at: now })));
+      // 10 columns × 500 rows: one statement per server batch.
+      for (let i = 0; i < fresh.length; i += 500) {
+        await trx('journal').insert(fresh.slice(i, i + 500).map((e) => ({ ...e, payload: canonicalJson(e.payload), received_at: now })));
       }
-      for (const e of fresh) await applyToRegistry(trx, e);
+      await applyBatchToRegistry(trx, consoleId, fresh);
       return { status: 200 as const, ackSeq: prev?.seq ?? 0, ackHash: prev?.hash ?? null, stored: fresh.length };
     });
   } catch (err) {
