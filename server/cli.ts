@@ -1,5 +1,5 @@
 /**
- * npm run server [-- serve | add-console <id> [--rotate] | add-reader <id> [--rotate]] [--config file.json]
+ * npm run server [-- serve [--insecure] | add-console <id> [--rotate] | add-reader <id> [--rotate]] [--config file.json]
  * Settings from the environment (or the JSON file, same names): CSU_SERVER_DB (a postgres:// URL
  * in production, else an SQLite file), CSU_SERVER_LISTEN (host:port, default 127.0.0.1:8787),
  * CSU_SERVER_TLS_CERT and CSU_SERVER_TLS_KEY (PEM files; HTTPS when both are set).
@@ -14,6 +14,17 @@ function settings(argv: string[]): Record<string, string | undefined> {
   const file = i >= 0 ? (JSON.parse(readFileSync(argv[i + 1]!, 'utf8')) as Record<string, string>) : {};
   const get = (k: string) => process.env[k] ?? file[k];
   return { db: get('CSU_SERVER_DB') ?? '.data/central.sqlite', listen: get('CSU_SERVER_LISTEN') ?? '127.0.0.1:8787', cert: get('CSU_SERVER_TLS_CERT'), key: get('CSU_SERVER_TLS_KEY') };
+}
+
+/** host:port, [v6]:port. */
+export function parseListen(listen: string): { host: string; port: number } {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(listen) ?? /^([^:]+):(\d+)$/.exec(listen);
+  if (!m) throw new Error(`CSU_SERVER_LISTEN: expected host:port, got ${listen}`);
+  return { host: m[1]!, port: Number(m[2]) };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 async function main(): Promise<void> {
@@ -39,10 +50,18 @@ async function main(): Promise<void> {
     return;
   }
   if (cmd !== 'serve') throw new Error(`unknown command ${cmd}`);
-  const [host, port] = s.listen!.split(':') as [string, string];
+  const { host, port } = parseListen(s.listen!);
   const https = s.cert && s.key ? { cert: readFileSync(s.cert), key: readFileSync(s.key) } : undefined;
+  // Tokens and the registry's personal data never cross a network in clear, unless a lab says so out loud.
+  if (!https && !isLoopbackHost(host)) {
+    if (!argv.includes('--insecure')) {
+      await db.destroy();
+      throw new Error(`refusing to listen on ${host} without TLS: set CSU_SERVER_TLS_CERT and CSU_SERVER_TLS_KEY, or add --insecure for a lab network`);
+    }
+    process.stderr.write(`WARNING: --insecure: listening in clear on ${host}; tokens and registry entries cross the network unencrypted\n`);
+  }
   const app = buildServer(db, { https, logger: true });
-  await app.listen({ host, port: Number(port) });
+  await app.listen({ host, port });
   const stop = () => void app.close().then(() => db.destroy()).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

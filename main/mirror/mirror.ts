@@ -8,6 +8,7 @@ import { appendEntry, countEntriesAfter, entriesAfter, lastEntryOfKind } from '.
 import type { JournalEntry } from '../../db/journal-codec';
 import { mirrorAckedSeq, saveMirrorAck } from '../../db/mirror-state';
 import type { Clock } from '../clock';
+import { request, type Answer } from './transport';
 import type { Logger } from '../log';
 
 /**
@@ -61,6 +62,8 @@ export interface MirrorOptions {
   backoffMinMs?: number;
   backoffMaxMs?: number;
   pollMs?: number;
+  /** Extra trusted CA certificates (PEM) for an internal PKI (setting mirror.caFile). */
+  ca?: string;
   /** How often a refused mirror looks for a new token. */
   tokenCheckMs?: number;
 }
@@ -143,20 +146,21 @@ export class Mirror {
         return this.schedule(this.o.tokenCheckMs ?? 1000);
       }
       const { batch, body: payload } = fitBatch(fetched, this.o.batchBytes ?? 900 * 1024);
-      let res: Response;
+      let res: Answer;
       try {
-        res = await fetch(this.url('journal'), {
+        res = await request(this.url('journal'), {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}` },
           body: payload,
-          signal: AbortSignal.timeout(this.o.timeoutMs ?? 15000),
+          timeoutMs: this.o.timeoutMs ?? 15000,
+          ...(this.o.ca ? { ca: this.o.ca } : {}),
         });
       } catch (err) {
         return await this.retryLater(acked, `network: ${err instanceof Error ? err.message : String(err)}`);
       }
       let body: { ackSeq?: number; error?: string } & ConflictBody = {};
       try {
-        body = (await res.json()) as typeof body;
+        body = res.json() as typeof body;
       } catch {
         if (res.ok) return await this.retryLater(acked, 'unreadable answer');
       }
@@ -234,9 +238,9 @@ export class Mirror {
   private async resync(acked: number, body: ConflictBody): Promise<void> {
     let ack: { seq?: unknown; hash?: unknown };
     try {
-      const r = await fetch(this.url('ack'), { headers: { authorization: `Bearer ${this.token() ?? ''}` }, signal: AbortSignal.timeout(this.o.timeoutMs ?? 15000) });
+      const r = await request(this.url('ack'), { headers: { authorization: `Bearer ${this.token() ?? ''}` }, timeoutMs: this.o.timeoutMs ?? 15000, ...(this.o.ca ? { ca: this.o.ca } : {}) });
       if (!r.ok) return await this.retryLater(acked, `ack answered ${r.status}`);
-      ack = (await r.json()) as typeof ack;
+      ack = r.json() as typeof ack;
     } catch (err) {
       return await this.retryLater(acked, `network: ${err instanceof Error ? err.message : String(err)}`);
     }

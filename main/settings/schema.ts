@@ -11,7 +11,14 @@ export const SettingsSchema = z
     ffmpegPath: z.string().min(1).optional(),
     language: z.enum(['fr', 'en']).default('fr'),
     /** The central registry server (its token is a secret, never in this file). None: embedded server in demo mode. */
-    mirror: z.object({ serverUrl: z.string().url().regex(/^https?:\/\//) }).strict().optional(),
+    mirror: z
+      .object({
+        serverUrl: z.string().url().regex(/^https?:\/\//),
+        /** A PEM file of the CA that signed the server's certificate (an internal PKI), trusted besides the public roots. */
+        caFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     /** Size and rate of the demo site's test-pattern cameras (two cores decode everything here). */
     demoCamera: z
       .object({ width: z.number().int().min(160).max(1920), height: z.number().int().min(90).max(1080), fps: z.number().int().min(1).max(30) })
