@@ -1,6 +1,8 @@
 /** The central registry server's HTTP API (Fastify: JSON-schema validation, body limits, light). */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
+import { verifyHead } from '../db/journal-signature';
+import { registerKey, signingOf } from './enrolment';
 import { useErrorHandler } from './errors';
 import { useJsonBody } from './json-body';
 import { decodeCursor, PAGE_MAX, registryPage, type RegistryQuery } from './registry-page';
@@ -46,10 +48,32 @@ export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance
       const auth = await checkToken(db, 'consoles', req.params.id, bearer(req.headers.authorization));
       if (!auth.ok) return reply.code(auth.status).send({ error: auth.status === 401 ? 'unauthorized' : 'forbidden' });
       if (req.body.entries.length > MAX_BATCH_ENTRIES) return reply.code(413).send({ error: `at most ${MAX_BATCH_ENTRIES} entries per batch` });
-      const r = await ingest(db, req.params.id, req.body.entries);
+      // A signing console's batch must carry its signature of the batch's last entry: the token alone proves nothing.
+      const signing = await signingOf(db, req.params.id);
+      const signature = typeof req.headers['x-csu-signature'] === 'string' ? req.headers['x-csu-signature'] : undefined;
+      if (signing.signed) {
+        if (!signing.publicKey) return reply.code(401).send({ error: 'not enrolled' });
+        const head = req.body.entries[req.body.entries.length - 1] as { seq?: unknown; hash?: unknown } | undefined;
+        if (!head || typeof head.seq !== 'number' || typeof head.hash !== 'string') return reply.code(400).send({ error: 'invalid request: empty batch or entry without seq/hash' });
+        if (!signature || !verifyHead(signing.publicKey, req.params.id, head.seq, head.hash, signature)) return reply.code(401).send({ error: 'bad signature' });
+      }
+      const r = await ingest(db, req.params.id, req.body.entries, signing.signed ? signature : undefined);
       if (r.status === 200) return { ackSeq: r.ackSeq, ackHash: r.ackHash, stored: r.stored };
       if (r.status === 409) return reply.code(409).send({ error: 'conflict', kind: r.kind, seq: r.seq, expectedSeq: r.expectedSeq, reason: r.reason });
       return reply.code(400).send({ error: r.reason });
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { code: string; publicKey: string } }>(
+    '/v1/consoles/:id/key',
+    { schema: { params: idParam, body: { type: 'object', properties: { code: { type: 'string', minLength: 8, maxLength: 64 }, publicKey: { type: 'string', minLength: 40, maxLength: 400 } }, required: ['code', 'publicKey'], additionalProperties: false } } },
+    async (req, reply) => {
+      const auth = await checkToken(db, 'consoles', req.params.id, bearer(req.headers.authorization));
+      if (!auth.ok) return reply.code(auth.status).send({ error: auth.status === 401 ? 'unauthorized' : 'forbidden' });
+      const r = await registerKey(db, req.params.id, req.body.code, req.body.publicKey, Date.now());
+      if (r === 'ok') return { ok: true };
+      if (r === 'already_enrolled') return reply.code(409).send({ error: 'conflict', reason: 'a key is already registered; add-console --rotate issues a new code' });
+      return reply.code(r === 'bad_key' ? 400 : 401).send({ error: r === 'bad_key' ? 'not an Ed25519 public key' : 'invalid or expired enrolment code' });
     },
   );
 

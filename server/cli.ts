@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { buildServer } from './app';
 import { openServerDb } from './db';
+import { addSignedConsole } from './enrolment';
 import { issueToken } from './store';
 
 function settings(argv: string[]): Record<string, string | undefined> {
@@ -39,14 +40,18 @@ async function main(): Promise<void> {
   });
   if (cmd === 'add-console' || cmd === 'add-reader') {
     if (!arg) throw new Error(`usage: ${cmd} <id>`);
-    let token: string;
+    let out: string;
     try {
-      token = await issueToken(db, cmd === 'add-console' ? 'consoles' : 'readers', arg, Date.now(), { rotate });
+      if (cmd === 'add-console') {
+        // A console signs its batches: with the token, a one-time code to register its key.
+        const { token, code } = await addSignedConsole(db, arg, Date.now(), { rotate });
+        out = `token ${token}\nenrolment-code ${code}\n`;
+      } else out = `token ${await issueToken(db, 'readers', arg, Date.now(), { rotate })}\n`;
     } finally {
       await db.destroy();
     }
-    // Printed once; only its SHA-256 is stored.
-    process.stdout.write(`${token}\n`);
+    // Printed once; only their SHA-256 are stored.
+    process.stdout.write(out);
     return;
   }
   if (cmd !== 'serve') throw new Error(`unknown command ${cmd}`);

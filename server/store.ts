@@ -83,7 +83,8 @@ class Conflict extends Error {
   }
 }
 
-export async function ingest(db: Knex, consoleId: string, raw: unknown[]): Promise<IngestResult> {
+/** `signature`: the console's signature of the batch's last entry, kept on that entry's row. */
+export async function ingest(db: Knex, consoleId: string, raw: unknown[], signature?: string): Promise<IngestResult> {
   const entries: JournalEntry[] = [];
   for (const r of raw) {
     const p = JournalEntrySchema.safeParse(r);
@@ -130,7 +131,8 @@ export async function ingest(db: Knex, consoleId: string, raw: unknown[]): Promi
       }
       // 10 columns × 500 rows: one statement per server batch.
       for (let i = 0; i < fresh.length; i += 500) {
-        await trx('journal').insert(fresh.slice(i, i + 500).map((e) => ({ ...e, payload: canonicalJson(e.payload), received_at: now })));
+        const head = entries[entries.length - 1];
+        await trx('journal').insert(fresh.slice(i, i + 500).map((e) => ({ ...e, payload: canonicalJson(e.payload), received_at: now, signature: signature !== undefined && e === head ? signature : null })));
       }
       await applyBatchToRegistry(trx, consoleId, fresh);
       return { status: 200 as const, ackSeq: prev?.seq ?? 0, ackHash: prev?.hash ?? null, stored: fresh.length };

@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import { appendEntry, countEntriesAfter, entriesAfter, lastEntryOfKind } from '../../db/journal';
 import type { JournalEntry } from '../../db/journal-codec';
+import { publicKeyOf, signHead } from '../../db/journal-signature';
 import { mirrorAckedSeq, saveMirrorAck } from '../../db/mirror-state';
 import type { Clock } from '../clock';
 import { request, type Answer } from './transport';
@@ -62,6 +63,8 @@ export interface MirrorOptions {
   backoffMinMs?: number;
   backoffMaxMs?: number;
   pollMs?: number;
+  /** The console's Ed25519 key (every batch signed) and its one-time enrolment code (sent once, when the server asks). */
+  signing?: { privateKeyPem: string; enrolmentCode: () => string | undefined };
   /** Extra trusted CA certificates (PEM) for an internal PKI (setting mirror.caFile). */
   ca?: string;
   /** How often a refused mirror looks for a new token. */
@@ -150,7 +153,7 @@ export class Mirror {
       try {
         res = await request(this.url('journal'), {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}` },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}`, ...this.signatureOf(batch) },
           body: payload,
           timeoutMs: this.o.timeoutMs ?? 15000,
           ...(this.o.ca ? { ca: this.o.ca } : {}),
@@ -180,6 +183,7 @@ export class Mirror {
         return this.schedule(pending ? 0 : (this.o.pollMs ?? 1000));
       }
       if (res.status === 413) return await this.tooLarge(acked, batch);
+      if (res.status === 401 && body.error === 'not enrolled' && (await this.enrol(token))) return this.schedule(0);
       // A gap: the server lost entries it had acknowledged (restored from a backup); maybe repairable.
       if (res.status === 409 && body.kind === 'gap') return await this.resync(acked, body);
       if (res.status === 409) return await this.conflict(acked, body);
@@ -197,6 +201,36 @@ export class Mirror {
       this.schedule(this.o.backoffMaxMs ?? 300000);
     } finally {
       this.running = false;
+    }
+  }
+
+  private signatureOf(batch: JournalEntry[]): Record<string, string> {
+    const head = batch[batch.length - 1];
+    if (!this.o.signing || !head) return {};
+    return { 'x-csu-signature': signHead(this.o.signing.privateKeyPem, this.o.consoleId, head.seq, head.hash) };
+  }
+
+  /** Registers this console's public key with the one-time code the administrator stored; true when the server took it. */
+  private async enrol(token: string | undefined): Promise<boolean> {
+    const code = this.o.signing?.enrolmentCode();
+    if (!this.o.signing || !code) {
+      this.o.log.error('mirror: the server wants this console enrolled, and no enrolment code is stored');
+      return false;
+    }
+    try {
+      const r = await request(this.url('key'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}` },
+        body: JSON.stringify({ code, publicKey: publicKeyOf(this.o.signing.privateKeyPem) }),
+        timeoutMs: this.o.timeoutMs ?? 15000,
+        ...(this.o.ca ? { ca: this.o.ca } : {}),
+      });
+      if (r.ok) this.o.log.warn('mirror: signing key enrolled with the central server');
+      else this.o.log.error('mirror: enrolment refused (%d)', r.status);
+      return r.ok;
+    } catch (err) {
+      this.o.log.error('mirror: enrolment failed (%s)', (err as { code?: string }).code ?? 'network');
+      return false;
     }
   }
 

@@ -8,6 +8,7 @@ import type { SecretStore } from '../secrets';
 import { startEmbeddedCentral } from './embedded-central';
 import { Mirror, type MirrorStatus } from './mirror';
 import { checkServerUrl } from './transport';
+import { newSigningKey } from '../../db/journal-signature';
 
 export interface MirrorSetup {
   mirror: Mirror | undefined;
@@ -51,12 +52,18 @@ export async function setupMirror(o: {
       return { mirror: undefined, embeddedUrl: undefined, close: async () => undefined };
     }
     const token = o.secrets.get('mirror-token');
+    // The signing key is made here once and never leaves the secret store; its public half is enrolled with the server.
+    let signingKey = o.secrets.get('mirror-signing-key');
+    if (!signingKey) {
+      signingKey = newSigningKey().privateKeyPem;
+      o.secrets.set('mirror-signing-key', signingKey);
+    }
     if (!token) {
       o.log.warn('mirror: a server URL is set but no token is stored; not mirroring');
       return { mirror: undefined, embeddedUrl: undefined, close: async () => undefined };
     }
     // Read at each request: `add-console --rotate` then storing the new token needs no restart.
-    const mirror = new Mirror({ db: o.db, consoleId: o.consoleId, serverUrl: o.serverUrl, token: () => o.secrets.get('mirror-token'), ...(ca ? { ca } : {}), clock: o.clock, log: o.log, onStatus: o.onStatus });
+    const mirror = new Mirror({ db: o.db, consoleId: o.consoleId, serverUrl: o.serverUrl, token: () => o.secrets.get('mirror-token'), signing: { privateKeyPem: signingKey, enrolmentCode: () => o.secrets.get('mirror-enrolment-code') }, ...(ca ? { ca } : {}), clock: o.clock, log: o.log, onStatus: o.onStatus });
     mirror.start();
     return { mirror, embeddedUrl: undefined, close: () => mirror.stop() };
   }

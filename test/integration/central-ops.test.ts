@@ -48,19 +48,19 @@ describe.each(['sqlite', 'postgres'] as const)('operating the server on %s', (ki
     const env = { CSU_SERVER_DB: dbInfo.url };
     const first = await run(['add-console', 'poste-k'], env);
     expect(first).toMatchObject({ code: 0, err: '' });
-    const token1 = first.out.trim();
-    expect(token1).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const [, token1] = /^token ([A-Za-z0-9_-]{43})\nenrolment-code [A-Za-z0-9_-]{16}\n$/.exec(first.out) ?? [];
+    expect(token1).toBeDefined();
     const again = await run(['add-console', 'poste-k'], env);
     expect(again.code).toBe(1);
     expect(again.out).toBe('');
     expect(again.err).toContain('already registered; add --rotate');
     const ack = (t: string) => fetch(`${central.url}/v1/consoles/poste-k/ack`, { headers: { authorization: `Bearer ${t}` } }).then((r) => r.status);
-    expect(await ack(token1)).toBe(200);
+    expect(await ack(token1!)).toBe(200);
     const rotated = await run(['add-console', 'poste-k', '--rotate'], env);
     expect(rotated.code).toBe(0);
-    const token2 = rotated.out.trim();
+    const token2 = /^token (\S+)$/m.exec(rotated.out)![1]!;
     expect(token2).not.toBe(token1);
-    expect(await ack(token1)).toBe(401);
+    expect(await ack(token1!)).toBe(401);
     expect(await ack(token2)).toBe(200);
   }, 60000);
 
