@@ -47,3 +47,19 @@ export function parsePublicKey(pem: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * For an offline verifier given a console's public key: checks every signature kept on the
+ * server's copy (rows in seq order, already chain-verified) and says up to which seq the chain is
+ * vouched for by the console's key. Entries after the last valid signature are unsigned (or forged).
+ */
+export function checkSignatures(consoleId: string, rows: { seq: number; hash: string; signature: string | null }[], publicKeyPem: string): { signedUpTo: number; bad: number[] } {
+  let signedUpTo = 0;
+  const bad: number[] = [];
+  for (const r of rows) {
+    if (r.signature === null) continue;
+    if (verifyHead(publicKeyPem, consoleId, r.seq, r.hash, r.signature)) signedUpTo = r.seq;
+    else bad.push(r.seq);
+  }
+  return { signedUpTo, bad };
+}
