@@ -19,6 +19,14 @@ const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
   getMigration: async ([, m]) => m,
 };
 
+/** The migrations up to and including `name` (migration tests: migrate to N−1, insert, migrate to N). */
+export function serverMigrationSourceUpTo(name: string): Knex.MigrationSource<[string, Knex.Migration]> {
+  const upTo = migrations.slice(0, migrations.findIndex(([n]) => n === name) + 1);
+  return { ...migrationSource, getMigrations: async () => upTo };
+}
+
+export const SERVER_MIGRATIONS_TABLE = 'server_migrations';
+
 export interface WaitOptions {
   /** Give up after this long (ms); by default the server waits as long as it takes (systemd starts it before PostgreSQL is up). */
   maxWaitMs?: number;
@@ -48,7 +56,7 @@ export async function waitForDb(db: Knex, o: WaitOptions = {}): Promise<void> {
   }
 }
 
-export async function openServerDb(url: string, wait: WaitOptions = {}): Promise<Knex> {
+export async function openServerDb(url: string, wait: WaitOptions = {}, opts: { migrate?: boolean } = {}): Promise<Knex> {
   let db: Knex;
   if (/^postgres(ql)?:\/\//.test(url)) {
     db = knex({ client: 'pg', connection: url, pool: { min: 0, max: 10 } });
@@ -74,6 +82,6 @@ export async function openServerDb(url: string, wait: WaitOptions = {}): Promise
       },
     });
   }
-  await db.migrate.latest({ migrationSource, tableName: 'server_migrations' });
+  if (opts.migrate !== false) await db.migrate.latest({ migrationSource, tableName: SERVER_MIGRATIONS_TABLE });
   return db;
 }
