@@ -69,14 +69,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [noElectron, noElectronStore], patterns: [{ regex: '^\\.\\.?/(?!(contract|vocabulary|admin)$)', message: 'preload/ imports only ./contract, ./vocabulary and ./admin (zod schemas).' }, { regex: '^\\.\\./', message: 'preload/ imports only ./contract, ./vocabulary and ./admin (zod schemas).' }] },
+        { paths: [noElectron, noElectronStore], patterns: [{ regex: '^\\.\\.?/(?!(contract|vocabulary|admin|review)$)', message: 'preload/ imports only ./contract and its zod modules (./vocabulary, ./admin, ./review).' }, { regex: '^\\.\\./', message: 'preload/ imports only ./contract and its zod modules (./vocabulary, ./admin, ./review).' }] },
       ],
     },
   },
   {
     files: ['preload/index.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\.?/(?!(contract|vocabulary|admin)$)', message: 'preload/ imports only ./contract, ./vocabulary and ./admin (zod schemas).' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\.?/(?!(contract|vocabulary|admin|review)$)', message: 'preload/ imports only ./contract and its zod modules (./vocabulary, ./admin, ./review).' }] }],
     },
   },
   {
@@ -96,12 +96,6 @@ export default tseslint.config(
         { paths: [noElectron, noElectronStore], patterns: [{ group: ['**/main', '**/main/**', '**/renderer/**'], message: 'server/ uses only db/ (the journal codec).' }] },
       ],
     },
-  },
-  {
-    // GrantService.restore() is being rewritten on another branch; its one `any` (the registry
-    // rows, typed by db/rows.ts's RegistryDbRow) goes with that rewrite. Only this file, only a warning.
-    files: ['main/grants/service.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'warn' },
   },
   {
     files: ['test/**/*.ts', 'scripts/**/*.mjs', '*.js', '*.mjs'],

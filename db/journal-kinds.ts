@@ -27,6 +27,8 @@ export const payloadSchemas = {
       operator: z.object({ matricule, name: z.string().min(1).max(200) }).strict(),
       startsAt: ms,
       endsAt: ms,
+      /** The grant this request renews (same site, asked before its end, justified again). */
+      renews: id.optional(),
     })
     .strict(),
   'request.refused': z
@@ -66,10 +68,28 @@ export const payloadSchemas = {
     .strict(),
   'stream.closed': z.object({ grantId: id, cameraId: id, reason: z.string().min(1).max(100) }).strict(),
   'session.opened': z.object({ matricule }).strict(),
+  /** An incident review (who looked at which period and cameras): traceable access (CNIL, 2021). */
+  'review.viewed': z.object({ from: ms, to: ms, siteId: id.optional(), cameraIds: z.array(id).max(64).optional() }).strict(),
+  /** An evidence bundle written: its period, cameras, size and SHA-256. */
+  'evidence.exported': z.object({ from: ms, to: ms, cameraIds: z.array(id).max(64), entries: z.number().int().nonnegative(), files: z.number().int().nonnegative(), bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
   'session.password_changed': z.object({ matricule, wasTemporary: z.boolean() }).strict(),
   'session.closed': z.object({ matricule, reason: z.enum(['logout', 'application_stopped', 'timeout']) }).strict(),
   'session.login_failed': z.object({ matricule: z.string().max(64), reason: z.enum(['unknown', 'bad_password', 'locked', 'inactive']), lockedUntil: ms.optional() }).strict(),
   'report.generated': z.object({ format: z.enum(['pdf', 'csv']), filters: z.record(z.string(), z.unknown()), rows: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+  /**
+   * Refused requests or failed logins beyond a few a minute for one matricule, counted into one
+   * entry per minute (« 37 tentatives refusées ») instead of one entry each: never dropped.
+   */
+  'attempts.summarised': z
+    .object({
+      of: z.enum(['request.refused', 'session.login_failed']),
+      key: z.string().max(64),
+      from: ms,
+      to: ms,
+      count: z.number().int().positive(),
+      reasons: z.record(z.string().max(100), z.number().int().positive()),
+    })
+    .strict(),
   'registry.verified': z.object({ ok: z.boolean(), checked: z.number().int().nonnegative(), firstBrokenSeq: z.number().int().optional(), reason: z.string().max(100).optional() }).strict(),
   'mirror.conflict': z
     .object({ status: z.number().int(), expectedSeq: z.number().int().optional(), seq: z.number().int().optional(), kind: z.enum(['gap', 'divergence', 'invalid', 'duplicate']).optional(), message: z.string().max(500) })

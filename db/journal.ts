@@ -3,7 +3,7 @@
  * console with no gaps. An entry is acknowledged once its transaction has committed with
  * synchronous=FULL, and from then on it survives a crash.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, hash as cryptoHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { DbError } from './errors';
 import { canonicalJson, checkEntry, entryHash, GENESIS_HASH, MAX_PAYLOAD_BYTES, type EntryProblem, type JournalEntry } from './journal-codec';
@@ -17,7 +17,7 @@ export interface AppendInput<K extends EntryKind = EntryKind> {
   ts: number;
 }
 
-interface JournalRow {
+export interface JournalRow {
   console_id: string;
   seq: number;
   uuid: string;
@@ -29,7 +29,7 @@ interface JournalRow {
   hash: string;
 }
 
-function rowToEntry(r: JournalRow): JournalEntry {
+export function rowToEntry(r: JournalRow): JournalEntry {
   return { seq: r.seq, uuid: r.uuid, console_id: r.console_id, ts: Number(r.ts), kind: r.kind as EntryKind, actor: r.actor, payload: JSON.parse(r.payload), prev_hash: r.prev_hash, hash: r.hash };
 }
 
@@ -151,12 +151,17 @@ export interface VerifyOptions {
  * Any row whose body SQLite writes differently (an odd character in a string) simply fails the
  * fast hash and goes to the full check, which decides.
  */
-const BODY_SQL = `'{"actor":' || json_quote(actor) || ',"console_id":' || json_quote(console_id) || ',"kind":' || json_quote(kind) || ',"payload":' || payload || ',"prev_hash":' || json_quote(prev_hash) || ',"seq":' || seq || ',"ts":' || ts || ',"uuid":' || json_quote(uuid) || '}'`;
+const BODY_SQL = `prev_hash || '{"actor":' || json_quote(actor) || ',"console_id":' || json_quote(console_id) || ',"kind":' || json_quote(kind) || ',"payload":' || payload || ',"prev_hash":' || json_quote(prev_hash) || ',"seq":' || seq || ',"ts":' || ts || ',"uuid":' || json_quote(uuid) || '}'`;
+
+/** One-shot SHA-256 (crypto.hash, Node ≥ 20.12: half the cost of a Hash object per row), else the Hash object. */
+const sha256Hex: (text: string) => string =
+  typeof (cryptoHash as unknown) === 'function' ? (text) => cryptoHash('sha256', text, 'hex') : (text) => createHash('sha256').update(text).digest('hex');
 
 interface HashedRow {
   seq: number;
   prev_hash: string;
   hash: string;
+  /** What the hash covers: prev_hash, then the canonical entry without its hash. */
   body: string;
   /** The whole row, read up front in a deep verification. */
   full?: JournalRow;
@@ -202,7 +207,7 @@ export async function verifyChain(db: Knex, consoleId: string, opts: VerifyOptio
       let problem: EntryProblem | 'unreadable' | undefined;
       if (row.seq !== expectedSeq) problem = 'gap';
       else if (row.prev_hash !== (prev?.hash ?? GENESIS_HASH)) problem = 'prev_hash';
-      else if (o.deep || createHash('sha256').update(row.prev_hash).update(row.body ?? '').digest('hex') !== row.hash) problem = await fullCheck(row);
+      else if (o.deep || sha256Hex(row.body ?? '') !== row.hash) problem = await fullCheck(row);
       if (problem) {
         if (rows.length === pageSize) await next.catch(() => undefined);
         // A gap is reported at the first missing seq, everything else at the faulty entry.

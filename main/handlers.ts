@@ -11,8 +11,11 @@ import { REGISTRY_EVENT_KINDS, type AppInfo, type CameraTestView, type MirrorTes
 import { AppError } from './errors';
 import type { Clock } from './clock';
 import type { GrantService } from './grants/service';
+import type { ReportService } from './reports/service';
 import type { SessionService } from './session';
 import type { AdminService } from './admin/service';
+import type { ReviewService } from './review/service';
+import type { WallState } from './wall';
 import type { CallContext } from './transport/dispatch';
 
 export interface HandlerDeps {
@@ -26,8 +29,11 @@ export interface HandlerDeps {
   /** Technical facts about a camera (the relay's job: it holds ffmpeg and the credentials). */
   testCamera: (cameraId: string) => Promise<CameraTestView>;
   testMirror: () => Promise<MirrorTestView>;
+  wall: WallState;
+  review: ReviewService;
   mirrorStatus: () => MirrorStatusView;
   integrity: () => IntegrityStatusView;
+  reports: ReportService;
 }
 
 export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
@@ -58,6 +64,7 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
               return {
                 id: s.id,
                 name: s.name,
+                bailleurId: s.bailleurId,
                 bailleurName: s.bailleurName,
                 addresses: s.addresses,
                 homes: s.homes,
@@ -69,6 +76,11 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
         };
       },
       alerts: () => d.admin.alerts(),
+    },
+    review: {
+      timeline: (a, ctx) => d.review.timeline(a, ctx.operator.matricule),
+      entry: (a) => d.review.entry(a.seq),
+      exportEvidence: (a, ctx) => d.review.exportEvidence(a, ctx.operator.matricule),
     },
     admin: {
       catalogue: () => d.admin.catalogue(),
@@ -90,12 +102,21 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
     },
     grants: {
       request: (a, ctx) => d.grants.request(a, ctx.operator.matricule),
-      openStreams: async (a, ctx) => ({ streams: await d.grants.openStreams(a.grantId, ctx.operator) }),
+      openStreams: async (a, ctx) => {
+        const streams = await d.grants.openStreams(a.grantId, ctx.operator);
+        d.wall.show(d.grants.get(a.grantId)!);
+        return { streams };
+      },
       stop: async (a, ctx) => {
         await d.grants.stop(a.grantId, ctx.operator);
         return { ok: true as const };
       },
       list: () => d.grants.list(),
+      streamState: (a) => d.grants.streamState(a.grantId, a.cameraId),
+    },
+    wall: {
+      get: (_a, ctx) => d.wall.list(ctx.operator.matricule).map((e) => ({ grant: e.grant, ...(e.ended ? { ended: e.ended } : {}) })),
+      dismiss: (a) => ({ dismissed: d.wall.dismiss(a.grantId) }),
     },
     mirror: {
       status: () => d.mirrorStatus(),
@@ -111,6 +132,13 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
         checkPeriod(a);
         const entries = await entriesOfKinds(d.db, d.consoleId, a.kinds ?? REGISTRY_EVENT_KINDS, a);
         return entries.map((e): RegistryEventView => ({ seq: e.seq, ts: e.ts, kind: e.kind as RegistryEventView['kind'], actor: e.actor, payload: e.payload as Record<string, unknown> }));
+      },
+    },
+    reports: {
+      preview: (a) => d.reports.preview(a),
+      generate: (a, ctx) => {
+        const { format, delivery, ...filters } = a;
+        return d.reports.generate(filters, format, delivery, ctx.operator);
       },
     },
     integrity: {

@@ -16,6 +16,7 @@ import { openConfSettings } from './settings/conf-store';
 import { SettingsError } from './settings/store';
 import { findAssetsDir, parseHeadlessArgs } from './shell-args';
 import { createDispatcher } from './transport/dispatch';
+import { DOWNLOAD_PREFIX } from './reports/downloads';
 import { createStaticHandler } from './transport/static-server';
 import { createWsTransport, sameSecret } from './transport/ws-server';
 
@@ -47,6 +48,14 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
   const serveStatic = createStaticHandler(args.rendererDir, host);
   const server = http.createServer((req, res) => {
     if (args.testHooks && req.url?.startsWith('/__test/')) return void testHook(req, res);
+    // One-time report links (the token is the authority); our own host name only, as for the page.
+    if (req.url?.startsWith(DOWNLOAD_PREFIX) && req.headers.host === host()) {
+      return void services.downloads.serve(req, res).catch((err: unknown) => {
+        log.error('report download failed: %s', err instanceof Error ? err.message : String(err));
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    }
     serveStatic(req, res).catch((err: unknown) => {
       log.error('static file error: %s', err instanceof Error ? err.message : String(err));
       if (!res.headersSent) res.writeHead(500);
@@ -83,6 +92,14 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
       clock.advance(ms);
       services.grants.reschedule();
       return reply(200, { now: clock.now() });
+    }
+    if (url.pathname === '/__test/relay') {
+      // A camera's ffmpeg dies (as on a camera blip), or the relay drops every socket with a code (4005: slow client).
+      const kill = url.searchParams.get('kill');
+      if (kill) return reply(200, { pid: services.relay.killSource(kill) ?? null });
+      const code = Number(url.searchParams.get('close'));
+      if (Number.isInteger(code) && code >= 4000 && code < 5000) return reply(200, { closed: services.relay.closeClients(code, 'test hook') });
+      return reply(400, { error: 'relay takes kill=<cameraId> or close=<4000-4999>' });
     }
     reply(404, { error: 'unknown hook' });
   }
@@ -128,15 +145,22 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(`${mainT()('headless.ready')}\n${app.url}\n`);
-  const stop = (signal: string) => {
-    process.stderr.write(`received ${signal}, stopping\n`);
+  let stopping = false;
+  const stop = (why: string) => {
+    // A second signal (Ctrl-C reaches the wrapper and this process alike) must not cut the close
+    // short: the grants are ended and journaled, ffmpeg and the embedded server stopped, then exit.
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${why}, stopping\n`);
     app.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('received SIGINT'));
+  process.on('SIGTERM', () => stop('received SIGTERM'));
+  // Started by scripts/start.mjs with an IPC channel: when the wrapper goes, so does the shell.
+  if (process.send) process.on('disconnect', () => stop('the npm start wrapper went away'));
 }
 
 if (require.main === module) void main();

@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog } from 'electron';
 import path from 'node:path';
 import { DbError } from '../db/errors';
 import { systemClock } from './clock';
+import { electronReportDelivery } from './electron/report-delivery';
 import { safeStorageSecrets } from './electron/secret-store';
 import { openElectronSettings } from './electron/settings-store';
 import { utilitySpawner } from './electron/utility-process';
@@ -22,6 +23,10 @@ const log = createLogger('electron');
 // Chromium's own widgets (date fields, validation bubbles) follow the application locale, not
 // i18next: the console speaks French whatever the workstation's language.
 app.commandLine.appendSwitch('lang', 'fr-FR');
+// --user-data-dir (a test's fresh profile, a second console on one machine) holds the settings
+// and the registry too; set before the single-instance lock, which lives in that folder.
+const userDataDir = app.commandLine.getSwitchValue('user-data-dir');
+if (userDataDir) app.setPath('userData', path.resolve(userDataDir));
 if (!app.requestSingleInstanceLock()) app.quit();
 registerAppScheme();
 app.enableSandbox();
@@ -55,7 +60,7 @@ async function start(): Promise<void> {
     throw err;
   }
   try {
-    services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), assetsDir: path.join(app.getAppPath(), 'assets'), settings, clock: systemClock, log, secrets: safeStorageSecrets(app.getPath('userData')), spawnChild: utilitySpawner });
+    services = await createServices({ shell: 'electron', dataDir: app.getPath('userData'), assetsDir: path.join(app.getAppPath(), 'assets'), settings, clock: systemClock, log, secrets: safeStorageSecrets(app.getPath('userData')), spawnChild: utilitySpawner, reportDelivery: () => electronReportDelivery(() => win) });
   } catch (err) {
     if (err instanceof DbError) {
       log.error('%s', err.message);

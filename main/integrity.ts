@@ -25,6 +25,12 @@ export interface IntegrityStatus {
 
 export interface IntegrityOptions {
   db: Knex;
+  /**
+   * A second connection to the same file for reading the chain, so verifying it (SHA-256 in JS)
+   * and checking the view (SQL) run side by side at start; defaults to `db`. The service owns it
+   * and closes it in stop().
+   */
+  readDb?: Knex;
   consoleId: string;
   clock: Clock;
   log: Logger;
@@ -73,11 +79,12 @@ export class IntegrityService {
     every(this.o.fullMs ?? 10 * 60000, () => this.verifyAll());
   }
 
-  /** Stops the timers and waits for a check under way (before the database closes). */
+  /** Stops the timers, waits for a check under way (before the database closes), closes the reading connection. */
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.busy;
+    if (this.o.readDb && this.o.readDb !== this.o.db) await this.o.readDb.destroy();
   }
 
   /** One check at a time: a full pass and an incremental one never interleave. */
@@ -89,8 +96,7 @@ export class IntegrityService {
 
   private async full(): Promise<IntegrityStatus> {
     const { db, consoleId, clock, log } = this.o;
-    const chain = await verifyChain(db, consoleId);
-    const diff = await registryDifference(db);
+    const [chain, diff] = await Promise.all([verifyChain(this.o.readDb ?? db, consoleId), registryDifference(db)]);
     if (diff) {
       const rows = await rebuildRegistryFromJournal(db);
       log.warn('integrity: the registry view differed from the journal on %d grant(s), first at entry %d; rebuilt (%d rows)', diff.grants, diff.firstSeq, rows);
@@ -116,7 +122,7 @@ export class IntegrityService {
   private async incremental(): Promise<IntegrityStatus> {
     if (this.current.state === 'altered') return this.status();
     const from: ChainHead = { seq: this.current.verifiedSeq, hash: this.current.headHash };
-    const chain = await verifyChain(this.o.db, this.o.consoleId, { from });
+    const chain = await verifyChain(this.o.readDb ?? this.o.db, this.o.consoleId, { from });
     if (chain.ok) {
       this.current = { state: 'ok', verifiedSeq: chain.head.seq, headHash: chain.head.hash, checkedAt: this.o.clock.now() };
       return this.status();

@@ -3,15 +3,19 @@ import type { Knex } from 'knex';
 import { openDatabase } from '../db';
 import { catalogueVersion, countOperators, hasCatalogue, listCameras } from '../db/catalogue';
 import { AdminService } from './admin/service';
+import { ReviewService } from './review/service';
 import { cameraSecretName } from './admin/camera-secrets';
 import { testCamera } from './admin/camera-test';
 import { testMirror } from './admin/mirror-test';
 import { withCredentials } from './relay/credentials';
 import { AppError } from './errors';
 import { AliveMark } from './alive-mark';
+import { AttemptGate } from './attempt-gate';
 import { GrantService } from './grants/service';
 import type { ChildSpawner } from './child';
 import { IntegrityService } from './integrity';
+import { OneTimeDownloads } from './reports/downloads';
+import { ReportService, type ReportDelivery } from './reports/service';
 import { buildHandlers } from './handlers';
 import { setupMirror, type MirrorSetup } from './mirror/setup';
 import type { MirrorStatus } from './mirror/mirror';
@@ -23,6 +27,7 @@ import { resolveFfmpegPath } from './relay/ffmpeg-path';
 import { RelayHub, type StreamStatus } from './relay/hub';
 import type { Clock, OffsetClock } from './clock';
 import { EventBus } from './events';
+import { WallState } from './wall';
 import type { Logger } from './log';
 import type { SettingsStore } from './settings/store';
 import type { CallContext } from './transport/dispatch';
@@ -42,6 +47,8 @@ export interface ServicesConfig {
   secrets?: SecretStore;
   /** Starts child processes (the embedded demo central server); Node's fork by default. */
   spawnChild?: ChildSpawner;
+  /** What the shell does with a finished report (Electron: dialogs); the headless one-time links by default. */
+  reportDelivery?: (downloads: OneTimeDownloads) => ReportDelivery;
   /** Present only when the headless shell runs with --test-hooks; never in the Electron build. */
   testHooks?: { clock: OffsetClock };
 }
@@ -53,6 +60,10 @@ export interface Services {
   session: SessionService;
   /** The journal's verification state (main/integrity.ts). */
   integrity: IntegrityService;
+  /** Refusals and failed logins beyond a few a minute, counted into summaries (main/attempt-gate.ts). */
+  attempts: AttemptGate;
+  /** Reports waiting for the headless browser to fetch them, once each. */
+  downloads: OneTimeDownloads;
   mirror: MirrorSetup;
   /** The shells tell the relay which page origin may open stream sockets. */
   allowOrigin(origin: string): void;
@@ -94,14 +105,23 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   relay.on('status', (s: StreamStatus) => events.emit('stream.status', s));
   await relay.start();
   // Before anything reads the journal or the registry: the chain whole, the view against it.
-  const integrity = new IntegrityService({ db, consoleId: settings.consoleId, clock: config.clock, log: config.log });
+  const verifyDb = await openDatabase(path.join(config.dataDir, 'console.sqlite'), { migrate: false, log: (m) => config.log.warn(m) });
+  const integrity = new IntegrityService({ db, readDb: verifyDb, consoleId: settings.consoleId, clock: config.clock, log: config.log });
   await integrity.verifyAll();
   integrity.start();
-  const session = new SessionService(db, settings.consoleId, config.clock);
+  // Summaries a crashed run left counted go to the journal before the session reads it.
+  const attempts = new AttemptGate({ db, consoleId: settings.consoleId, clock: config.clock, log: config.log });
+  await attempts.flush();
+  attempts.start();
+  const session = new SessionService(db, settings.consoleId, config.clock, attempts);
   await session.restore();
+  const secrets = config.secrets ?? fileSecretStore(config.dataDir);
   const alive = new AliveMark(config.dataDir, config.clock, config.log);
-  const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log, alive });
+  const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log, alive, attempts, cameraPassword: (id) => secrets.get(cameraSecretName(id)) });
   await grants.restore({ downSince: alive.previousOutageStart(), trustedSeq: integrity.trustedSeq() });
+  const wall = new WallState(events);
+  // Grants resumed after a restart were on this console's wall: they come back on it.
+  for (const g of grants.list()) wall.show(g);
   grants.start();
   let mirrorStatus: MirrorStatus | { state: 'not_configured' } | { state: 'starting' } = { state: 'starting' };
   const mirror = await setupMirror({
@@ -121,7 +141,20 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     },
   });
   if (!mirror.mirror) mirrorStatus = { state: 'not_configured' };
-  const secrets = config.secrets ?? fileSecretStore(config.dataDir);
+  const downloads = new OneTimeDownloads(config.clock);
+  const reportDelivery: ReportDelivery = config.reportDelivery?.(downloads) ?? { deliver: async (f, mode) => ({ url: downloads.add(f.path, f.fileName, f.mime, mode === 'print') }) };
+  const reports = new ReportService({
+    db,
+    consoleId: settings.consoleId,
+    clock: config.clock,
+    log: config.log,
+    integrity,
+    mirrorStatus: () => mirrorStatus,
+    organisation: () => config.settings.get().organisation,
+    fontsDir: path.join(config.assetsDir, 'fonts'),
+    workDir: path.join(config.dataDir, 'reports-tmp'),
+    delivery: reportDelivery,
+  });
   const admin = new AdminService({
     db,
     consoleId: settings.consoleId,
@@ -132,13 +165,16 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   });
   const ffmpegPath = resolveFfmpegPath(settings.ffmpegPath);
   const handlers = buildHandlers({
+    reports,
     admin,
+    review: new ReviewService({ db, consoleId: settings.consoleId, clock: config.clock, dataDir: config.dataDir }),
     testCamera: async (cameraId) => {
       const cam = (await listCameras(db)).find((c) => c.id === cameraId);
       if (!cam) throw new AppError('NOT_FOUND', `no camera ${cameraId}`);
       return testCamera({ ffmpegPath, url: withCredentials(cam.sourceUrl, cam.username, secrets.get(cameraSecretName(cam.id))) });
     },
     testMirror: () => testMirror({ serverUrl: config.settings.get().mirror?.serverUrl, caFile: config.settings.get().mirror?.caFile, token: secrets.get('mirror-token'), consoleId: settings.consoleId }),
+    wall,
     mirrorStatus: () => mirrorStatus,
     db,
     consoleId: settings.consoleId,
@@ -157,6 +193,8 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     grants,
     session,
     integrity,
+    attempts,
+    downloads,
     mirror,
     db,
     relay,
@@ -167,8 +205,10 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     async close() {
       // Quit: each active grant is ended and journaled as such before anything closes.
       await integrity.stop();
+      await downloads.close();
       await grants.shutdown();
       await session.logout('application_stopped');
+      await attempts.stop();
       await relay.close('application_stopped');
       // Last. What was journaled above stays in the local journal and goes out at the next start.
       await mirror.close();

@@ -1,7 +1,8 @@
 /**
  * The operator's session on this console. Only a logged-in, active operator can do anything but
- * log in. Five failures lock the account for five minutes; every attempt is journaled, and the
- * counts are rebuilt from the journal at start, so restarting the console does not lift a lock.
+ * log in. Five failures lock the account for five minutes; every attempt is journaled (beyond a
+ * few a minute, in one summary entry per minute), and the counts are rebuilt from the journal at
+ * start, so restarting the console does not lift a lock.
  */
 import type { Knex } from 'knex';
 import { getOperator, type Operator } from '../db/catalogue';
@@ -9,6 +10,8 @@ import { appendEntry, recentEntries } from '../db/journal';
 import { passwordProblem, MIN_PASSWORD_LENGTH } from '../db/catalogue-file';
 import { createFirstAdmin, setOperatorPassword } from '../db/operators';
 import { hashPassword, verifyPassword } from '../db/passwords';
+import type { PayloadOf } from '../db/journal-kinds';
+import type { AttemptGate } from './attempt-gate';
 import type { Clock } from './clock';
 import { AppError } from './errors';
 
@@ -27,7 +30,16 @@ export class SessionService {
     private readonly db: Knex,
     private readonly consoleId: string,
     private readonly clock: Clock,
+    /** Beyond a few failures a minute per matricule, they are counted into summaries; without it every one is journaled. */
+    private readonly gate?: AttemptGate,
   ) {}
+
+  private async failed(payload: PayloadOf<'session.login_failed'>, now: number, decidesLock: boolean): Promise<void> {
+    const entry = { kind: 'session.login_failed' as const, actor: 'system', ts: now, payload };
+    // A failure that locks the account is always journaled on its own: restore() reads the lock from it.
+    if (this.gate) await this.gate.record('session.login_failed', payload.matricule, payload.reason, entry, decidesLock);
+    else await appendEntry(this.db, this.consoleId, entry);
+  }
 
   /**
    * Replays the last hour's login entries: failures since each matricule's last success, and any
@@ -36,10 +48,21 @@ export class SessionService {
    */
   async restore(): Promise<void> {
     const now = this.clock.now();
-    const entries = await recentEntries(this.db, this.consoleId, ['session.opened', 'session.login_failed'], now - RESTORE_WINDOW_MS);
+    const entries = await recentEntries(this.db, this.consoleId, ['session.opened', 'session.login_failed', 'attempts.summarised'], now - RESTORE_WINDOW_MS);
     for (const e of entries) {
       if (e.kind === 'session.opened') {
         this.failures.delete((e.payload as { matricule: string }).matricule);
+        continue;
+      }
+      if (e.kind === 'attempts.summarised') {
+        // A minute's failures beyond the first few, counted together: they count toward the next
+        // lock (a lock itself is always journaled on its own entry, so none is decided here).
+        const p = e.payload as PayloadOf<'attempts.summarised'>;
+        if (p.of !== 'session.login_failed') continue;
+        const counted = p.count - (p.reasons.locked ?? 0);
+        const state = this.failures.get(p.key) ?? { count: 0, lockedUntil: 0 };
+        state.count += counted;
+        if (counted > 0) this.failures.set(p.key, state);
         continue;
       }
       const p = e.payload as { matricule: string; reason: string; lockedUntil?: number };
@@ -63,7 +86,7 @@ export class SessionService {
     const now = this.clock.now();
     const state = this.failures.get(matricule) ?? { count: 0, lockedUntil: 0 };
     if (state.lockedUntil > now) {
-      await appendEntry(this.db, this.consoleId, { kind: 'session.login_failed', actor: 'system', ts: now, payload: { matricule: matricule.slice(0, 64), reason: 'locked', lockedUntil: state.lockedUntil } });
+      await this.failed({ matricule: matricule.slice(0, 64), reason: 'locked', lockedUntil: state.lockedUntil }, now, false);
       throw new AppError('ACCOUNT_LOCKED', 'account locked after repeated failures', { lockedUntil: state.lockedUntil });
     }
     const op = await getOperator(this.db, matricule);
@@ -77,12 +100,8 @@ export class SessionService {
         state.count = 0;
       }
       this.failures.set(matricule, state);
-      await appendEntry(this.db, this.consoleId, {
-        kind: 'session.login_failed',
-        actor: 'system',
-        ts: now,
-        payload: { matricule: matricule.slice(0, 64), reason, ...(state.lockedUntil > now ? { lockedUntil: state.lockedUntil } : {}) },
-      });
+      const locks = state.lockedUntil > now;
+      await this.failed({ matricule: matricule.slice(0, 64), reason, ...(locks ? { lockedUntil: state.lockedUntil } : {}) }, now, locks);
       if (state.lockedUntil > now) throw new AppError('ACCOUNT_LOCKED', 'account locked after repeated failures', { lockedUntil: state.lockedUntil });
       throw new AppError('LOGIN_FAILED', 'wrong matricule or password');
     }

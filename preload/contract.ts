@@ -6,11 +6,13 @@
  */
 import { z } from 'zod';
 import { AdminCatalogueView, CameraTestView, ConventionAlertView, ImportResultView, MirrorTestView, SaveBailleurArgs, SaveCameraArgs, SaveConventionArgs, SaveOperatorArgs, SaveServiceArgs, SaveSiteArgs } from './admin';
-import { COMMON_ERROR_CODES, END_REASONS, MIRROR_CONFLICT_KINDS, MOTIVES, REFUSAL_CODES, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
+import { EvidenceArgs, EvidenceView, JournalEntryView, TimelineArgs, TimelineView } from './review';
+import { COMMON_ERROR_CODES, END_REASONS, MIRROR_CONFLICT_KINDS, MOTIVES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
 
-export { ACCESS, COMMON_ERROR_CODES, END_REASONS, ERROR_CODES, ErrorCode, MIRROR_CONFLICT_KINDS, MIRROR_STATES, MOTIVES, REFUSAL_CODES, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES } from './vocabulary';
+export { ACCESS, COMMON_ERROR_CODES, END_REASONS, ERROR_CODES, ErrorCode, MIRROR_CONFLICT_KINDS, MIRROR_STATES, MOTIVES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES } from './vocabulary';
 export type { Access, EndReason, Motive, RefusalCode, Role, Zone } from './vocabulary';
 export * from './admin';
+export * from './review';
 
 /** What every failed call rejects with, on both transports (a plain object: it crosses contextBridge intact). */
 export const CsuErrorSchema = z.object({
@@ -89,6 +91,7 @@ export const CatalogueView = z.object({
     z.object({
       id,
       name: z.string(),
+      bailleurId: z.string(),
       bailleurName: z.string(),
       addresses: z.array(z.string()),
       homes: z.number(),
@@ -114,6 +117,8 @@ export const GrantView = z.object({
   holder: z.string(),
   startsAt: z.number(),
   endsAt: z.number(),
+  /** The grant this one renews, if any. */
+  renews: grantId.optional(),
 });
 export type GrantView = z.infer<typeof GrantView>;
 
@@ -125,6 +130,8 @@ export const RequestArgs = z
     justification: z.string().max(5000),
     durationMin: z.number().finite(),
     serviceId: z.string().max(100),
+    /** Renewal: the running grant this request takes over from, without a black gap on the wall. */
+    renews: grantId.optional(),
   })
   .strict();
 export type RequestArgs = z.infer<typeof RequestArgs>;
@@ -144,6 +151,8 @@ export const RegistryRowView = z.object({
   operatorName: z.string(),
   endReason: z.enum(END_REASONS).nullable(),
   endedAt: z.number().nullable(),
+  /** The transmission this one renews (« Renouveler »). */
+  renews: z.string().nullable().optional(),
 });
 
 const ok = z.object({ ok: z.literal(true) });
@@ -161,7 +170,7 @@ export const MirrorStatusView = z.discriminatedUnion('state', [
 export type MirrorStatusView = z.infer<typeof MirrorStatusView>;
 
 /** What the registry screen shows supervisors beside the transmissions: refusals, logins, lockouts, hand-overs, catalogue changes. */
-export const REGISTRY_EVENT_KINDS = ['request.refused', 'session.opened', 'session.closed', 'session.login_failed', 'grant.taken_over', 'transmission.ended', 'catalogue.changed'] as const;
+export const REGISTRY_EVENT_KINDS = ['request.refused', 'session.opened', 'session.closed', 'session.login_failed', 'grant.taken_over', 'transmission.ended', 'catalogue.changed', 'attempts.summarised'] as const;
 export const RegistryEventView = z.object({
   seq: z.number(),
   ts: z.number(),
@@ -181,6 +190,65 @@ export const IntegrityStatusView = z.object({
   checkedAt: z.number(),
 });
 export type IntegrityStatusView = z.infer<typeof IntegrityStatusView>;
+
+/** A camera stream's state, for its tile: connexion…, en direct, reconnexion…, error codes. */
+export const StreamStatusView = z.object({
+  grantId: z.string(),
+  cameraId: z.string(),
+  state: z.enum(STREAM_STATES),
+  code: z.enum(STREAM_ERROR_CODES).optional(),
+  /** While main waits to retry: the tile counts down « nouvel essai dans 2 s ». */
+  retryInMs: z.number().optional(),
+  /** Grows with each change of this camera's state: a reply and an event that cross are put back in order. */
+  seq: z.number().int().nonnegative(),
+});
+export type StreamStatusView = z.infer<typeof StreamStatusView>;
+const isoDay = z.string().max(10);
+/** The report's period in Paris calendar days (main checks the dates and turns them into instants). */
+export const ReportPeriodArgs = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('day'), day: isoDay }).strict(),
+  z.object({ kind: z.literal('week'), day: isoDay }).strict(),
+  z.object({ kind: z.literal('month'), month: z.string().max(7) }).strict(),
+  z.object({ kind: z.literal('custom'), from: isoDay, to: isoDay }).strict(),
+]);
+const reportFilters = {
+  period: ReportPeriodArgs,
+  siteId: z.string().min(1).max(100).optional(),
+  bailleurId: z.string().min(1).max(100).optional(),
+  serviceId: z.string().min(1).max(100).optional(),
+  motive: z.enum(MOTIVES).optional(),
+  operator: z.string().min(1).max(32).optional(),
+};
+export const ReportFiltersArgs = z.object(reportFilters).strict();
+export type ReportFiltersArgs = z.infer<typeof ReportFiltersArgs>;
+const REPORT_FILTER_ERRORS = ['PERIOD_EMPTY', 'PERIOD_INVALID', 'REPORT_PERIOD_TOO_LONG', 'SITE_UNKNOWN', 'BAILLEUR_UNKNOWN', 'SERVICE_UNKNOWN'] as const;
+const ReportVerificationView = z.object({ ok: z.boolean(), verifiedSeq: z.number(), fingerprint: z.string(), firstBrokenSeq: z.number().optional() });
+export const ReportPreviewView = z.object({
+  period: z.object({ first: z.string(), last: z.string(), from: z.number(), to: z.number() }),
+  transmissions: z.number(),
+  refused: z.number(),
+  byMotive: z.array(z.object({ key: z.string(), count: z.number() })),
+  bySite: z.array(z.object({ key: z.string(), label: z.string(), count: z.number() })),
+  operators: z.array(z.object({ matricule: z.string(), name: z.string() })),
+  verification: ReportVerificationView.extend({ checkedAt: z.number() }),
+});
+export type ReportPreviewView = z.infer<typeof ReportPreviewView>;
+export const ReportResultView = z.object({
+  format: z.enum(REPORT_FORMATS),
+  fileName: z.string(),
+  rows: z.number(),
+  pages: z.number().optional(),
+  refused: z.number(),
+  sha256: z.string(),
+  bytes: z.number(),
+  verification: ReportVerificationView.extend({ line: z.string() }),
+  mirror: z.string(),
+  /** Headless shell: the one-time link on the loopback server. */
+  url: z.string().optional(),
+  /** Electron: where the save dialog wrote it (null: cancelled). */
+  savedTo: z.string().nullable().optional(),
+});
+export type ReportResultView = z.infer<typeof ReportResultView>;
 
 const period = { from: z.number().int().nonnegative().optional(), to: z.number().int().nonnegative().optional() };
 const matricule = z.string().min(1).max(32);
@@ -239,18 +307,27 @@ export const contract = {
       access: 'operator',
       args: RequestArgs,
       result: z.union([z.object({ accepted: z.literal(true), grant: GrantView }), z.object({ accepted: z.literal(false), reasons: z.array(z.enum(REFUSAL_CODES)) })]),
-      errors: [],
+      errors: ['GRANT_NOT_ACTIVE'],
     }),
     /** Opening another operator's grant is a hand-over (shift change): designated operators only, journaled. */
     openStreams: method({
       access: 'operator',
       args: z.object({ grantId }).strict(),
-      result: z.object({ streams: z.array(z.object({ cameraId: z.string(), url: z.string() })) }),
+      /** `url` is what the grid plays (the sub stream where the camera has one); `mainUrl`, the full picture for an enlarged tile. */
+      result: z.object({ streams: z.array(z.object({ cameraId: z.string(), url: z.string(), mainUrl: z.string().optional() })) }),
       errors: ['GRANT_NOT_ACTIVE', 'TAKEOVER_NOT_DESIGNATED'],
     }),
     /** An operator stops the grants they hold; a superviseur stops any. */
     stop: method({ access: 'operator', args: z.object({ grantId }).strict(), result: ok, errors: ['GRANT_NOT_ACTIVE', 'NOT_GRANT_HOLDER'] }),
     list: method({ access: 'operator', args: none, result: z.array(GrantView), errors: [] }),
+    /** The current state of one camera of an open grant: a tile asks once, then follows `stream.status`. */
+    streamState: method({ access: 'operator', args: z.object({ grantId, cameraId: id }).strict(), result: StreamStatusView, errors: ['GRANT_NOT_ACTIVE'] }),
+  },
+  /** The wall is main's state: a reload or a new window shows the same tiles (each reopened with openStreams). */
+  wall: {
+    get: method({ access: 'operator', args: none, result: z.array(z.object({ grant: GrantView, ended: z.enum(END_REASONS).optional() })), errors: [] }),
+    /** Closes an ended grant's strip; a running grant leaves the wall only when it ends. */
+    dismiss: method({ access: 'operator', args: z.object({ grantId }).strict(), result: z.object({ dismissed: z.boolean() }), errors: [] }),
   },
   mirror: {
     status: method({ access: ['operator', 'admin'], args: none, result: z.lazy(() => MirrorStatusView), errors: [] }),
@@ -271,6 +348,25 @@ export const contract = {
       errors: ['PERIOD_INVALID'],
     }),
   },
+  review: {
+    /** « Revue d'incident »: lanes per camera, bars per transmission, markers per journaled event; journaled as review.viewed. */
+    timeline: method({ access: ['supervisor', 'admin'], args: TimelineArgs, result: TimelineView, errors: ['PERIOD_INVALID', 'PERIOD_TOO_LONG'] }),
+    /** The journal entry behind a marker, with its hashes. */
+    entry: method({ access: ['supervisor', 'admin'], args: z.object({ seq: z.number().int().positive() }).strict(), result: JournalEntryView, errors: ['NOT_FOUND'] }),
+    /** An evidence bundle (zip) any one can check offline with csu-verify; journaled as evidence.exported. */
+    exportEvidence: method({ access: 'supervisor', args: EvidenceArgs, result: EvidenceView, errors: ['PERIOD_INVALID', 'PERIOD_TOO_LONG'] }),
+  },
+  reports: {
+    /** The counts a report with these filters would hold, and the journal's last verification. */
+    preview: method({ access: ['supervisor', 'admin'], args: ReportFiltersArgs, result: ReportPreviewView, errors: REPORT_FILTER_ERRORS }),
+    /** Verifies the journal, builds the PDF or CSV in main, journals it, and hands it to the shell (save or print). */
+    generate: method({
+      access: ['supervisor', 'admin'],
+      args: z.object({ ...reportFilters, format: z.enum(REPORT_FORMATS), delivery: z.enum(REPORT_DELIVERIES) }).strict(),
+      result: ReportResultView,
+      errors: REPORT_FILTER_ERRORS,
+    }),
+  },
   integrity: {
     /** Up to which entry the journal verifies, or where it was found altered (« Registre altéré à l'entrée n° N »). */
     status: method({ access: ['supervisor', 'admin'], args: none, result: IntegrityStatusView, errors: [] }),
@@ -284,13 +380,7 @@ export const events = {
   'mirror.status': z.lazy(() => MirrorStatusView),
   'grant.warning': z.object({ grantId: z.string(), minutesLeft: z.number(), endsAt: z.number() }),
   'grant.ended': z.object({ grantId: z.string(), reason: z.enum(END_REASONS) }),
-  /** A camera stream's state, for its tile: connexion…, en direct, reconnexion…, error codes. */
-  'stream.status': z.object({
-    grantId: z.string(),
-    cameraId: z.string(),
-    state: z.enum(STREAM_STATES),
-    code: z.enum(STREAM_ERROR_CODES).optional(),
-  }),
+  'stream.status': StreamStatusView,
 } as const;
 
 export type Contract = typeof contract;

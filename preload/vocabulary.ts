@@ -66,6 +66,7 @@ export const ERROR_CODES = [
   'NOT_GRANT_HOLDER',
   'TAKEOVER_NOT_DESIGNATED',
   'PERIOD_INVALID',
+  'PERIOD_TOO_LONG',
   'PASSWORD_WRONG',
   'PASSWORD_POLICY',
   'SETUP_DONE',
@@ -78,6 +79,11 @@ export const ERROR_CODES = [
   'JOURNAL_INVALID_ENTRY',
   'JOURNAL_PAYLOAD_TOO_LARGE',
   'CATALOGUE_INVALID',
+  'PERIOD_EMPTY',
+  'REPORT_PERIOD_TOO_LONG',
+  'SITE_UNKNOWN',
+  'BAILLEUR_UNKNOWN',
+  'SERVICE_UNKNOWN',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -92,6 +98,10 @@ export const STREAM_ERROR_CODES = ['UNREACHABLE', 'AUTH_FAILED', 'CODEC_UNSUPPOR
 
 /** Why the central server refused a batch (server/store.ts ConflictKind); French text in `mirror.conflictReasons.<kind>`. */
 export const MIRROR_CONFLICT_KINDS = ['gap', 'divergence', 'invalid', 'duplicate'] as const;
+
+/** Formats of the registry report (« Rapport du registre ») and what the shell does with the file. */
+export const REPORT_FORMATS = ['pdf', 'csv'] as const;
+export const REPORT_DELIVERIES = ['save', 'print'] as const;
 
 /** The mirror's states (header badge `mirror.<state>`). */
 export const MIRROR_STATES = ['not_configured', 'starting', 'synchronised', 'pending', 'offline', 'conflict', 'refused', 'too_large'] as const;

@@ -1,33 +1,39 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { contract, mayCall, type GrantView, type MirrorStatusView, type OperatorView } from '../preload/contract';
+import { contract, mayCall, type AppInfo, type GrantView, type MirrorStatusView, type OperatorView } from '../preload/contract';
 import { formatTime } from './format';
 import { useConsoleNow, useCsuEvent } from './hooks';
 import { errorText } from './i18n';
 import { AboutView } from './views/AboutView';
 import { ActiveView } from './views/ActiveView';
 import { LoginView } from './views/LoginView';
-import { NotYetView } from './views/NotYetView';
+import { ReviewView } from './views/ReviewView';
 import { RegistryView } from './views/RegistryView';
+import { ReportsView } from './views/ReportsView';
 import { RequestWizard } from './views/RequestWizard';
 import { WallView, type OpenGrant } from './views/WallView';
+import { AdminView } from './views/admin/AdminView';
+import { ChangePasswordView } from './views/setup/ChangePasswordView';
+import { FirstAdminView } from './views/setup/FirstAdminView';
 import { ErrorAlert } from './components/ErrorAlert';
 import { IntegrityBanner } from './components/IntegrityBanner';
+import { ConventionBanner } from './components/ConventionBanner';
+import { Banners } from './components/Banners';
+import { addBanner, type Banner } from './banners';
 
-export type ViewId = 'wall' | 'request' | 'active' | 'registry' | 'review' | 'about';
-const NAV: ViewId[] = ['wall', 'request', 'active', 'registry', 'review', 'about'];
+export type ViewId = 'wall' | 'request' | 'active' | 'admin' | 'registry' | 'reports' | 'review' | 'about';
+const NAV: ViewId[] = ['wall', 'request', 'active', 'admin', 'registry', 'reports', 'review', 'about'];
 /** Screens that only make sense to whoever may watch (an administrateur who is not designated provisions, never watches). */
 const WATCHING: ViewId[] = ['wall', 'request', 'active'];
 
 function navFor(op: OperatorView): ViewId[] {
-  return mayCall(contract.grants.list.access, op) ? NAV : NAV.filter((v) => !WATCHING.includes(v));
+  const watches = mayCall(contract.grants.list.access, op);
+  const reviews = mayCall(contract.review.timeline.access, op);
+  // Reports are for superviseurs and administrateurs; « Administration » only for administrateurs: main refuses the others anyway.
+  const reports = mayCall(contract.reports.generate.access, op);
+  return NAV.filter((v) => (watches || !WATCHING.includes(v)) && (reviews || v !== 'review') && (reports || v !== 'reports') && (v !== 'admin' || mayCall(contract.admin.catalogue.access, op)));
 }
 
-interface Banner {
-  key: string;
-  text: string;
-  level: 'warning' | 'danger' | 'info';
-}
 
 export function App() {
   const { t } = useTranslation();
@@ -36,20 +42,34 @@ export function App() {
   const [active, setActive] = useState<GrantView[]>([]);
   const [open, setOpen] = useState<OpenGrant[]>([]);
   const [banners, setBanners] = useState<Banner[]>([]);
+  /** « Renouveler »: the wizard opens pre-filled from this grant. */
+  const [renewal, setRenewal] = useState<GrantView | undefined>();
+  const renew = useCallback((g: GrantView) => {
+    setRenewal(g);
+    setView('request');
+  }, []);
+  const onBanners = useCallback((next: (b: Banner[]) => Banner[]) => setBanners(next), []);
   const [registryKey, setRegistryKey] = useState(0);
   const [error, setError] = useState<string | undefined>();
+  const [info, setInfo] = useState<AppInfo | undefined>();
+  // Raised by every administrative change, so the convention banner reads the alerts again at once.
+  const [catalogueTick, setCatalogueTick] = useState(0);
+  const catalogueChanged = useCallback(() => setCatalogueTick((n) => n + 1), []);
   const now = useConsoleNow();
   const [mirror, setMirror] = useState<MirrorStatusView | undefined>();
   useCsuEvent('mirror.status', setMirror);
+  // Until a temporary password is changed, main refuses everything else: ask for nothing.
+  const ready = !!operator && !operator.mustChangePassword;
   useEffect(() => {
-    if (operator) window.csu.mirror.status().then(setMirror, () => undefined);
-  }, [operator]);
+    if (ready) window.csu.mirror.status().then(setMirror, () => undefined);
+  }, [ready]);
 
   useEffect(() => {
+    window.csu.app.info().then(setInfo, () => undefined);
     window.csu.session.current().then(setOperator, (e: unknown) => (setOperator(null), setError(errorText(t, e))));
   }, [t]);
 
-  const watches = !!operator && mayCall(contract.grants.list.access, operator);
+  const watches = ready && mayCall(contract.grants.list.access, operator);
   const refreshActive = useCallback(() => {
     if (watches) window.csu.grants.list().then(setActive, () => undefined);
     setRegistryKey((k) => k + 1);
@@ -58,13 +78,45 @@ export function App() {
     if (operator) refreshActive();
   }, [operator, refreshActive]);
 
+  // The wall is main's: after a reload (F5), a renderer crash or in a new window, the same tiles
+  // come back at once, each stream reopened with a new token (journaled as stream.opened).
+  useEffect(() => {
+    if (!operator || operator.mustChangePassword) return;
+    let alive = true;
+    void (async () => {
+      const entries = await window.csu.wall.get().catch(() => []);
+      const restored = await Promise.all(
+        entries.map(async (e): Promise<OpenGrant | undefined> => {
+          if (e.ended) return { grant: e.grant, streams: [], ended: e.ended };
+          const r = await window.csu.grants.openStreams({ grantId: e.grant.id }).catch(() => undefined);
+          return r && { grant: e.grant, streams: r.streams };
+        }),
+      );
+      if (alive) setOpen((o) => [...restored.filter((x): x is OpenGrant => !!x && !o.some((y) => y.grant.id === x.grant.id)), ...o]);
+    })();
+    return () => {
+      alive = false;
+    };
+  }, [operator]);
+
+  async function dismiss(grantId: string) {
+    setOpen((o) => o.filter((x) => x.grant.id !== grantId));
+    await window.csu.wall.dismiss({ grantId }).catch(() => undefined);
+  }
+
+  // Banners name the site and cameras: the grant is found among the active ones or on the wall.
+  const grantOf = (id: string) => active.find((x) => x.id === id) ?? open.find((x) => x.grant.id === id)?.grant;
+  const bannerFor = (g: GrantView | undefined, grantId: string, endsAt: number) => ({ grantId, site: g?.siteName ?? '', cameras: g?.cameras.map((c) => c.label) ?? [], endsAt, shownAt: performance.now() });
   useCsuEvent('grant.warning', (w) => {
-    const g = active.find((x) => x.id === w.grantId);
-    setBanners((b) => [...b.filter((x) => x.key !== `${w.grantId}:${w.minutesLeft}`), { key: `${w.grantId}:${w.minutesLeft}`, level: w.minutesLeft <= 1 ? 'danger' : 'warning', text: t('banners.warning', { count: w.minutesLeft, site: g?.siteName ?? '' }) }]);
+    if (open.some((x) => x.grant.renews === w.grantId)) return;
+    setBanners((b) => addBanner(b, { ...bannerFor(grantOf(w.grantId), w.grantId, w.endsAt), kind: 'warning' }));
   });
   useCsuEvent('grant.ended', (e) => {
+    // A renewed grant's end changes nothing on the wall: its renewal already took its tiles over.
+    if (open.some((x) => x.grant.renews === e.grantId)) return refreshActive();
+    const g = grantOf(e.grantId);
     setOpen((o) => o.map((x) => (x.grant.id === e.grantId ? { ...x, ended: e.reason } : x)));
-    setBanners((b) => [...b.filter((x) => !x.key.startsWith(e.grantId)), { key: `${e.grantId}:end`, level: 'info', text: t(`banners.ended.${e.reason}`) }]);
+    setBanners((b) => addBanner(b, { ...bannerFor(g, e.grantId, g?.endsAt ?? 0), kind: 'ended', reason: e.reason }));
     refreshActive();
   });
   useCsuEvent('grant.started', () => refreshActive());
@@ -72,7 +124,15 @@ export function App() {
   async function onGranted(g: GrantView) {
     try {
       const { streams } = await window.csu.grants.openStreams({ grantId: g.id });
-      setOpen((o) => [...o.filter((x) => !x.ended), { grant: g, streams }]);
+      // A renewal takes its predecessor's place on the wall: the same tiles go on, on the new tokens.
+      setOpen((o) => {
+        const old = g.renews !== undefined ? o.find((x) => x.grant.id === g.renews) : undefined;
+        const entry: OpenGrant = { grant: g, streams, lineage: old ? (old.lineage ?? old.grant.id) : undefined };
+        return old ? o.map((x) => (x === old ? entry : x)) : [...o.filter((x) => x.grant.id !== g.id), entry];
+      });
+      setRenewal(undefined);
+      // The renewed grant's warnings are over: its tiles go on under the new one.
+      if (g.renews !== undefined) setBanners((b) => b.filter((x) => x.grantId !== g.renews));
       refreshActive();
       setView('wall');
     } catch (e) {
@@ -86,7 +146,15 @@ export function App() {
     setOperator(null);
   }
 
+  function enter(op: OperatorView) {
+    setError(undefined);
+    setOperator(op);
+    if (!op.mustChangePassword) setView(navFor(op)[0]!);
+  }
+
   if (operator === undefined) return <div className="shell" />;
+  // A production console with no operator yet: one screen, nothing else reachable (issue G2).
+  const firstStart = !operator && info?.setup === 'first_admin';
   return (
     <div className="shell">
       <header className="header">
@@ -94,12 +162,12 @@ export function App() {
           <h1>{t('app.name')}</h1>
           <span className="subtitle">{t('app.subtitle')}</span>
         </div>
-        {operator && (
+        {ready && (
           <nav aria-label={t('nav.label')}>
             <ul className="nav">
               {navFor(operator).map((id) => (
                 <li key={id}>
-                  <button type="button" className={view === id ? 'nav-item active' : 'nav-item'} aria-current={view === id ? 'page' : undefined} onClick={() => setView(id)}>
+                  <button type="button" className={view === id ? 'nav-item active' : 'nav-item'} aria-current={view === id ? 'page' : undefined} onClick={() => (id === 'request' && setRenewal(undefined), setView(id))}>
                     {t(`nav.${id}`)}
                     {id === 'active' && active.length > 0 ? ` (${active.length})` : ''}
                   </button>
@@ -108,7 +176,7 @@ export function App() {
             </ul>
           </nav>
         )}
-        {operator && mirror && (
+        {ready && mirror && (
           <span className={`mirror mirror-${mirror.state}`} role="status" data-testid="mirror-status" title={t('mirror.title')}>
             {t(`mirror.${mirror.state}`, {
               count: 'pending' in mirror ? mirror.pending : 0,
@@ -134,30 +202,26 @@ export function App() {
           </div>
         )}
       </header>
-      {operator && <IntegrityBanner operator={operator} />}
-      {banners.length > 0 && (
-        <div className="banners">
-          {banners.map((b) => (
-            <p key={b.key} className={`banner ${b.level}`} role="alert" data-testid="banner">
-              {b.text}
-              <button type="button" aria-label={t('banners.close')} onClick={() => setBanners((x) => x.filter((y) => y.key !== b.key))}>
-                ×
-              </button>
-            </p>
-          ))}
-        </div>
-      )}
+      {ready && <IntegrityBanner operator={operator} />}
+      {ready && <ConventionBanner operator={operator} refreshKey={catalogueTick} />}
+      <Banners banners={banners} now={now} onChange={onBanners} />
       <ErrorAlert message={error} />
-      <main className="content">
-        {!operator ? (
-          <LoginView onLogin={(op) => (setError(undefined), setView(navFor(op)[0]!), setOperator(op))} />
+      <main className={view === 'wall' && ready ? 'content content-wall' : 'content'}>
+        {firstStart ? (
+          <FirstAdminView onCreated={(op) => (info && setInfo({ ...info, setup: 'ready' }), enter(op))} onSetupDone={(message) => (info && setInfo({ ...info, setup: 'ready' }), setError(message))} />
+        ) : !operator ? (
+          <LoginView onLogin={enter} />
+        ) : operator.mustChangePassword ? (
+          <ChangePasswordView operator={operator} onChanged={enter} />
         ) : (
           <>
-            <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} />
-            {view === 'request' && <RequestWizard operator={operator} onGranted={onGranted} />}
-            {view === 'active' && <ActiveView grants={active} now={now} operator={operator} onStopped={refreshActive} onTakeOver={onGranted} />}
+            <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} onDismiss={dismiss} onRenew={renew} />
+            {view === 'request' && <RequestWizard key={renewal?.id ?? 'new'} operator={operator} onGranted={onGranted} renewal={renewal} active={active} onRenew={renew} />}
+            {view === 'active' && <ActiveView grants={active} now={now} operator={operator} onStopped={refreshActive} onTakeOver={onGranted} onRenew={renew} />}
+            {view === 'admin' && <AdminView operator={operator} onChanged={catalogueChanged} />}
             {view === 'registry' && <RegistryView refreshKey={registryKey} operator={operator} />}
-            {view === 'review' && <NotYetView view="review" />}
+            {view === 'reports' && <ReportsView />}
+            {view === 'review' && <ReviewView operator={operator} now={now} />}
             {view === 'about' && <AboutView />}
           </>
         )}

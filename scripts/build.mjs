@@ -1,6 +1,6 @@
 // Builds main, preload, renderer and server with esbuild: one tool, no Electron binary needed.
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +35,14 @@ await Promise.all([
     outdir: path.join(out, 'main'),
     packages: 'external',
   }),
+  // The offline verifier is a bin of this package (`npx csu-verify bundle.zip`): a script with its interpreter line.
+  build({
+    ...node,
+    entryPoints: { verify: 'main/review/verify-cli.ts' },
+    outdir: path.join(out, 'main'),
+    packages: 'external',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
   build({
     ...node,
     entryPoints: { cli: 'server/cli.ts', embedded: 'server/embedded.ts' },
@@ -66,3 +74,4 @@ await Promise.all([
 
 for (const f of ['index.html', 'styles.css']) cpSync(path.join(root, 'renderer', f), path.join(out, 'renderer', f));
 cpSync(path.join(root, 'assets', 'icon.svg'), path.join(out, 'renderer', 'icon.svg'));
+chmodSync(path.join(out, 'main', 'verify.js'), 0o755);

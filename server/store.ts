@@ -83,6 +83,24 @@ class Conflict extends Error {
   }
 }
 
+const ENTRY_FIELDS = ['uuid', 'console_id', 'ts', 'kind', 'actor', 'payload', 'prev_hash', 'hash'] as const;
+
+/** Fields of a stored row and a received entry whose canonical forms differ (none: the same entry). */
+function differingFields(stored: Record<string, unknown>, e: JournalEntry): string[] {
+  const canon = (field: (typeof ENTRY_FIELDS)[number], v: unknown): string => {
+    if (field === 'ts') return String(Number(v));
+    if (field === 'payload') {
+      try {
+        return canonicalJson(typeof v === 'string' ? JSON.parse(v) : v);
+      } catch {
+        return `unreadable:${String(v)}`;
+      }
+    }
+    return String(v);
+  };
+  return ENTRY_FIELDS.filter((f) => canon(f, stored[f]) !== canon(f, e[f]));
+}
+
 /** `signature`: the console's signature of the batch's last entry, kept on that entry's row. */
 export async function ingest(db: Knex, consoleId: string, raw: unknown[], signature?: string): Promise<IngestResult> {
   const entries: JournalEntry[] = [];
@@ -102,17 +120,21 @@ export async function ingest(db: Knex, consoleId: string, raw: unknown[], signat
       let prev = last ? { seq: Number(last.seq), hash: last.hash as string } : undefined;
       const lastSeq = prev?.seq ?? 0;
       const fresh: JournalEntry[] = [];
-      // Entries the server already holds: their hashes in one query, not one per entry.
+      // Entries the server already holds: read in one query, not one per entry.
       const resent = entries.filter((e) => e.seq <= lastSeq).map((e) => e.seq);
-      const storedHash = new Map<number, string>();
+      const storedRows = new Map<number, Record<string, unknown>>();
       if (resent.length) {
-        const rows = await trx('journal').where({ console_id: consoleId }).whereBetween('seq', [Math.min(...resent), Math.max(...resent)]).select('seq', 'hash');
-        for (const r of rows) storedHash.set(Number(r.seq), r.hash as string);
+        const rows = await trx('journal').where({ console_id: consoleId }).whereBetween('seq', [Math.min(...resent), Math.max(...resent)]).select();
+        for (const r of rows) storedRows.set(Number(r.seq), r as Record<string, unknown>);
       }
       for (const e of entries) {
         if (e.seq <= lastSeq) {
           // Already stored: acknowledged again if it is the same entry, a conflict otherwise.
-          if (storedHash.get(e.seq) !== e.hash) throw new Conflict('divergence', e.seq, lastSeq + 1, `different entry at stored seq ${e.seq}`);
+          // The whole canonical entry, not only its hash: a console whose file was edited may
+          // resend an entry whose hash still matches what the server holds.
+          const stored = storedRows.get(e.seq);
+          const differs = stored ? differingFields(stored, e) : ['missing'];
+          if (differs.length > 0) throw new Conflict('divergence', e.seq, lastSeq + 1, `different entry at stored seq ${e.seq}: ${differs.join(', ')}`);
           continue;
         }
         const problem = checkEntry(e, prev);

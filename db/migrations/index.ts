@@ -4,6 +4,8 @@ import * as m0002 from './0002-journal';
 import * as m0003 from './0003-registry';
 import * as m0004 from './0004-registry-guard';
 import * as m0005 from './0005-administration';
+import * as m0006 from './0006-attempt-counts';
+import * as m0007 from './0007-journal-time-index';
 
 /**
  * Migrations listed in code (not read from a folder) so the bundled main process carries them.
@@ -15,6 +17,8 @@ const migrations: [string, Knex.Migration][] = [
   ['0003-registry', m0003],
   ['0004-registry-guard', m0004],
   ['0005-administration', m0005],
+  ['0006-attempt-counts', m0006],
+  ['0007-journal-time-index', m0007],
 ];
 
 export function knownMigrationNames(): string[] {

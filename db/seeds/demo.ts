@@ -70,7 +70,8 @@ export async function seedDemo(db: Knex, nowMs: number): Promise<void> {
   ] as const;
   for (const [siteId, cams] of [['tripode', tripodeCams], ['bobinet-sellier', bobinetCams]] as const) {
     for (const [id, label, zone] of cams) {
-      await upsertCamera(db, { id, siteId, label, zone, sourceUrl: `sim:${label}` });
+      // Demo cameras have a sub stream as most IP cameras do (the relay draws it at half size).
+      await upsertCamera(db, { id, siteId, label, zone, sourceUrl: `sim:${label}`, subStreamUrl: `sim:${label}` });
     }
   }
 

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import type { CameraTestView } from '../../preload/admin';
 import { classifyFfmpegError } from '../relay/camera-pipe';
 import { probeRtspTimeoutOption } from '../relay/ffmpeg-args';
+import { rtspInputArgs } from '../relay/secret-input';
 
 /** What ffmpeg prints of the input's video stream: « Stream #0:0: Video: h264 (High), yuv420p(progressive), 1920x1080, 25 fps, … ». */
 export function videoFacts(stderr: string): Pick<CameraTestView, 'codec' | 'profile' | 'width' | 'height' | 'fps'> | undefined {
@@ -28,7 +29,7 @@ export async function testCamera(o: { ffmpegPath: string; url: string; timeoutMs
     return { ...base, reachable: true, authOk: true, codec: 'h264', profile: 'Constrained Baseline', width: 640, height: 360, fps: 15, error: null, elapsedMs: 0 };
   }
   const timeoutOption = await probeRtspTimeoutOption(o.ffmpegPath);
-  const args = ['-hide_banner', '-nostdin', '-loglevel', 'info', '-rtsp_transport', 'tcp', timeoutOption, String(timeoutMs * 1000), '-i', o.url, '-map', '0:v:0', '-frames:v', '1', '-c', 'copy', '-f', 'null', '-'];
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'info', ...rtspInputArgs(o.url, ['-rtsp_transport', 'tcp', timeoutOption, String(timeoutMs * 1000)]), '-map', '0:v:0', '-frames:v', '1', '-c', 'copy', '-f', 'null', '-'];
   return new Promise((resolve) => {
     const child = spawn(o.ffmpegPath, args, { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
     let stderr = '';

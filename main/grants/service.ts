@@ -6,16 +6,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { getOperator, getSite, listCameras, listConventions, listServices } from '../../db/catalogue';
+import { withCredentials } from '../relay/credentials';
 import { appendEntries, appendEntry } from '../../db/journal';
 import { openGrantsInJournal } from '../../db/open-grants';
 import type { EndReason } from '../../db/journal-kinds';
 import type { Motive, Zone } from '../../db/motives';
 import type { AliveMark } from '../alive-mark';
+import type { AttemptGate } from '../attempt-gate';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
-import type { RelayHub } from '../relay/hub';
+import type { RelayHub, StreamStatus } from '../relay/hub';
 import { checkRequest, type RefusalCode, type RequestInput } from './rules';
 
 /** The longest delay setTimeout honours (about 24.8 days). */
@@ -35,6 +37,8 @@ export interface Grant {
   holder: string;
   startsAt: number;
   endsAt: number;
+  /** The grant this one renews (the wall's tiles go on from one to the other). */
+  renews?: string;
 }
 
 /** Who is asking, as far as the grant rules care. */
@@ -44,6 +48,21 @@ export interface Caller {
   designated: boolean;
 }
 
+/**
+ * What the relay pulls for each camera: its main and sub streams, with the camera's credentials
+ * (user name from the catalogue, password from the secret store) put in only here, in memory,
+ * for ffmpeg; redact.ts keeps them out of every log line.
+ */
+function sourcesOf(cameras: { id: string; sourceUrl: string; subStreamUrl: string | null; username: string | null }[], password: (cameraId: string) => string | undefined): Map<string, { main: string; sub?: string }> {
+  return new Map(
+    cameras.map((c) => {
+      const pw = c.username ? password(c.id) : undefined;
+      const main = withCredentials(c.sourceUrl, c.username, pw);
+      return [c.id, c.subStreamUrl ? { main, sub: withCredentials(c.subStreamUrl, c.username, pw) } : { main }];
+    }),
+  );
+}
+
 export interface GrantServiceOptions {
   db: Knex;
   consoleId: string;
@@ -51,9 +70,13 @@ export interface GrantServiceOptions {
   clock: Clock;
   events: EventBus;
   log: Logger;
-  /** Minutes before the end at which a warning is emitted (default 10 and 1). */
+  /** A camera's password from the secret store (never in the database); none in most tests. */
+  cameraPassword?: (cameraId: string) => string | undefined;
+  /** Minutes before the end at which a warning is emitted (default 10, 5 and 1). */
   warningMinutes?: number[];
   sweepMs?: number;
+  /** Refusals beyond a few a minute per operator are counted into summaries (main/attempt-gate.ts). */
+  attempts?: AttemptGate;
   /** The « last alive » mark, kept while the grant service runs (main/alive-mark.ts). */
   alive?: AliveMark;
 }
@@ -62,7 +85,8 @@ interface Active {
   grant: Grant;
   timer?: NodeJS.Timeout;
   warned: Set<number>;
-  sources: Map<string, string>;
+  /** Each camera's main stream and, where it has one, its sub stream (what the grid plays). */
+  sources: Map<string, { main: string; sub?: string | undefined }>;
 }
 
 export class GrantService {
@@ -70,8 +94,11 @@ export class GrantService {
   private sweeper: NodeJS.Timeout | undefined;
   private readonly warnings: number[];
 
+  private readonly password = (cameraId: string): string | undefined => this.o.cameraPassword?.(cameraId);
+
   constructor(private readonly o: GrantServiceOptions) {
-    this.warnings = o.warningMinutes ?? [10, 1];
+    // Warnings at 10, 5 and 1 minute: the banners' countdown and the tiles' read the same end time.
+    this.warnings = o.warningMinutes ?? [10, 5, 1];
   }
 
   start(): void {
@@ -89,9 +116,15 @@ export class GrantService {
     return this.active.get(grantId)?.grant;
   }
 
-  async request(r: RequestInput, operatorMatricule: string): Promise<{ accepted: true; grant: Grant } | { accepted: false; reasons: RefusalCode[] }> {
+  async request(r: RequestInput & { renews?: string | undefined }, operatorMatricule: string): Promise<{ accepted: true; grant: Grant } | { accepted: false; reasons: RefusalCode[] }> {
     const { db, consoleId, clock } = this.o;
     const now = clock.now();
+    // A renewal takes over a running grant this operator holds, on the same site; it is a new
+    // request in every other way (the convention's rules, a new justification, its own duration).
+    if (r.renews !== undefined) {
+      const old = this.active.get(r.renews)?.grant;
+      if (!old || now >= old.endsAt || old.holder !== operatorMatricule || old.siteId !== r.siteId) throw new AppError('GRANT_NOT_ACTIVE', 'a renewal needs a running grant of this operator on the same site');
+    }
     const [site, conventions, cameras, services, operator] = await Promise.all([
       getSite(db, r.siteId),
       listConventions(db, r.siteId),
@@ -103,12 +136,15 @@ export class GrantService {
     const { reasons, convention } = checkRequest(r, { now, site, conventions, cameras: named, services, operator });
     if (reasons.length > 0 || !site || !convention || !operator) {
       // Refused attempts are part of the registry's evidence too.
-      await appendEntry(db, consoleId, {
-        kind: 'request.refused',
+      const entry = {
+        kind: 'request.refused' as const,
         actor: operatorMatricule,
         ts: now,
         payload: { siteId: r.siteId.slice(0, 100) || undefined, cameraIds: r.cameraIds.slice(0, 64).map((c) => c.slice(0, 100)), motive: r.motive.slice(0, 100), durationMin: Number.isFinite(r.durationMin) ? r.durationMin : undefined, serviceId: r.serviceId.slice(0, 100), operator: operatorMatricule, reasons },
-      });
+      };
+      // Beyond a few a minute for one operator, counted into one summary entry (flooding).
+      if (this.o.attempts) await this.o.attempts.record('request.refused', operatorMatricule, reasons.join(','), entry);
+      else await appendEntry(db, consoleId, entry);
       return { accepted: false, reasons };
     }
     const service = services.find((s) => s.id === r.serviceId)!;
@@ -124,22 +160,23 @@ export class GrantService {
       holder: operator.matricule,
       startsAt: now,
       endsAt: now + r.durationMin * 60000,
+      ...(r.renews !== undefined ? { renews: r.renews } : {}),
     };
     await appendEntries(db, consoleId, [
       {
         kind: 'request.accepted',
         actor: operator.matricule,
         ts: now,
-        payload: { grantId: grant.id, siteId: site.id, siteName: site.name, conventionId: convention.id, cameras: grant.cameras, motive: grant.motive, justification: r.justification.trim(), durationMin: r.durationMin, serviceId: service.id, serviceName: service.name, operator: { matricule: operator.matricule, name: operator.name }, startsAt: grant.startsAt, endsAt: grant.endsAt },
+        payload: { grantId: grant.id, siteId: site.id, siteName: site.name, conventionId: convention.id, cameras: grant.cameras, motive: grant.motive, justification: r.justification.trim(), durationMin: r.durationMin, serviceId: service.id, serviceName: service.name, operator: { matricule: operator.matricule, name: operator.name }, startsAt: grant.startsAt, endsAt: grant.endsAt, ...(grant.renews !== undefined ? { renews: grant.renews } : {}) },
       },
       { kind: 'transmission.started', actor: operator.matricule, ts: now, payload: { grantId: grant.id, startedAt: now } },
     ]);
-    this.activate(grant, new Map(named.map((c) => [c.id, c.sourceUrl])));
+    this.activate(grant, sourcesOf(named, this.password));
     this.o.events.emit('grant.started', { grantId: grant.id });
     return { accepted: true, grant };
   }
 
-  private activate(grant: Grant, sources: Map<string, string>): void {
+  private activate(grant: Grant, sources: Active['sources']): void {
     const a: Active = { grant, warned: new Set(), sources };
     this.active.set(grant.id, a);
     this.arm(a);
@@ -181,11 +218,18 @@ export class GrantService {
     this.arm(a);
   }
 
+  /** One camera's stream state for its tile (it may have missed the events sent before it existed). */
+  streamState(grantId: string, cameraId: string): StreamStatus {
+    const a = this.active.get(grantId);
+    if (!a || this.o.clock.now() >= a.grant.endsAt || !a.grant.cameras.some((c) => c.id === cameraId)) throw new AppError('GRANT_NOT_ACTIVE', 'no active grant with this id and camera');
+    return this.o.relay.streamState(grantId, cameraId) ?? { grantId, cameraId, state: 'connecting', seq: 0 };
+  }
+
   /**
    * Opens a grant's streams for the caller. The holder opens them as often as the wall needs; a
    * designated operator opening another's grant takes it over (shift change), journaled as such.
    */
-  async openStreams(grantId: string, caller: Caller): Promise<{ cameraId: string; url: string }[]> {
+  async openStreams(grantId: string, caller: Caller): Promise<{ cameraId: string; url: string; mainUrl?: string }[]> {
     const a = this.active.get(grantId);
     // Expired, stopped, forged: all look the same from here, and all are refused.
     if (!a || this.o.clock.now() >= a.grant.endsAt) throw new AppError('GRANT_NOT_ACTIVE', 'no active grant with this id');
@@ -195,7 +239,15 @@ export class GrantService {
       a.grant = { ...a.grant, holder: caller.matricule };
       await appendEntry(this.o.db, this.o.consoleId, { kind: 'grant.taken_over', actor: caller.matricule, ts: this.o.clock.now(), payload: { grantId, from, to: caller.matricule } });
     }
-    const streams = a.grant.cameras.map((c) => ({ cameraId: c.id, url: this.o.relay.open(grantId, { id: c.id, label: c.label, sourceUrl: a.sources.get(c.id)! }).url }));
+    // The grid plays a camera's sub stream where it has one; its main stream runs only while an
+    // enlarged tile shows it (lazy in the relay).
+    const streams = a.grant.cameras.map((c) => {
+      const src = a.sources.get(c.id)!;
+      const main = this.o.relay.open(grantId, { id: c.id, label: c.label, sourceUrl: src.main, lazy: !!src.sub });
+      if (!src.sub) return { cameraId: c.id, url: main.url };
+      const sub = this.o.relay.open(grantId, { id: c.id, label: c.label, sourceUrl: src.sub, variant: 'sub' });
+      return { cameraId: c.id, url: sub.url, mainUrl: main.url };
+    });
     await appendEntries(
       this.o.db,
       this.o.consoleId,
@@ -263,7 +315,7 @@ export class GrantService {
     for (const { accepted: p, holder, acceptedSeq } of open) {
       // The convention caps a request at its duration: an end beyond it was never granted.
       const endsAt = Math.min(p.endsAt, p.startsAt + p.durationMin * 60000);
-      const grant: Grant = { id: p.grantId, siteId: p.siteId, siteName: p.siteName, cameras: p.cameras, motive: p.motive, serviceId: p.serviceId, serviceName: p.serviceName, operator: p.operator.matricule, holder, startsAt: p.startsAt, endsAt };
+      const grant: Grant = { id: p.grantId, siteId: p.siteId, siteName: p.siteName, cameras: p.cameras, motive: p.motive, serviceId: p.serviceId, serviceName: p.serviceName, operator: p.operator.matricule, holder, startsAt: p.startsAt, endsAt, ...(p.renews !== undefined ? { renews: p.renews } : {}) };
       if (o.downSince !== undefined) {
         const from = Math.max(o.downSince, grant.startsAt);
         const to = Math.min(now, grant.endsAt);
@@ -275,7 +327,7 @@ export class GrantService {
       } else if (grant.endsAt > now) {
         this.active.delete(grant.id);
         await appendEntry(db, consoleId, { kind: 'transmission.resumed', actor: 'system', ts: now, payload: { grantId: grant.id, resumedAt: now, endsAt: grant.endsAt } });
-        this.activate(grant, new Map(cameras.map((c) => [c.id, c.sourceUrl])));
+        this.activate(grant, sourcesOf(cameras, this.password));
       } else {
         await this.end(grant.id, 'expired', now, { endedAt: grant.endsAt, noticedAtStart: true });
       }

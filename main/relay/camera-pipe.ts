@@ -14,6 +14,8 @@ export type PipeErrorCode = 'UNREACHABLE' | 'AUTH_FAILED' | 'CODEC_UNSUPPORTED' 
 export interface PipeStatus {
   state: PipeState;
   code?: PipeErrorCode;
+  /** While waiting to retry: when the next attempt starts (this process's Date.now()). */
+  retryAt?: number;
 }
 
 export interface CameraPipeOptions {
@@ -31,14 +33,21 @@ export interface CameraPipeOptions {
   /** Before the first byte ffmpeg probes the stream (up to a GOP): a longer grace than stallTimeoutMs. */
   connectTimeoutMs?: number;
   backoffInitialMs?: number;
+  /** A pipe runs only while a tile watches: a camera that comes back must be picked up within this. */
   backoffMaxMs?: number;
   gopCacheBytes?: number;
   /** At most one hand-on of bytes per this many ms (see read-pacer.ts); 0 hands on every read. */
   readPaceMs?: number;
 }
 
+/** The longest wait between two attempts: a camera back from an outage is live again within it. */
+export const DEFAULT_BACKOFF_MAX_MS = 2000;
+
 /** Two or three frames at 25 fps: a tenth of a second, which an operator does not see. */
 export const DEFAULT_READ_PACE_MS = 100;
+
+/** One counter for every pipe of the process: a state replaced by a later one always has a higher seq. */
+let statusCounter = 0;
 
 /** Reads ffmpeg's last words and says what went wrong, in a code the renderer maps to French. */
 export function classifyFfmpegError(stderr: string): PipeErrorCode {
@@ -56,6 +65,7 @@ export class CameraPipe extends EventEmitter {
   readonly cache: GopCache;
   private child: ChildProcess | undefined;
   private status: PipeStatus = { state: 'connecting' };
+  private statusSeq = 0;
   private stopped = false;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -80,13 +90,19 @@ export class CameraPipe extends EventEmitter {
     return this.status;
   }
 
+  /** Grows with each status change (a tile orders a queried state against the events it got). */
+  get seq(): number {
+    return this.statusSeq;
+  }
+
   start(): void {
     this.spawnOnce();
   }
 
   private setStatus(s: PipeStatus): void {
-    if (s.state === this.status.state && s.code === this.status.code) return;
+    if (s.state === this.status.state && s.code === this.status.code && s.retryAt === this.status.retryAt) return;
     this.status = s;
+    this.statusSeq = ++statusCounter;
     this.emit('status', s);
   }
 
@@ -110,7 +126,7 @@ export class CameraPipe extends EventEmitter {
       });
       return;
     }
-    this.setStatus({ state: this.attempt === 0 ? 'connecting' : this.status.state === 'error' ? 'error' : 'reconnecting', code: this.status.code });
+    this.setStatus(this.attempt === 0 ? { state: 'connecting' } : { state: 'reconnecting', code: this.status.code });
     this.stderrTail = '';
     this.killedFor = undefined;
     this.cache.reset();
@@ -122,8 +138,7 @@ export class CameraPipe extends EventEmitter {
       child = spawn(this.o.ffmpegPath, this.args(), { stdio: ['ignore', 'pipe', 'pipe'], cwd: this.o.sim?.workDir, env, windowsHide: true });
     } catch (err) {
       this.o.log.error('camera %s: cannot start ffmpeg: %s', this.o.cameraId, redact(String(err)));
-      this.setStatus({ state: 'error', code: 'FFMPEG_FAILED' });
-      return this.scheduleRetry();
+      return this.scheduleRetry('FFMPEG_FAILED');
     }
     this.child = child;
     // A new ffmpeg is a new stream (timestamps, continuity): clients restart on its first keyframe.
@@ -161,9 +176,13 @@ export class CameraPipe extends EventEmitter {
     child.on('error', (err) => {
       this.o.log.error('camera %s: ffmpeg error: %s', this.o.cameraId, redact(err.message));
     });
-    child.on('exit', (code, signal) => {
-      pacer.stop();
+    // 'close', not 'exit': the error is decided on ffmpeg's whole output (stderr may still be
+    // arriving when the process has exited, and « 401 Unauthorized » is its last line).
+    child.on('exit', () => {
       if (child.pid) this.o.pidFile?.remove(child.pid);
+    });
+    child.on('close', (code, signal) => {
+      pacer.stop();
       if (this.child === child) this.child = undefined;
       clearTimeout(this.stallTimer);
       this.emit('exit', child.pid);
@@ -175,9 +194,9 @@ export class CameraPipe extends EventEmitter {
         this.setStatus({ state: 'error', code: reason });
         return;
       }
-      const wasLive = this.status.state === 'live' || this.status.state === 'reconnecting';
-      this.setStatus(wasLive && (reason === 'NO_DATA' || reason === 'STREAM_ENDED') ? { state: 'reconnecting', code: reason } : { state: 'error', code: reason });
-      this.scheduleRetry();
+      // Main keeps retrying whatever the reason: the tile says so (« nouvel essai dans 2 s »),
+      // never a final-looking error while a retry is on its way.
+      this.scheduleRetry(reason);
     });
   }
 
@@ -197,12 +216,13 @@ export class CameraPipe extends EventEmitter {
     this.stallTimer.unref();
   }
 
-  private scheduleRetry(): void {
+  private scheduleRetry(code: PipeErrorCode): void {
     if (this.stopped) return;
     const initial = this.o.backoffInitialMs ?? 500;
-    const max = this.o.backoffMaxMs ?? 30000;
-    const delay = Math.min(max, initial * 2 ** this.attempt);
+    const max = this.o.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS;
+    const delay = Math.min(max, initial * 2 ** Math.min(this.attempt, 16));
     this.attempt++;
+    this.setStatus({ state: 'reconnecting', code, retryAt: Date.now() + delay });
     this.retryTimer = setTimeout(() => this.spawnOnce(), delay);
   }
 
@@ -213,11 +233,12 @@ export class CameraPipe extends EventEmitter {
     clearTimeout(this.stallTimer);
     this.setStatus({ state: 'stopped' });
     this.pacer?.stop();
+    // Until 'close' this run may still act (its pid file entry, its last status): wait for it.
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    if (!child) return Promise.resolve();
     return new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
+      child.once('close', () => resolve());
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
   }
 }

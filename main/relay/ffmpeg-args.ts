@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { RELAY_MARKER } from './pid-file';
+import { rtspInputArgs } from './secret-input';
 
 export interface SimOptions {
   width: number;
@@ -46,14 +47,18 @@ export function probeRtspTimeoutOption(ffmpegPath: string): Promise<RtspTimeoutO
  */
 const OUTPUT = ['-an', '-sn', '-dn', '-f', 'mpegts', '-flush_packets', '1', '-metadata', RELAY_MARKER, 'pipe:1'];
 
-/** RTSP camera: pulled over TCP, video copied as it is (no transcoding), remuxed to MPEG-TS. */
+/**
+ * RTSP camera: pulled over TCP, video copied as it is (no transcoding), remuxed to MPEG-TS.
+ * No `-fflags +nobuffer`: it drops the packets read while probing, which hold the keyframe a
+ * camera sends at PLAY, and the tile then waits for the next one (4.4 s instead of 1.1 s on a
+ * 1080p camera with a 4 s GOP, measured against the GStreamer simulator).
+ */
 export function rtspArgs(timeoutOption: RtspTimeoutOption, url: string, socketTimeoutMs: number): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
-    '-rtsp_transport', 'tcp',
-    timeoutOption, String(socketTimeoutMs * 1000),
-    '-fflags', '+nobuffer', '-probesize', '500000', '-analyzeduration', '1000000',
-    '-i', url,
+    '-probesize', '500000', '-analyzeduration', '1000000',
+    // With credentials, a private list file instead of the URL (secret-input.ts): never the password in argv.
+    ...rtspInputArgs(url, ['-rtsp_transport', 'tcp', timeoutOption, String(socketTimeoutMs * 1000)]),
     '-map', '0:v:0', '-c:v', 'copy',
     ...OUTPUT,
   ];

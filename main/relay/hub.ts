@@ -20,6 +20,10 @@ export const CLOSE_CODES = {
   fault: 4003,
   application_stopped: 4004,
   slow_client: 4005,
+  /** The camera's ffmpeg was restarted: a new stream (timestamps start again), the tile starts a fresh player. */
+  source_restarted: 4006,
+  /** A newer socket took this token (one socket per token): this one is closed. */
+  replaced: 4007,
 } as const;
 export type CloseReason = keyof typeof CLOSE_CODES;
 
@@ -27,7 +31,17 @@ export interface RelayCamera {
   id: string;
   label: string;
   sourceUrl: string;
+  /** A camera's sub stream (smaller, for the grid) has its own ffmpeg beside the main one. */
+  variant?: 'main' | 'sub';
+  /**
+   * Started only while a client watches it (the main stream of a camera that has a sub stream:
+   * only an enlarged tile plays it), stopped shortly after the last one leaves.
+   */
+  lazy?: boolean;
 }
+
+/** How long a lazy pipe outlives its last client: a tile going back and forth does not restart ffmpeg. */
+export const LAZY_IDLE_MS = 5000;
 
 export interface RelayOptions {
   ffmpegPath: string;
@@ -45,9 +59,17 @@ export interface RelayOptions {
   pipe?: { stallTimeoutMs?: number; socketTimeoutMs?: number; backoffInitialMs?: number; backoffMaxMs?: number; readPaceMs?: number };
 }
 
-export interface StreamStatus extends PipeStatus {
+/** A pipe's state as a tile sees it: the retry instant becomes a delay (the two processes' clocks differ). */
+export interface StreamStatus extends Omit<PipeStatus, 'retryAt'> {
   grantId: string;
   cameraId: string;
+  retryInMs?: number;
+  seq: number;
+}
+
+function forTile(grantId: string, cameraId: string, pipe: CameraPipe): StreamStatus {
+  const { retryAt, ...rest } = pipe.current;
+  return { grantId, cameraId, ...rest, ...(retryAt !== undefined ? { retryInMs: Math.max(0, retryAt - Date.now()) } : {}), seq: pipe.seq };
 }
 
 interface Client {
@@ -61,14 +83,20 @@ interface TokenEntry {
   token: string;
   grantId: string;
   cameraId: string;
+  pipeKey: string;
   clients: Set<Client>;
-  /** A handshake for this token is under way (the one-socket rule holds during it too). */
-  upgrading?: boolean;
 }
 
 interface PipeEntry {
-  pipe: CameraPipe;
+  /** Absent while a lazy pipe has no client. */
+  pipe: CameraPipe | undefined;
+  camera: RelayCamera;
   tokens: Set<string>;
+  idleTimer?: NodeJS.Timeout;
+}
+
+function pipeKeyOf(camera: RelayCamera): string {
+  return camera.variant === 'sub' ? `${camera.id}#sub` : camera.id;
 }
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
@@ -130,40 +158,89 @@ export class RelayHub extends EventEmitter {
   open(grantId: string, camera: RelayCamera): { token: string; url: string } {
     if (!this.server) throw new Error('relay not started');
     const token = randomBytes(32).toString('base64url');
-    this.tokens.set(token, { token, grantId, cameraId: camera.id, clients: new Set() });
-    let entry = this.pipes.get(camera.id);
+    const pipeKey = pipeKeyOf(camera);
+    this.tokens.set(token, { token, grantId, cameraId: camera.id, pipeKey, clients: new Set() });
+    let entry = this.pipes.get(pipeKey);
     if (!entry) {
-      entry = { pipe: this.createPipe(camera), tokens: new Set() };
-      this.pipes.set(camera.id, entry);
-      entry.pipe.start();
+      entry = { pipe: undefined, camera, tokens: new Set() };
+      this.pipes.set(pipeKey, entry);
+      if (!camera.lazy) this.startPipe(pipeKey, entry);
     }
     entry.tokens.add(token);
     return { token, url: `ws://127.0.0.1:${this.port}/stream/${token}` };
   }
 
   statusOf(cameraId: string): PipeStatus | undefined {
-    return this.pipes.get(cameraId)?.pipe.current;
+    return this.pipes.get(cameraId)?.pipe?.current;
   }
 
-  private createPipe(camera: RelayCamera): CameraPipe {
+  /** The current state of one grant's camera, as its tile asks for it (it may have missed the events). */
+  streamState(grantId: string, cameraId: string): StreamStatus | undefined {
+    const known = [...this.tokens.values()].some((t) => t.grantId === grantId && t.cameraId === cameraId);
+    // The tile's state is the stream it plays by default: the sub stream where there is one.
+    const pipe = this.pipes.get(`${cameraId}#sub`)?.pipe ?? this.pipes.get(cameraId)?.pipe;
+    return known && pipe ? forTile(grantId, cameraId, pipe) : undefined;
+  }
+
+  private startPipe(key: string, entry: PipeEntry): void {
+    clearTimeout(entry.idleTimer);
+    if (entry.pipe) return;
+    entry.pipe = this.createPipe(key, entry.camera);
+    entry.pipe.start();
+  }
+
+  /** A lazy pipe nobody watches any more stops after a short grace. */
+  private maybeIdle(key: string): void {
+    const entry = this.pipes.get(key);
+    if (!entry?.camera.lazy || !entry.pipe) return;
+    const watched = [...entry.tokens].some((t) => (this.tokens.get(t)?.clients.size ?? 0) > 0);
+    if (watched) return;
+    clearTimeout(entry.idleTimer);
+    entry.idleTimer = setTimeout(() => {
+      const still = [...entry.tokens].some((t) => (this.tokens.get(t)?.clients.size ?? 0) > 0);
+      if (still || !entry.pipe) return;
+      const pipe = entry.pipe;
+      entry.pipe = undefined;
+      void pipe.stop();
+    }, LAZY_IDLE_MS);
+    entry.idleTimer.unref();
+  }
+
+  private createPipe(key: string, camera: RelayCamera): CameraPipe {
     let sim: ConstructorParameters<typeof CameraPipe>[0]['sim'];
     if (camera.sourceUrl.startsWith('sim:')) {
       const labelFile = `label-${++this.labelCount}.txt`;
       writeFileSync(path.join(this.workDir, labelFile), camera.sourceUrl.slice(4) || camera.label);
       const s = this.o.sim ?? { width: 640, height: 360, fps: 15 };
-      sim = { workDir: this.workDir, labelFile, ...s };
+      // A demo camera's sub stream: half the size, as an IP camera's.
+      const size = camera.variant === 'sub' ? { width: Math.max(160, Math.round(s.width / 4) * 2), height: Math.max(90, Math.round(s.height / 4) * 2) } : {};
+      sim = { workDir: this.workDir, labelFile, ...s, ...size };
     }
     const pipe = new CameraPipe({ cameraId: camera.id, source: camera.sourceUrl, ffmpegPath: this.o.ffmpegPath, log: this.o.log, pidFile: this.pidFile, sim, ...this.o.pipe });
-    pipe.on('pieces', (pieces: Piece[]) => this.fanOut(camera.id, pieces));
+    pipe.on('pieces', (pieces: Piece[]) => this.fanOut(key, pieces));
     pipe.on('restart', () => {
-      for (const t of this.pipes.get(camera.id)?.tokens ?? []) for (const c of this.tokens.get(t)?.clients ?? []) c.waiting = true;
+      // A player fed across two ffmpeg runs stalls on the timestamp jump (currentTime leaps by
+      // hours while no frame shows): a client that got bytes of the old run is closed so its tile
+      // opens a fresh player; one that got nothing yet simply waits for the new run's keyframe.
+      for (const t of this.pipes.get(key)?.tokens ?? []) {
+        const te = this.tokens.get(t);
+        for (const c of te?.clients ?? []) {
+          if (c.bytesSent > 0) {
+            te!.clients.delete(c);
+            this.closeClient(c, CLOSE_CODES.source_restarted, 'source restarted');
+          } else {
+            c.waiting = true;
+          }
+        }
+      }
     });
-    pipe.on('status', (status: PipeStatus) => {
-      const entry = this.pipes.get(camera.id);
-      if (!entry || entry.pipe !== pipe) return;
+    pipe.on('status', () => {
+      const entry = this.pipes.get(key);
+      // A lazy main stream is a detail of an enlarged tile: the tile's state follows its default stream.
+      if (!entry || entry.pipe !== pipe || camera.lazy) return;
       for (const t of entry.tokens) {
         const te = this.tokens.get(t);
-        if (te) this.emit('status', { grantId: te.grantId, cameraId: camera.id, ...status } satisfies StreamStatus);
+        if (te) this.emit('status', forTile(te.grantId, camera.id, pipe));
       }
     });
     return pipe;
@@ -183,25 +260,31 @@ export class RelayHub extends EventEmitter {
     if (!entry) return refuse(404, 'Not Found');
     const origin = req.headers.origin;
     if (!origin || !this.o.allowedOrigins().includes(origin)) return refuse(403, 'Forbidden');
-    // One socket per token: a copied link cannot feed a second viewer.
-    if (entry.clients.size > 0 || entry.upgrading) return refuse(409, 'Conflict');
-    entry.upgrading = true;
-    socket.once('close', () => (entry.upgrading = false));
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      entry.upgrading = false;
-      this.attach(entry, ws);
-    });
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(entry, ws));
   }
 
   private attach(entry: TokenEntry, ws: WebSocket): void {
     // The token may have been closed while the handshake ran.
     if (!this.tokens.has(entry.token)) return ws.close(CLOSE_CODES.fault, 'closed');
+    // One socket per token at a time: a copied link never feeds a second viewer. The newest wins
+    // (a tile replacing a frozen player opens its fresh one beside it), the older is closed.
+    for (const old of entry.clients) {
+      entry.clients.delete(old);
+      this.closeClient(old, CLOSE_CODES.replaced, 'replaced');
+    }
     const client: Client = { ws, waiting: true, backedUpSince: 0, bytesSent: 0 };
     entry.clients.add(client);
-    ws.on('close', () => entry.clients.delete(client));
-    ws.on('error', () => entry.clients.delete(client));
+    const gone = () => {
+      entry.clients.delete(client);
+      this.maybeIdle(entry.pipeKey);
+    };
+    ws.on('close', gone);
+    ws.on('error', gone);
     ws.on('message', () => undefined); // tiles only listen
-    const join = this.pipes.get(entry.cameraId)?.pipe.cache.joinData();
+    const pipeEntry = this.pipes.get(entry.pipeKey);
+    if (pipeEntry && !pipeEntry.pipe) this.startPipe(entry.pipeKey, pipeEntry);
+    else if (pipeEntry) clearTimeout(pipeEntry.idleTimer);
+    const join = pipeEntry?.pipe?.cache.joinData();
     if (join) {
       ws.send(join);
       client.waiting = false;
@@ -209,9 +292,9 @@ export class RelayHub extends EventEmitter {
     }
   }
 
-  private fanOut(cameraId: string, pieces: Piece[]): void {
-    const entry = this.pipes.get(cameraId);
-    if (!entry) return;
+  private fanOut(key: string, pieces: Piece[]): void {
+    const entry = this.pipes.get(key);
+    if (!entry?.pipe) return;
     const high = this.o.highWaterBytes ?? 1024 * 1024;
     const closeAfter = this.o.slowClientCloseMs ?? 10000;
     const now = Date.now();
@@ -266,18 +349,39 @@ export class RelayHub extends EventEmitter {
       this.tokens.delete(token);
       for (const c of te.clients) this.closeClient(c, CLOSE_CODES[reason], reason);
       te.clients.clear();
-      cameras.add(te.cameraId);
-      this.pipes.get(te.cameraId)?.tokens.delete(token);
+      this.pipes.get(te.pipeKey)?.tokens.delete(token);
+      cameras.add(te.pipeKey);
     }
     const stops: Promise<void>[] = [];
-    for (const cameraId of cameras) {
-      const entry = this.pipes.get(cameraId);
+    for (const key of cameras) {
+      const entry = this.pipes.get(key);
       if (entry && entry.tokens.size === 0) {
-        this.pipes.delete(cameraId);
-        stops.push(entry.pipe.stop());
+        this.pipes.delete(key);
+        clearTimeout(entry.idleTimer);
+        if (entry.pipe) stops.push(entry.pipe.stop());
       }
     }
     await Promise.all(stops);
+  }
+
+  /** Closes every stream socket with a code, as the relay would (test hooks: a 4005 slow-client close). */
+  closeClients(code: number, reason: string): number {
+    let n = 0;
+    for (const te of this.tokens.values()) {
+      for (const c of te.clients) {
+        this.closeClient(c, code, reason);
+        n++;
+      }
+      te.clients.clear();
+    }
+    return n;
+  }
+
+  /** Kills a camera's running ffmpeg as a crash would (test hooks); the pipe restarts it. */
+  killSource(cameraId: string): number | undefined {
+    const pid = this.pipes.get(cameraId)?.pipe?.pid ?? this.pipes.get(`${cameraId}#sub`)?.pipe?.pid;
+    if (pid) process.kill(pid, 'SIGKILL');
+    return pid;
   }
 
   /** Open grants and ffmpeg processes, for tests and diagnostics. */
@@ -288,13 +392,14 @@ export class RelayHub extends EventEmitter {
       clients += te.clients.size;
       for (const c of te.clients) maxBufferedBytes = Math.max(maxBufferedBytes, c.ws.bufferedAmount);
     }
-    return { tokens: this.tokens.size, clients, maxBufferedBytes, pipes: [...this.pipes.entries()].map(([cameraId, e]) => ({ cameraId, pid: e.pipe.pid, state: e.pipe.current.state })) };
+    return { tokens: this.tokens.size, clients, maxBufferedBytes, pipes: [...this.pipes.entries()].map(([cameraId, e]) => ({ cameraId, pid: e.pipe?.pid, state: e.pipe?.current.state ?? 'idle' })) };
   }
 
   async close(reason: CloseReason = 'application_stopped'): Promise<void> {
     const grants = new Set([...this.tokens.values()].map((t) => t.grantId));
     for (const g of grants) await this.closeGrant(g, reason);
-    await Promise.all([...this.pipes.values()].map((e) => e.pipe.stop()));
+    for (const e of this.pipes.values()) clearTimeout(e.idleTimer);
+    await Promise.all([...this.pipes.values()].map((e) => e.pipe?.stop()));
     this.pipes.clear();
     for (const c of this.wss.clients) c.terminate();
     this.wss.close();

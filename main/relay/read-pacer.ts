@@ -12,6 +12,17 @@ function handleOf(stream: Readable): StreamHandle | undefined {
   return h && typeof h.readStart === 'function' && typeof h.readStop === 'function' ? h : undefined;
 }
 
+/** The pace timer; tests give their own to decide when a rest ends instead of sleeping. */
+export interface PaceTimers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const realTimers: PaceTimers = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 /**
  * Hands a stream's bytes on in turns at least `paceMs` apart, never later than `paceMs` after
  * they came.
@@ -26,7 +37,7 @@ function handleOf(stream: Readable): StreamHandle | undefined {
  */
 export class ReadPacer {
   private pending: Buffer[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   private immediate: NodeJS.Immediate | undefined;
   private stopped = false;
   /** Turns handed on, for tests and diagnostics. */
@@ -36,6 +47,7 @@ export class ReadPacer {
     private readonly stream: Readable,
     private readonly paceMs: number,
     private readonly sink: (chunk: Buffer) => void,
+    private readonly timers: PaceTimers = realTimers,
   ) {
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
   }
@@ -48,7 +60,7 @@ export class ReadPacer {
     }
     this.pending.push(chunk);
     // Idle (flowing, no turn under way): the turn ends once what is readable now has come.
-    if (!this.timer && !this.immediate) this.immediate = setImmediate(() => this.endTurn());
+    if (this.timer === undefined && !this.immediate) this.immediate = setImmediate(() => this.endTurn());
   }
 
   private endTurn(): void {
@@ -60,7 +72,7 @@ export class ReadPacer {
     this.sink(data);
     if (this.stopped) return;
     this.rest();
-    this.timer = setTimeout(() => {
+    this.timer = this.timers.set(() => {
       this.timer = undefined;
       if (this.stopped) return;
       this.wake();
@@ -99,7 +111,7 @@ export class ReadPacer {
     if (this.stopped) return;
     this.stopped = true;
     this.pending = [];
-    clearTimeout(this.timer);
+    if (this.timer !== undefined) this.timers.clear(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;

@@ -19,6 +19,14 @@ export const SettingsSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Who the registry reports are from (their header). Optional with the demo site's values, so a
+     * version-1 file without it still reads; a production console sets its own.
+     */
+    organisation: z
+      .object({ commune: z.string().min(1).max(200), csuName: z.string().min(1).max(200) })
+      .strict()
+      .default({ commune: 'Charenton-le-Pont', csuName: 'Centre de supervision urbaine de Charenton-le-Pont' }),
     /** Size and rate of the demo site's test-pattern cameras (two cores decode everything here). */
     demoCamera: z
       .object({ width: z.number().int().min(160).max(1920), height: z.number().int().min(90).max(1080), fps: z.number().int().min(1).max(30) })

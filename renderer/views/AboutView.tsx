@@ -21,6 +21,8 @@ export function AboutView() {
         <dl className="facts">
           <dt>{t('views.about.version')}</dt>
           <dd data-testid="about-version">{info.version}</dd>
+          <dt>{t('views.about.catalogueVersion')}</dt>
+          <dd data-testid="about-catalogue-version">{info.catalogueVersion}</dd>
           <dt>{t('views.about.mode')}</dt>
           <dd>{t(`views.about.modes.${info.mode}`)}</dd>
           <dt>{t('views.about.consoleId')}</dt>

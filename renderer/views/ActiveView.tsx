@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GrantView, OperatorView } from '../../preload/contract';
-import { formatDuration, formatTime } from '../format';
+import { formatDuration, formatEnd, minutesLeft, RENEW_FROM_MIN } from '../format';
 import { errorText } from '../i18n';
 import { ErrorAlert } from '../components/ErrorAlert';
 
@@ -10,7 +10,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
  * confirmation) for the holder and for superviseurs; « Reprendre » for another operator's grant at
  * a shift change (designated staff only; main checks both again).
  */
-export function ActiveView({ grants, now, operator, onStopped, onTakeOver }: { grants: GrantView[]; now: number; operator: OperatorView; onStopped: () => void; onTakeOver: (g: GrantView) => Promise<void> }) {
+export function ActiveView({ grants, now, operator, onStopped, onTakeOver, onRenew }: { grants: GrantView[]; now: number; operator: OperatorView; onStopped: () => void; onTakeOver: (g: GrantView) => Promise<void>; onRenew?: (g: GrantView) => void }) {
   const { t } = useTranslation();
   const [confirm, setConfirm] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -46,13 +46,18 @@ export function ActiveView({ grants, now, operator, onStopped, onTakeOver }: { g
               <br />
               {t('active.cameras')} : {g.cameras.map((c) => c.label).join(', ')}
               <br />
-              {t('active.until', { time: formatTime(g.endsAt) })} — <strong>{t('tile.left', { left: formatDuration(Math.max(0, Math.ceil((g.endsAt - now) / 60000))) })}</strong>
+              {t('active.until', { time: formatEnd(g.endsAt, now) })} — <strong className="nowrap">{t('tile.left', { left: formatDuration(minutesLeft(g.endsAt, now)) })}</strong>
             </p>
             <p className="holder">
               {t('active.requestedBy', { operator: g.operator })}
               {g.holder !== g.operator ? `, ${t('active.heldBy', { holder: g.holder })}` : ''}
               {g.holder === operator.matricule ? ` — ${t('active.mine')}` : ''}
             </p>
+            {onRenew && g.holder === operator.matricule && minutesLeft(g.endsAt, now) <= RENEW_FROM_MIN && (
+              <button type="button" className="primary" onClick={() => onRenew(g)}>
+                {t('renewal.action')}
+              </button>
+            )}
             {g.holder !== operator.matricule && operator.designated && (
               <button type="button" onClick={() => void onTakeOver(g)} title={t('active.takeOverHint')}>
                 {t('active.takeOver')}

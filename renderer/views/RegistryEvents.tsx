@@ -26,6 +26,11 @@ function detail(t: T, e: RegistryEventView, siteName: (id: string) => string): s
       return t('registryEvents.takenOver', { from: str('from'), to: str('to') });
     case 'transmission.ended':
       return t(`registry.ends.${str('reason')}`, { defaultValue: str('reason') });
+    case 'attempts.summarised': {
+      // « 37 tentatives refusées » : the minute's attempts beyond the first few, counted together.
+      const what = t(p.of === 'session.login_failed' ? 'registryEvents.summaryLogins' : 'registryEvents.summaryRefusals', { count: typeof p.count === 'number' ? p.count : 0 });
+      return `${str('key')} : ${what} (${formatTime(Number(p.from))} – ${formatTime(Number(p.to))})`;
+    }
     case 'catalogue.changed':
       return t('registryEvents.catalogue', { entity: t(`registryEvents.entities.${str('entity')}`, { defaultValue: str('entity') }), id: str('id'), change: t(`registryEvents.changes.${str('change')}`, { defaultValue: str('change') }) });
   }

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MOTIVES, contract, mayCall, type CatalogueView, type OperatorView } from '../../preload/contract';
+import { MOTIVES, contract, mayCall, type CatalogueView, type IntegrityStatusView, type OperatorView } from '../../preload/contract';
 import { RegistryEvents } from './RegistryEvents';
-import { formatDate, formatDuration, formatTime } from '../format';
+import { formatDate, formatDuration, formatTime, unbreakable } from '../format';
 import { errorText } from '../i18n';
 import { ErrorAlert } from '../components/ErrorAlert';
 
@@ -57,6 +57,12 @@ export function RegistryView({ refreshKey, operator }: { refreshKey: number; ope
   const seesAll = operator.role !== 'operateur';
   const seesEvents = mayCall(contract.registry.events.access, operator);
   const [error, setError] = useState<string | undefined>();
+  const [integrity, setIntegrity] = useState<IntegrityStatusView | undefined>();
+  const seesIntegrity = mayCall(contract.integrity.status.access, operator);
+  useEffect(() => {
+    // The journal's verification, as main last ran it (at start, then every few seconds for new entries).
+    if (seesIntegrity) window.csu.integrity.status().then(setIntegrity, () => undefined);
+  }, [seesIntegrity, refreshKey]);
 
   useEffect(() => {
     window.csu.catalogue.get().then(setCatalogue, () => undefined);
@@ -81,6 +87,15 @@ export function RegistryView({ refreshKey, operator }: { refreshKey: number; ope
       <p className="hint" data-testid="registry-scope">
         {seesAll ? t('registry.scopeAll') : t('registry.scopeOwn')}
       </p>
+      {integrity && (
+        <p className={integrity.state === 'ok' ? 'hint' : 'error'} data-testid="registry-verification">
+          {integrity.state !== 'ok'
+            ? t('report.screen.verificationAltered', { seq: integrity.firstBrokenSeq ?? integrity.verifiedSeq + 1 })
+            : integrity.verifiedSeq > 0
+              ? t('report.screen.verificationOk', { seq: integrity.verifiedSeq, fingerprint: `${integrity.headHash.slice(0, 4)}…${integrity.headHash.slice(-2)}` })
+              : t('report.verifiedEmpty')}
+        </p>
+      )}
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <label>
           {t('registry.from')}
@@ -121,7 +136,15 @@ export function RegistryView({ refreshKey, operator }: { refreshKey: number; ope
               <td>{r.serviceName}</td>
               <td>{t(`motives.${r.motive}`)}</td>
               <td>{r.siteName}</td>
-              <td>{r.cameras.map((c) => c.label).join(', ')}</td>
+              <td>
+                {r.cameras.map((c) => c.label).join(', ')}
+                {r.renews && (
+                  <small className="renews" data-testid="registry-renews">
+                    <br />
+                    {t('registry.renews', { time: unbreakable(formatTime(rows.find((x) => x.grantId === r.renews)?.startsAt ?? r.startsAt)) })}
+                  </small>
+                )}
+              </td>
               <td>
                 {r.operatorName} ({r.operatorMatricule})
               </td>

@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MOTIVES, ZONES, type CatalogueView, type GrantView, type OperatorView } from '../../preload/contract';
-import { formatDuration } from '../format';
+import { formatDuration, formatEnd, unbreakable } from '../format';
 import { errorText } from '../i18n';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { Overlaps } from '../components/Overlaps';
 
 type Step = 1 | 2 | 3 | 4 | 5;
 const STEPS: Step[] = [1, 2, 3, 4, 5];
@@ -19,16 +20,17 @@ const FIELD_OF: Record<string, 'site' | 'cameras' | 'motive' | 'justification' |
 };
 const STEP_OF = { site: 1, cameras: 2, motive: 3, justification: 3, duration: 4, service: 4, operator: 5 } as const;
 
-export function RequestWizard({ operator, onGranted }: { operator: OperatorView; onGranted: (g: GrantView) => void }) {
+/** `renewal`: « Renouveler » a running grant — same site, cameras, motive and service, justified again. */
+export function RequestWizard({ operator, onGranted, renewal, active = [], onRenew }: { operator: OperatorView; onGranted: (g: GrantView) => void; renewal?: GrantView | undefined; active?: GrantView[]; onRenew?: (g: GrantView) => void }) {
   const { t } = useTranslation();
   const [catalogue, setCatalogue] = useState<CatalogueView | undefined>();
-  const [step, setStep] = useState<Step>(1);
-  const [siteId, setSiteId] = useState('');
-  const [cameraIds, setCameraIds] = useState<string[]>([]);
-  const [motive, setMotive] = useState('');
+  const [step, setStep] = useState<Step>(renewal ? 3 : 1);
+  const [siteId, setSiteId] = useState(renewal?.siteId ?? '');
+  const [cameraIds, setCameraIds] = useState<string[]>(renewal?.cameras.map((c) => c.id) ?? []);
+  const [motive, setMotive] = useState<string>(renewal?.motive ?? '');
   const [justification, setJustification] = useState('');
   const [durationMin, setDurationMin] = useState(120);
-  const [serviceId, setServiceId] = useState('');
+  const [serviceId, setServiceId] = useState(renewal?.serviceId ?? '');
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [notice, setNotice] = useState<string | undefined>();
   const [fatal, setFatal] = useState<string | undefined>();
@@ -96,7 +98,7 @@ export function RequestWizard({ operator, onGranted }: { operator: OperatorView;
     setSending(true);
     setFatal(undefined);
     try {
-      const r = await window.csu.grants.request({ siteId, cameraIds, motive, justification, durationMin, serviceId });
+      const r = await window.csu.grants.request({ siteId, cameraIds, motive, justification, durationMin, serviceId, ...(renewal && renewal.siteId === siteId ? { renews: renewal.id } : {}) });
       if (r.accepted) onGranted(r.grant);
       else {
         refuse(r.reasons);
@@ -132,6 +134,11 @@ export function RequestWizard({ operator, onGranted }: { operator: OperatorView;
   return (
     <section aria-labelledby="wizard-title" className="wizard">
       <h2 id="wizard-title">{t('wizard.title')}</h2>
+      {renewal && (
+        <p className="notice" role="status" data-testid="renewal-notice">
+          {t('renewal.notice', { site: renewal.siteName, end: unbreakable(formatEnd(renewal.endsAt, Date.now())) })}
+        </p>
+      )}
       <ol className="steps" aria-label={t('wizard.progress')}>
         {STEPS.map((s) => (
           <li key={s} className={s === step ? 'current' : s < step ? 'done' : ''} aria-current={s === step ? 'step' : undefined}>
@@ -182,6 +189,7 @@ export function RequestWizard({ operator, onGranted }: { operator: OperatorView;
               </div>
             ))}
             {fieldErrors('cameras')}
+            <Overlaps cameraIds={cameraIds} active={active} except={renewal?.id} matricule={operator.matricule} onRenew={onRenew} />
           </fieldset>
         )}
         {step === 3 && (

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     const c = await connectStream(stream!.url, ORIGIN);
     closes.push(c.closed.then(() => clock.now() - g.endsAt));
   }
-  await waitFor(() => s.relay.snapshot().pipes.every((p) => p.state === 'live'), 30000, 'cameras live');
+  await waitFor(() => s.relay.snapshot().pipes.every((p) => p.state === 'live' || p.state === 'idle'), 30000, 'cameras live');
   const t0 = performance.now();
   clock.advance(grants[0]!.endsAt - 500 - clock.now());
   s.grants.reschedule();

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { _electron } from 'playwright-core';
-import { repoRoot } from '../helpers/tmp';
+import { repoRoot, tmpDir } from '../helpers/tmp';
 
 /**
  * Electron smoke test. It needs the Electron binary, which cannot be downloaded on the build
@@ -20,11 +21,18 @@ const electronTest = binary ? test : test.skip;
 
 describe('Electron shell', () => {
   electronTest(`opens the hardened window${binary ? '' : ' (skipped: Electron binary not installed on this machine)'}`, async () => {
-    const app = await _electron.launch({ executablePath: binary!, args: [path.join(repoRoot, 'dist/main/index.js')] });
-    const page = await app.firstWindow();
-    await page.getByRole('heading', { level: 1 }).waitFor();
-    expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
-    expect(await page.evaluate(() => typeof window.csu.app.info)).toBe('function');
-    await app.close();
+    // A fresh profile and data folder per run: nothing of a previous run or of the user's console.
+    const profile = tmpDir('csu-electron-');
+    try {
+      const app = await _electron.launch({ executablePath: binary!, args: [path.join(repoRoot, 'dist/main/index.js'), `--user-data-dir=${profile.dir}`] });
+      const page = await app.firstWindow();
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
+      expect(await page.evaluate(() => typeof window.csu.app.info)).toBe('function');
+      expect(existsSync(path.join(profile.dir, 'settings.json'))).toBe(true);
+      await app.close();
+    } finally {
+      profile.cleanup();
+    }
   });
 });

@@ -26,6 +26,13 @@ describe('the « Registre altéré » banner in Chromium', () => {
     app = await spawnHeadless(tmp.dir);
     browser = await launchChromium();
   }, 40000);
+  // The console has one session at a time: each test leaves none behind, so neither depends on
+  // the other having run (or not) before it.
+  afterEach(async () => {
+    const api = await openApi(Number(new URL(app.url).port), app.token);
+    await api.call('session.logout');
+    api.ws.close();
+  });
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
@@ -47,15 +54,18 @@ describe('the « Registre altéré » banner in Chromium', () => {
     const { page, context } = await loginAs('SUP201', 'demo-superviseur');
     await page.getByTestId('integrity-banner').waitFor({ timeout: 10000 });
     expect(await page.getByTestId('integrity-banner').textContent()).toBe(`Registre altéré à l'entrée n° ${seq}`);
+    // One session per console: the next test's operator logs in after this one leaves.
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByLabel('Matricule').waitFor();
     await context.close();
   }, 30000);
 
   test('an opérateur gets no banner (and may not ask for the status)', async () => {
     const { page, context } = await loginAs('OP101', 'demo-operateur');
-    await page.waitForTimeout(1000);
-    expect(await page.getByTestId('integrity-banner').count()).toBe(0);
+    // The banner shows only what integrity.status answers, and an opérateur is refused it.
     const denied = await page.evaluate(() => (window as any).csu.integrity.status().then(() => 'allowed', (e: { code: string }) => e.code));
     expect(denied).toBe('FORBIDDEN');
+    expect(await page.getByTestId('integrity-banner').count()).toBe(0);
     await context.close();
   }, 30000);
 });

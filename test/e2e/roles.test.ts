@@ -106,7 +106,7 @@ describe('roles on screen', () => {
       await other.goto(app.url);
       await other.getByRole('button', { name: 'Se déconnecter' }).click();
       await login(other, 'ADM301', 'demo-administrateur');
-      expect(await other.getByRole('navigation').getByRole('button').allTextContents()).toEqual(['Registre', 'Relecture', 'À propos']);
+      expect(await other.getByRole('navigation', { name: 'Navigation principale' }).getByRole('button').allTextContents()).toEqual(['Administration', 'Registre', 'Rapports', "Revue d'incident", 'À propos']);
       await other.close();
       await page.getByRole('radio', { name: /Résidence du Tripode/ }).check();
       await page.getByRole('button', { name: 'Suivant' }).click();

@@ -12,11 +12,32 @@ export interface RtspSim {
 }
 
 /** GStreamer's RTSP server (Debian packages) serving live H.264 cameras: the real thing a relay pulls. */
-export function startRtspSim(opts: { cams?: number; width?: number; height?: number; fps?: number; auth?: string; bitrate?: number; snow?: boolean } = {}): Promise<RtspSim> {
+export interface RtspSimOptions {
+  /** A fixed port (a camera that comes back after an outage comes back on its address); 0 = any. */
+  port?: number;
+  cams?: number;
+  width?: number;
+  height?: number;
+  fps?: number;
+  auth?: string;
+  bitrate?: number;
+  snow?: boolean;
+  /** Keyframe interval in seconds (a real camera's GOP, e.g. 4). */
+  keyframeS?: number;
+  profile?: 'baseline' | 'main' | 'high';
+  /** Each /camN also serves /camN-sub at this size, e.g. '640x360'. */
+  sub?: string;
+}
+
+export function startRtspSim(opts: RtspSimOptions = {}): Promise<RtspSim> {
   const args = [path.join(repoRoot, 'test/fixtures/rtsp-sim.py'), '--cams', String(opts.cams ?? 2), '--width', String(opts.width ?? 320), '--height', String(opts.height ?? 180), '--fps', String(opts.fps ?? 15)];
   if (opts.auth) args.push('--auth', opts.auth);
   if (opts.bitrate) args.push('--bitrate', String(opts.bitrate));
   if (opts.snow) args.push('--snow');
+  if (opts.port) args.push('--port', String(opts.port));
+  if (opts.keyframeS) args.push('--keyframe-s', String(opts.keyframeS));
+  if (opts.profile) args.push('--profile', opts.profile);
+  if (opts.sub) args.push('--sub', opts.sub);
   const child: ChildProcess = spawn('/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

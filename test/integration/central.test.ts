@@ -82,6 +82,16 @@ describe.each(['sqlite', 'postgres'] as const)('central server and mirror on %s'
       const stored2 = entries[1]!;
       const forged = { ...stored2, actor: 'OP999' };
       expect((await post('poste-a', tokenA, { entries: [{ ...forged, hash: entryHash(forged) }] })).status).toBe(409);
+      // An entry edited in the console's file but sent with its old hash: the server compares the
+      // whole canonical entry it holds, and names what differs.
+      const edited = { ...entries[2]!, payload: { ...(entries[2]!.payload as Record<string, unknown>), justification: 'Motif réécrit après coup par quelqu’un.' } };
+      const rEdited = await post('poste-a', tokenA, { entries: [edited] });
+      expect(rEdited.status).toBe(409);
+      expect(await rEdited.json()).toMatchObject({ expectedSeq: 7, reason: 'different entry at stored seq 3: payload' });
+      const rActor = await post('poste-a', tokenA, { entries: [{ ...entries[3]!, actor: 'OP999', ts: entries[3]!.ts + 1 }] });
+      expect(await rActor.json()).toMatchObject({ reason: 'different entry at stored seq 4: ts, actor' });
+      // The very same entries again are still acknowledged, on both databases.
+      expect(await (await post('poste-a', tokenA, { entries: entries.slice(0, 3) })).json()).toMatchObject({ ackSeq: 6, stored: 0 });
       expect((await serverEntries(central, 'poste-a')).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
       const ack = await fetch(`${central.url}/v1/consoles/poste-a/ack`, { headers: { authorization: `Bearer ${tokenA}` } });
       expect(await ack.json()).toEqual({ seq: 6, hash: entries[5]!.hash });

@@ -19,7 +19,6 @@ test('SIGKILL mid-grant: transmission.interrupted (last alive mark → restart) 
     app.child.kill('SIGKILL');
     await new Promise((res) => app.child.once('exit', res));
     const killedAt = Date.now();
-    await new Promise((res) => setTimeout(res, 1500));
 
     app = await spawnHeadless(t.dir);
     api = await openApi(Number(new URL(app.url).port), app.token);
@@ -38,8 +37,11 @@ test('SIGKILL mid-grant: transmission.interrupted (last alive mark → restart) 
       // From the last mark the killed process wrote (at most one period before the kill) to the restart.
       expect(gap.from).toBeGreaterThanOrEqual(mark.at);
       expect(gap.from).toBeLessThanOrEqual(killedAt);
-      expect(gap.to).toBeGreaterThanOrEqual(killedAt + 1500);
+      expect(gap.to).toBeGreaterThanOrEqual(killedAt);
+      expect(gap.to).toBeGreaterThan(gap.from);
       expect(gap.to).toBeLessThanOrEqual(rows[1].resumedAt);
+      // The view, interruption included, agrees with the journal's projection: nothing was flagged.
+      expect(await db('journal').where({ kind: 'registry.verified' })).toEqual([]);
       const reg = await db('registry').where({ grant_id: grantId }).first();
       expect(Number(reg.interrupted_ms)).toBe(gap.to - gap.from);
       // After a clean stop the next start has no outage to journal.

@@ -5,7 +5,7 @@ import { openDatabase } from '../../db';
 import { openApi } from '../helpers/api-client';
 import { spawnHeadless, type RunningHeadless } from '../helpers/headless';
 import { tmpDir } from '../helpers/tmp';
-import { connectStream, tryConnect } from '../helpers/ws-client';
+import { connectStream, tryConnect, waitFor } from '../helpers/ws-client';
 
 /**
  * Hostile input against the real headless console (a child process, as a user runs it): an
@@ -65,7 +65,7 @@ describe('hostile input against the headless console', () => {
     port = Number(new URL(app.url).port);
   }, 60000);
 
-  test('a foreign Host header is refused on /api, on the test hook and on the stream relay', async () => {
+  test('a foreign Host header is refused on /api, on the test hook and on the stream relay; a stream token serves one socket at a time', async () => {
     await expect(tryConnect(`ws://127.0.0.1:${port}/api?token=${app.token}`, { Origin: `http://127.0.0.1:${port}`, Host: `evil.example:${port}` })).resolves.toEqual({ status: 421, opened: false });
     const hook = await new Promise<number>((resolve, reject) => {
       const req = http.request({ host: '127.0.0.1', port, path: '/__test/clock?advance=0', method: 'POST', headers: { Host: 'evil.example', 'X-CSU-Token': app.token } }, (res) => {
@@ -85,12 +85,17 @@ describe('hostile input against the headless console', () => {
     const relayPort = new URL(url).port;
     await expect(tryConnect(url, { Origin: `http://127.0.0.1:${port}`, Host: `localhost:${relayPort}` })).resolves.toEqual({ status: 421, opened: false });
 
-    // One socket per stream token: a second viewer of the same link is refused while the first holds it.
+    // One socket per stream token at a time: a second socket on the same link takes it over and
+    // the first is closed with 4007 (the newest wins, as a tile's fresh player does); never both.
     const first = await connectStream(url, `http://127.0.0.1:${port}`);
-    await expect(tryConnect(url, { Origin: `http://127.0.0.1:${port}` })).resolves.toEqual({ status: 409, opened: false });
-    expect(first.ws.readyState).toBe(WebSocket.OPEN);
+    await waitFor(() => first.bytes() > 0, 20000, 'first viewer streaming');
+    const second = await connectStream(url, `http://127.0.0.1:${port}`);
+    expect((await first.closed).code).toBe(4007);
+    const before = second.bytes();
+    await waitFor(() => second.bytes() > before + 1000, 20000, 'second viewer streaming');
+    expect(first.ws.readyState).toBe(WebSocket.CLOSED);
     await api.call('grants.stop', { grantId: r.value.grant.id });
-    await first.closed;
+    expect((await second.closed).code).toBe(4002);
     api.ws.close();
   }, 60000);
 });

@@ -94,4 +94,47 @@ describe('migrations', () => {
     await expect(db('registry').where({ grant_id: 'open' }).update({ end_reason: 'fault' })).rejects.toThrow(/derived from the journal/);
     await cleanup();
   });
+
+  test('0005-administration: operators, conventions and cameras keep their rows and get the new columns; retention stays within 30 days', async () => {
+    const { db, cleanup } = await at('0004-registry-guard');
+    await db('bailleurs').insert({ id: 'i3f', name: 'I3F' });
+    await db('sites').insert({ id: 's', name: 'S', bailleur_id: 'i3f', addresses: '["a"]', town: 'T', homes: 1 });
+    await db('cameras').insert({ id: 'c', site_id: 's', label: 'L', zone: 'hall', source_url: 'rtsp://192.0.2.1/x' });
+    await db('conventions').insert({ id: 'v', site_id: 's', parties: '[]', valid_from: '2026-01-01', valid_to: '2026-12-31', motives: '[]' });
+    await db('operators').insert({ matricule: 'OP1', name: 'O', role: 'operateur', designated: true, password_hash: 'scrypt$x' });
+    await db.migrate.latest({ migrationSource: migrationSourceUpTo('0005-administration') });
+    expect(await db('operators').first()).toMatchObject({ matricule: 'OP1', must_change_password: 0, designated_since: null, designation_ref: null });
+    expect(await db('conventions').first()).toMatchObject({ id: 'v', recording_allowed: 0, retention_days: null, signed_on: null });
+    expect(await db('cameras').first()).toMatchObject({ id: 'c', username: null });
+    expect(await db('bailleurs').first()).toMatchObject({ id: 'i3f', active: 1 });
+    expect(await db('catalogue_meta').where({ key: 'version' }).first()).toEqual({ key: 'version', value: '1' });
+    await expect(db('conventions').where({ id: 'v' }).update({ recording_allowed: true, retention_days: 31 })).rejects.toThrow(/1\.\.30 days/);
+    await cleanup();
+  });
+
+  test('0006-attempt-counts: registry rows survive; one count row per kind, matricule and minute', async () => {
+    const { db, cleanup } = await at('0005-administration');
+    expect(await db('registry_guard').select()).toEqual([{ id: 1, rebuilding: 0 }]);
+    await db.migrate.latest({ migrationSource: migrationSourceUpTo('0006-attempt-counts') });
+    await db('attempt_counts').insert({ of: 'request.refused', key: 'OP102', minute_start: 60000, seen: 6, summarised: 1, reasons: '{"X":1}' });
+    await expect(db('attempt_counts').insert({ of: 'request.refused', key: 'OP102', minute_start: 60000 })).rejects.toThrow(/UNIQUE|PRIMARY/);
+    expect(await db('registry_guard').select()).toEqual([{ id: 1, rebuilding: 0 }]);
+    await cleanup();
+  });
+
+  test('0007-journal-time-index: the journal keeps its entries and a period query uses the index', async () => {
+    const { db, cleanup } = await at('0006-attempt-counts');
+    let prev = GENESIS_HASH;
+    for (let seq = 1; seq <= 3; seq++) {
+      const e = { seq, uuid: `2b0c6f4e-4a5e-4c9b-9d63-2f1f4a1c8e1${seq}`, console_id: 'poste-1', ts: seq * 1000, kind: 'session.opened', actor: 'OP101', payload: { matricule: 'OP101' }, prev_hash: prev };
+      const hash = entryHash(e as never);
+      await db('journal').insert({ ...e, payload: canonicalJson(e.payload), hash });
+      prev = hash;
+    }
+    await db.migrate.latest({ migrationSource: migrationSourceUpTo('0007-journal-time-index') });
+    expect((await db('journal').select('seq')).map((r: { seq: number }) => r.seq)).toEqual([1, 2, 3]);
+    const plan = await db.raw("EXPLAIN QUERY PLAN SELECT count(*) FROM journal WHERE console_id = 'poste-1' AND ts >= 1000 AND ts < 3000");
+    expect(JSON.stringify(plan)).toContain('journal_console_ts');
+    await cleanup();
+  });
 });

@@ -1,0 +1,89 @@
+/**
+ * Evidence bundle (issue G3): a zip anyone can check offline with `csu-verify`. It holds
+ *   journal.jsonl   the entries of the period, in order, each with its hash, preceded by the entry
+ *                   just before (the link to the rest of the chain)
+ *   resume.txt      what the bundle covers, in French
+ *   manifest.json   the SHA-256 and size of every other file, the console, the period, who exported
+ * (recordings join it, each with its SHA-256, where a convention allows recording).
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { ZipFile } from 'yazl';
+import type { JournalEntry } from '../../db/journal-codec';
+import { entriesBetween, seqRangeOfPeriod } from '../../db/review';
+import type { TimelineView } from '../../preload/review';
+
+export const MANIFEST = 'manifest.json';
+export const JOURNAL = 'journal.jsonl';
+export const SUMMARY = 'resume.txt';
+
+export interface Manifest {
+  format: 'csu-evidence';
+  version: 1;
+  consoleId: string;
+  period: { from: number; to: number };
+  cameraIds: string[];
+  exportedAt: number;
+  exportedBy: string;
+  /** The journal's seq range in the extract: `anchor` is the entry before the period (0: the journal's start). */
+  journal: { anchorSeq: number; firstSeq: number; lastSeq: number; entries: number };
+  files: { name: string; sha256: string; bytes: number }[];
+}
+
+function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export async function writeEvidenceBundle(
+  db: Knex,
+  o: { consoleId: string; from: number; to: number; cameraIds: string[]; actor: string; now: number; dir: string; summary: (timeline: { entries: number }) => string },
+): Promise<{ file: string; bytes: number; sha256: string; entries: number; files: number }> {
+  const range = await seqRangeOfPeriod(db, o.consoleId, o.from, o.to);
+  const anchorSeq = range ? Math.max(0, range.first - 1) : 0;
+  const lines: string[] = [];
+  if (range) {
+    for await (const e of entriesBetween(db, o.consoleId, Math.max(1, anchorSeq), range.last)) lines.push(JSON.stringify(wire(e)));
+  }
+  const journal = lines.length > 0 ? `${lines.join('\n')}\n` : '';
+  const entries = range ? range.last - range.first + 1 : 0;
+  const summary = o.summary({ entries });
+  const files = [
+    { name: JOURNAL, data: Buffer.from(journal, 'utf8') },
+    { name: SUMMARY, data: Buffer.from(summary, 'utf8') },
+  ];
+  const manifest: Manifest = {
+    format: 'csu-evidence',
+    version: 1,
+    consoleId: o.consoleId,
+    period: { from: o.from, to: o.to },
+    cameraIds: o.cameraIds,
+    exportedAt: o.now,
+    exportedBy: o.actor,
+    journal: { anchorSeq, firstSeq: range?.first ?? 0, lastSeq: range?.last ?? 0, entries },
+    files: files.map((f) => ({ name: f.name, sha256: sha256(f.data), bytes: f.data.length })),
+  };
+  mkdirSync(o.dir, { recursive: true, mode: 0o700 });
+  const stamp = new Date(o.now).toISOString().replace(/[:.]/g, '-');
+  const file = path.join(o.dir, `preuves-${o.consoleId}-${stamp}.zip`);
+  const zip = new ZipFile();
+  for (const f of files) zip.addBuffer(f.data, f.name, { mtime: new Date(o.now) });
+  zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), MANIFEST, { mtime: new Date(o.now) });
+  zip.end();
+  // Written beside, then renamed: a half-written bundle never carries the final name.
+  await new Promise<void>((resolve, reject) => {
+    const out = createWriteStream(`${file}.part`, { mode: 0o600 });
+    zip.outputStream.pipe(out).on('close', resolve).on('error', reject);
+  });
+  renameSync(`${file}.part`, file);
+  const data = readFileSync(file);
+  return { file, bytes: data.length, sha256: sha256(data), entries, files: files.length + 1 };
+}
+
+/** An entry as the bundle carries it: exactly the fields the chain hashes, nothing added. */
+function wire(e: JournalEntry): JournalEntry {
+  return { seq: e.seq, uuid: e.uuid, console_id: e.console_id, ts: e.ts, kind: e.kind, actor: e.actor, payload: e.payload, prev_hash: e.prev_hash, hash: e.hash };
+}
+
+export type { TimelineView };

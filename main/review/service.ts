@@ -1,0 +1,80 @@
+/**
+ * The incident review's service (issue G3): the timeline of a period, the journal entry behind a
+ * marker, the evidence bundle. Every review and every export is itself journaled (who looked at
+ * what, when: CNIL, 2021).
+ */
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { appendEntry } from '../../db/journal';
+import { entryBySeq } from '../../db/review';
+import type { EvidenceView, JournalEntryView, TimelineView } from '../../preload/review';
+import type { Clock } from '../clock';
+import { AppError } from '../errors';
+import { mainT } from '../i18n';
+import { writeEvidenceBundle } from './bundle';
+import { buildTimeline } from './timeline';
+
+/** A review covers at most a quarter: longer, and it is a report, not a timeline. */
+export const MAX_REVIEW_DAYS = 92;
+
+export interface ReviewQuery {
+  from: number;
+  to: number;
+  siteId?: string | undefined;
+  cameraIds?: string[] | undefined;
+}
+
+export class ReviewService {
+  constructor(private readonly o: { db: Knex; consoleId: string; clock: Clock; dataDir: string }) {}
+
+  private check(q: ReviewQuery): void {
+    if (q.to <= q.from) throw new AppError('PERIOD_INVALID', 'the period ends before it starts');
+    if (q.to - q.from > MAX_REVIEW_DAYS * 86400000) throw new AppError('PERIOD_TOO_LONG', `a review covers at most ${MAX_REVIEW_DAYS} days`);
+  }
+
+  async timeline(q: ReviewQuery, actor: string): Promise<TimelineView> {
+    this.check(q);
+    const t = await buildTimeline(this.o.db, this.o.consoleId, q);
+    await appendEntry(this.o.db, this.o.consoleId, { kind: 'review.viewed', actor, ts: this.o.clock.now(), payload: { from: q.from, to: q.to, ...(q.siteId ? { siteId: q.siteId } : {}), ...(q.cameraIds ? { cameraIds: q.cameraIds } : {}) } });
+    return t;
+  }
+
+  async entry(seq: number): Promise<JournalEntryView> {
+    const e = await entryBySeq(this.o.db, this.o.consoleId, seq);
+    if (!e) throw new AppError('NOT_FOUND', `no entry ${seq}`);
+    return { seq: e.seq, uuid: e.uuid, ts: e.ts, kind: e.kind, actor: e.actor, payload: e.payload, prevHash: e.prev_hash, hash: e.hash };
+  }
+
+  async exportEvidence(q: ReviewQuery, actor: string): Promise<EvidenceView> {
+    this.check(q);
+    const now = this.o.clock.now();
+    const t = mainT();
+    const timeline = await buildTimeline(this.o.db, this.o.consoleId, q);
+    const cameraIds = q.cameraIds ?? timeline.lanes.map((l) => l.cameraId);
+    const fmt = (ms: number) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' }).format(ms);
+    const r = await writeEvidenceBundle(this.o.db, {
+      consoleId: this.o.consoleId,
+      from: q.from,
+      to: q.to,
+      cameraIds,
+      actor,
+      now,
+      dir: path.join(this.o.dataDir, 'exports'),
+      summary: ({ entries }) =>
+        [
+          t('review.bundle.title'),
+          t('review.bundle.console', { id: this.o.consoleId }),
+          t('review.bundle.period', { from: fmt(q.from), to: fmt(q.to) }),
+          t('review.bundle.by', { who: actor, when: fmt(now) }),
+          t('review.bundle.cameras', { list: timeline.lanes.filter((l) => cameraIds.includes(l.cameraId)).map((l) => `${l.siteName} — ${l.label}`).join(' ; ') || '—' }),
+          t('review.bundle.transmissions', { count: new Set(timeline.lanes.flatMap((l) => l.bars.map((b) => b.grantId))).size }),
+          t('review.bundle.entries', { count: entries }),
+          t('review.bundle.recordings'),
+          t('review.bundle.howToVerify'),
+          '',
+        ].join('\n'),
+    });
+    await appendEntry(this.o.db, this.o.consoleId, { kind: 'evidence.exported', actor, ts: now, payload: { from: q.from, to: q.to, cameraIds, entries: r.entries, files: r.files, bytes: r.bytes, sha256: r.sha256 } });
+    return { fileName: path.basename(r.file), path: r.file, bytes: r.bytes, sha256: r.sha256, entries: r.entries, files: r.files };
+  }
+}

@@ -1,0 +1,44 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConventionAlertView, OperatorView } from '../../preload/contract';
+import { formatDay } from '../format';
+
+/**
+ * Conventions lapsing within 30 days, or lapsed (requests on that site are refused), for
+ * superviseurs and administrateurs: a convention is renewed, never extended silently (CCH R127-8),
+ * so someone must see the date coming. Polled: a day can pass while the console runs.
+ */
+export function ConventionBanner({ operator, refreshKey = 0, pollMs = 60000 }: { operator: OperatorView; refreshKey?: number; pollMs?: number }) {
+  const { t } = useTranslation();
+  const [alerts, setAlerts] = useState<ConventionAlertView[]>([]);
+  const allowed = (operator.role === 'superviseur' || operator.role === 'administrateur') && !operator.mustChangePassword;
+  useEffect(() => {
+    if (!allowed) return undefined;
+    let alive = true;
+    const poll = () =>
+      window.csu.catalogue.alerts().then(
+        (a) => alive && setAlerts(a),
+        () => undefined,
+      );
+    void poll();
+    const timer = setInterval(poll, pollMs);
+    return () => {
+      alive = false;
+      clearInterval(timer);
+    };
+  }, [allowed, pollMs, refreshKey]);
+  if (!allowed || alerts.length === 0) return null;
+  return (
+    <div className="banners">
+      {alerts.map((a) => (
+        <p key={a.conventionId} className={`banner ${a.lapsed ? 'danger' : 'warning'}`} role="alert" data-testid="convention-banner">
+          {a.lapsed
+            ? t('conventionAlerts.lapsed', { site: a.siteName, date: formatDay(a.validTo) })
+            : a.daysLeft === 0
+              ? t('conventionAlerts.today', { site: a.siteName, date: formatDay(a.validTo) })
+              : t('conventionAlerts.soon', { site: a.siteName, date: formatDay(a.validTo), count: a.daysLeft })}
+        </p>
+      ))}
+    </div>
+  );
+}

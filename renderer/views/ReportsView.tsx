@@ -1,0 +1,203 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { MOTIVES, type CatalogueView, type ReportFiltersArgs, type ReportPreviewView, type ReportResultView } from '../../preload/contract';
+import { errorText } from '../i18n';
+import { ErrorAlert } from '../components/ErrorAlert';
+
+type Kind = ReportFiltersArgs['period']['kind'];
+type Format = ReportResultView['format'];
+
+/** Today as a Paris calendar day (YYYY-MM-DD): the report's periods are Paris days. */
+function parisToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now());
+}
+
+function frDay(day: string): string {
+  const [y, m, d] = day.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+function Select(p: { label: string; all: string; value: string; onChange: (v: string) => void; options: { value: string; label: string }[] }) {
+  return (
+    <label>
+      {p.label}
+      <select value={p.value} onChange={(e) => p.onChange(e.target.value)}>
+        <option value="">{p.all}</option>
+        {p.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/**
+ * Rapport du registre, for superviseurs and administrateurs (main refuses everyone else whatever
+ * this screen shows). Main builds the file from the journal; this screen only chooses the filters,
+ * shows the counts, and hands the result to the browser (headless: a one-time link) or reports
+ * where Electron's save dialog wrote it.
+ */
+export function ReportsView() {
+  const { t } = useTranslation();
+  const today = parisToday();
+  const [kind, setKind] = useState<Kind>('month');
+  const [day, setDay] = useState(today);
+  const [month, setMonth] = useState(today.slice(0, 7));
+  const [from, setFrom] = useState(`${today.slice(0, 7)}-01`);
+  const [to, setTo] = useState(today);
+  const [siteId, setSiteId] = useState('');
+  const [bailleurId, setBailleurId] = useState('');
+  const [serviceId, setServiceId] = useState('');
+  const [motive, setMotive] = useState('');
+  const [operator, setOperator] = useState('');
+  const [catalogue, setCatalogue] = useState<CatalogueView | undefined>();
+  const [preview, setPreview] = useState<ReportPreviewView | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ r: ReportResultView; delivery: 'save' | 'print' } | undefined>();
+
+  useEffect(() => {
+    window.csu.catalogue.get().then(setCatalogue, () => undefined);
+  }, []);
+
+  const filters = useMemo((): ReportFiltersArgs => {
+    const period: ReportFiltersArgs['period'] = kind === 'custom' ? { kind, from, to } : kind === 'month' ? { kind, month } : { kind, day };
+    return {
+      period,
+      siteId: siteId || undefined,
+      bailleurId: bailleurId || undefined,
+      serviceId: serviceId || undefined,
+      motive: (motive || undefined) as (typeof MOTIVES)[number] | undefined,
+      operator: operator || undefined,
+    };
+  }, [kind, day, month, from, to, siteId, bailleurId, serviceId, motive, operator]);
+
+  useEffect(() => {
+    let alive = true;
+    window.csu.reports.preview(filters).then(
+      (p) => alive && (setPreview(p), setError(undefined)),
+      (e: unknown) => alive && (setPreview(undefined), setError(errorText(t, e))),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [filters, t]);
+
+  const bailleurs = useMemo(() => [...new Map((catalogue?.sites ?? []).map((s) => [s.bailleurId, s.bailleurName]))].map(([value, label]) => ({ value, label })), [catalogue]);
+
+  async function generate(format: Format, delivery: 'save' | 'print') {
+    setBusy(true);
+    setResult(undefined);
+    try {
+      const r = await window.csu.reports.generate({ ...filters, format, delivery });
+      setResult({ r, delivery });
+      setError(undefined);
+      if (r.url) {
+        // Headless shell: the browser fetches the one-time link (download, or the PDF to print).
+        if (delivery === 'print') window.open(r.url, '_blank', 'noopener');
+        else {
+          const a = document.createElement('a');
+          a.href = r.url;
+          a.download = r.fileName;
+          a.click();
+        }
+      }
+    } catch (e) {
+      setError(errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const v = preview?.verification;
+  return (
+    <section aria-labelledby="reports-title">
+      <h2 id="reports-title">{t('views.reports.title')}</h2>
+      {v && (
+        <p className={v.ok ? 'hint' : 'error'} data-testid="report-verification">
+          {!v.ok ? t('report.screen.verificationAltered', { seq: v.firstBrokenSeq ?? v.verifiedSeq + 1 }) : v.verifiedSeq > 0 ? t('report.screen.verificationOk', { seq: v.verifiedSeq, fingerprint: v.fingerprint }) : t('report.verifiedEmpty')}
+        </p>
+      )}
+      <form className="filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t('report.screen.periodKind')}
+          <select value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+            {(['day', 'week', 'month', 'custom'] as const).map((k) => (
+              <option key={k} value={k}>
+                {t(`report.screen.kinds.${k}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {(kind === 'day' || kind === 'week') && (
+          <label>
+            {kind === 'day' ? t('report.screen.day') : t('report.screen.weekOf')}
+            <input type="date" value={day} onChange={(e) => setDay(e.target.value)} />
+          </label>
+        )}
+        {kind === 'month' && (
+          <label>
+            {t('report.screen.month')}
+            <input type="month" value={month} onChange={(e) => setMonth(e.target.value)} />
+          </label>
+        )}
+        {kind === 'custom' && (
+          <>
+            <label>
+              {t('report.screen.from')}
+              <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+            </label>
+            <label>
+              {t('report.screen.to')}
+              <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+            </label>
+          </>
+        )}
+        <Select label={t('report.screen.site')} all={t('report.screen.all')} value={siteId} onChange={setSiteId} options={catalogue?.sites.map((s) => ({ value: s.id, label: s.name })) ?? []} />
+        <Select label={t('report.screen.bailleur')} all={t('report.screen.all')} value={bailleurId} onChange={setBailleurId} options={bailleurs} />
+        <Select label={t('report.screen.service')} all={t('report.screen.all')} value={serviceId} onChange={setServiceId} options={catalogue?.services.map((s) => ({ value: s.id, label: s.name })) ?? []} />
+        <Select label={t('report.screen.motive')} all={t('report.screen.all')} value={motive} onChange={setMotive} options={MOTIVES.map((m) => ({ value: m, label: t(`motives.${m}`) }))} />
+        <Select label={t('report.screen.operator')} all={t('report.screen.all')} value={operator} onChange={setOperator} options={(preview?.operators ?? []).map((o) => ({ value: o.matricule, label: `${o.name} (${o.matricule})` }))} />
+      </form>
+      <ErrorAlert message={error} />
+      {preview && (
+        <div className="report-preview" aria-labelledby="report-preview-title">
+          <h3 id="report-preview-title">{t('report.screen.previewTitle')}</h3>
+          <p data-testid="report-preview">{t('report.screen.preview', { from: frDay(preview.period.first), to: frDay(preview.period.last), transmissions: preview.transmissions, refused: preview.refused })}</p>
+          {preview.byMotive.length > 0 && (
+            <ul className="hint">
+              {preview.byMotive.map((m) => (
+                <li key={m.key}>
+                  {t(`motives.${m.key}`, { defaultValue: m.key })} : {m.count}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      <div className="actions">
+        <button type="button" disabled={busy || !preview} onClick={() => generate('pdf', 'save')}>
+          {t('report.screen.pdf')}
+        </button>
+        <button type="button" disabled={busy || !preview} onClick={() => generate('csv', 'save')}>
+          {t('report.screen.csv')}
+        </button>
+        <button type="button" disabled={busy || !preview} onClick={() => generate('pdf', 'print')}>
+          {t('report.screen.print')}
+        </button>
+      </div>
+      {busy && <p role="status">{t('report.screen.working')}</p>}
+      {result && (
+        <div role="status" data-testid="report-result">
+          <p>{t('report.screen.done', { rows: result.r.rows, sha: `${result.r.sha256.slice(0, 12)}…` })}</p>
+          <p className={result.r.verification.ok ? 'hint' : 'error'}>
+            {result.r.verification.line}. {result.r.mirror}.
+          </p>
+          {result.r.savedTo !== undefined && <p>{result.r.savedTo === null ? t('report.screen.cancelled') : t('report.screen.saved', { path: result.r.savedTo })}</p>}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AdminCatalogueView, OperatorView } from '../../../preload/contract';
+import { errorText } from '../../i18n';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { CamerasAdmin } from './CamerasAdmin';
+import { ConventionsAdmin } from './ConventionsAdmin';
+import { ImportExportAdmin } from './ImportExportAdmin';
+import { MirrorAdmin } from './MirrorAdmin';
+import { OperatorsAdmin } from './OperatorsAdmin';
+import { ServicesAdmin } from './ServicesAdmin';
+import { SitesAdmin } from './SitesAdmin';
+
+const SECTIONS = ['sites', 'cameras', 'conventions', 'services', 'operators', 'import', 'mirror'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** What every section gets: the catalogue as main has it, and a way to read it again after a change. */
+export interface SectionProps {
+  cat: AdminCatalogueView;
+  reload: () => void;
+}
+
+/** « Administration »: the administrateur provisions the console (issue G2); main enforces the role on every call. */
+export function AdminView({ operator, onChanged }: { operator: OperatorView; onChanged?: () => void }) {
+  const { t } = useTranslation();
+  const [section, setSection] = useState<Section>('sites');
+  const [cat, setCat] = useState<AdminCatalogueView | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const reload = useCallback(() => {
+    window.csu.admin.catalogue().then(
+      (c) => (setCat(c), setError(undefined), onChanged?.()),
+      (e: unknown) => setError(errorText(t, e)),
+    );
+  }, [t, onChanged]);
+  useEffect(reload, [reload]);
+
+  return (
+    <section aria-labelledby="title-admin" className="admin">
+      <div className="admin-head">
+        <h2 id="title-admin">{t('admin.title')}</h2>
+        {cat && (
+          <span className="hint" data-testid="catalogue-version">
+            {t('admin.version', { version: cat.version })}
+          </span>
+        )}
+      </div>
+      <nav aria-label={t('admin.sectionsLabel')}>
+        <ul className="subnav">
+          {SECTIONS.map((s) => (
+            <li key={s}>
+              <button type="button" className={section === s ? 'nav-item active' : 'nav-item'} aria-current={section === s ? 'page' : undefined} onClick={() => setSection(s)}>
+                {t(`admin.sections.${s}`)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <ErrorAlert message={error} />
+      {!cat && !error && <p>{t('views.about.loading')}</p>}
+      {cat && (
+        <div className="admin-body">
+          {section === 'sites' && <SitesAdmin cat={cat} reload={reload} />}
+          {section === 'cameras' && <CamerasAdmin cat={cat} reload={reload} />}
+          {section === 'conventions' && <ConventionsAdmin cat={cat} reload={reload} />}
+          {section === 'services' && <ServicesAdmin cat={cat} reload={reload} />}
+          {section === 'operators' && <OperatorsAdmin cat={cat} reload={reload} self={operator.matricule} />}
+          {section === 'import' && <ImportExportAdmin reload={reload} />}
+          {section === 'mirror' && <MirrorAdmin cat={cat} reload={reload} />}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,128 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { openDatabase } from '../../db';
+import { launchChromium } from '../helpers/browser';
+import { login, requestCameras } from '../helpers/console-ui';
+import { spawnHeadless } from '../helpers/headless';
+import { tmpDir } from '../helpers/tmp';
+
+/** 16 demo cameras: every tile reachable and on screen, whatever the layout; the wall survives a reload. */
+const SHOTS = process.env.CSU_SHOTS_DIR;
+
+const allPlaying = (page: Page, n: number) =>
+  page.waitForFunction(
+    (count) => {
+      const vs = [...document.querySelectorAll('[data-testid=tile] video.on-screen')] as HTMLVideoElement[];
+      return vs.length === count && vs.every((v) => v.getVideoPlaybackQuality().totalVideoFrames > 0);
+    },
+    n,
+    { timeout: 60000 },
+  );
+
+async function tilesInViewport(page: Page): Promise<{ inside: number; total: number }> {
+  return page.evaluate(() => {
+    const tiles = [...document.querySelectorAll('.wall [data-testid=tile]')].filter((t) => !t.closest('[hidden]'));
+    const inside = tiles.filter((t) => {
+      const r = t.getBoundingClientRect();
+      return r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight + 0.5 && r.right <= window.innerWidth + 0.5 && r.height > 60;
+    });
+    return { inside: inside.length, total: tiles.length };
+  });
+}
+
+describe('wall layout and reload (demo site, Chromium)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 30000);
+  afterAll(() => browser?.close());
+
+  test('16 tiles fit 1366×768, 1600×1000, 1920×1080; 2×2 pages them all (« +12 caméras »); keyboard and « Aide »; F5 brings the same wall back with new tokens, journaled', async () => {
+    const tmp = tmpDir();
+    // Two cores decode everything here: small demo pictures.
+    writeFileSync(path.join(tmp.dir, 'settings.json'), JSON.stringify({ consoleId: 'e2e-wall', demoCamera: { width: 320, height: 180, fps: 10 } }));
+    const app = await spawnHeadless(tmp.dir, ['--test-hooks']);
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const sockets: string[] = [];
+    page.on('websocket', (ws) => {
+      if (ws.url().includes('/stream/')) sockets.push(ws.url());
+    });
+    try {
+      await page.goto(app.url);
+      await login(page);
+      await requestCameras(page, 'all', /Résidence du Tripode/, /Police municipale/);
+      await requestCameras(page, 'all', /Résidence du Tripode/, /Commissariat/);
+      await requestCameras(page, 'all', /Bobinet-Sellier/, /Police municipale/);
+      await allPlaying(page, 16);
+      for (const [width, height] of [[1366, 768], [1600, 1000], [1920, 1080]] as const) {
+        await page.setViewportSize({ width, height });
+        // The window has its new size and the wall has been laid out and painted for it (two frames).
+        await page.waitForFunction(([w, h]) => window.innerWidth === w && window.innerHeight === h, [width, height] as const);
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `wall-16-${width}.png`) });
+        expect(await tilesInViewport(page)).toEqual({ inside: 16, total: 16 });
+      }
+      // The badge never covers the caption; the countdown is on one line.
+      const overlap = await page.evaluate(() =>
+        [...document.querySelectorAll('.wall [data-testid=tile]')].some((t) => {
+          const c = t.querySelector('.tile-caption')!.getBoundingClientRect();
+          const b = t.querySelector('.tile-state')!.getBoundingClientRect();
+          const left = t.querySelector('.left');
+          const oneLine = !left || left.getBoundingClientRect().height < 24;
+          return c.right > b.left + 0.5 || !oneLine;
+        }),
+      );
+      expect(overlap).toBe(false);
+
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.getByRole('button', { name: '2×2' }).click();
+      expect(await page.getByTestId('wall-page').textContent()).toBe('page 1 / 4');
+      expect(await page.getByTestId('wall-more').textContent()).toBe('+12 caméras');
+      if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'wall-2x2-pages-1366.png') });
+      const reached = new Set<string>();
+      for (let p = 0; p < 4; p++) {
+        for (const c of await page.$$eval('.wall [data-testid=tile]', (ts) => ts.map((t) => `${t.getAttribute('data-grant')}:${t.getAttribute('data-camera')}`))) reached.add(c);
+        if (p < 3) await page.getByRole('button', { name: 'Page suivante' }).click();
+      }
+      expect(reached.size).toBe(16);
+
+      // Keyboard: « ? » shows the help; arrows reach the 16th tile, Entrée enlarges it.
+      await page.getByRole('button', { name: 'Auto' }).click();
+      await page.keyboard.press('?');
+      await page.getByTestId('wall-help').waitFor();
+      expect(await page.getByTestId('wall-help').textContent()).toContain('agrandir la vignette');
+      if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'wall-help-1366.png') });
+      await page.keyboard.press('Escape');
+      await page.getByTestId('wall-help').waitFor({ state: 'detached' });
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      for (let i = 0; i < 15; i++) await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Enter');
+      const enlarged = page.locator('.wall [data-testid=tile].enlarged');
+      await enlarged.waitFor();
+      expect(await enlarged.locator('.tile-index').textContent()).toBe('16');
+      await page.keyboard.press('Escape');
+      await page.locator('.wall [data-testid=tile].enlarged').waitFor({ state: 'detached' });
+
+      // F5: the same tiles, playing again within seconds, on new tokens; each reopening journaled.
+      const before = new Set(sockets);
+      const shown = (await page.$$eval('.wall [data-testid=tile]', (ts) => ts.map((t) => `${t.getAttribute('data-grant')}:${t.getAttribute('data-camera')}`))).sort();
+      await page.reload();
+      await allPlaying(page, 16);
+      const after = (await page.$$eval('.wall [data-testid=tile]', (ts) => ts.map((t) => `${t.getAttribute('data-grant')}:${t.getAttribute('data-camera')}`))).sort();
+      expect(after).toEqual(shown);
+      const fresh = sockets.filter((s) => !before.has(s));
+      expect(fresh.length).toBe(16);
+      const db = await openDatabase(path.join(tmp.dir, 'console.sqlite'));
+      try {
+        expect((await db('journal').where({ kind: 'stream.opened' })).length).toBe(32);
+      } finally {
+        await db.destroy();
+      }
+    } finally {
+      await page.close();
+      await app.stop();
+      tmp.cleanup();
+    }
+  }, 240000);
+});

@@ -1,0 +1,127 @@
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { openDatabase } from '../../db';
+import { launchChromium } from '../helpers/browser';
+import { login, requestCameras, testHook } from '../helpers/console-ui';
+import { spawnHeadless } from '../helpers/headless';
+import { tmpDir } from '../helpers/tmp';
+
+/** « Renouveler »: a new request, justified again; the same tiles go on without a black gap. */
+const SHOTS = process.env.CSU_SHOTS_DIR;
+const MIN = 60000;
+
+describe('renewal without a black gap (demo site, Chromium)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 30000);
+  afterAll(() => browser?.close());
+
+  test('10 minutes before the end the tile offers « Renouveler »; once granted the same tile element plays on, no frame gap over 1 s; the journal links the two', async () => {
+    const tmp = tmpDir();
+    const app = await spawnHeadless(tmp.dir, ['--test-hooks']);
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    try {
+      await page.goto(app.url);
+      await login(page);
+      await requestCameras(page, ["Hall — 1 rue de l'Arcade", 'Parking niveau -1']);
+      await page.waitForFunction(() => [...document.querySelectorAll('.wall [data-testid=tile]')].length === 2 && [...document.querySelectorAll('.wall [data-testid=tile]')].every((t) => t.getAttribute('data-state') === 'live'), null, { timeout: 30000 });
+      const [old] = await page.evaluate(() => window.csu.grants.list());
+      // Asking again for a camera already transmitted here: the wizard says so and offers renewal.
+      await page.getByRole('navigation').getByRole('button', { name: 'Nouvelle demande' }).click();
+      await page.getByRole('radio', { name: /Résidence du Tripode/ }).check();
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('checkbox', { name: "Hall — 1 rue de l'Arcade" }).check();
+      const overlap = page.getByTestId('overlaps');
+      await overlap.waitFor();
+      expect(await overlap.textContent()).toMatch(/^Hall — 1 rue de l'Arcade : déjà transmise sur ce poste jusqu'à \d\d\sh\s\d\d au titre de «\sdégradations\s» \(Police municipale de Charenton-le-Pont — CSU\)\./);
+      expect(await overlap.getByRole('button', { name: 'Renouveler cette transmission' }).count()).toBe(1);
+      if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'wizard-overlap-1366.png') });
+      await page.getByRole('navigation').getByRole('button', { name: "Mur d'images" }).click();
+      const now = (await testHook(app, 'clock?advance=0')) as { now: number };
+      await testHook(app, `clock?advance=${old!.endsAt - 9 * MIN - now.now}`);
+      const tile = page.locator('.wall [data-testid=tile]').first();
+      await tile.getByRole('button', { name: 'Renouveler' }).waitFor({ timeout: 5000 });
+      const handle = await tile.elementHandle();
+      // From here, the longest time without a new frame on this tile's screen.
+      await page.evaluate((el) => {
+        const w = window as unknown as { __gap: number; __watch: boolean };
+        w.__gap = 0;
+        w.__watch = true;
+        let last = performance.now();
+        let seen = -1;
+        let video: Element | null = null;
+        const tick = () => {
+          const v = el!.querySelector('video.on-screen') as HTMLVideoElement | null;
+          const n = v ? v.getVideoPlaybackQuality().totalVideoFrames : -1;
+          const t = performance.now();
+          if (v !== video || n !== seen) {
+            video = v;
+            seen = n;
+            last = t;
+          }
+          w.__gap = Math.max(w.__gap, t - last);
+          if (w.__watch) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }, handle);
+      await tile.getByRole('button', { name: 'Renouveler' }).click();
+      await page.getByTestId('renewal-notice').waitFor();
+      expect(await page.getByTestId('renewal-notice').textContent()).toContain('Renouvellement de la transmission en cours sur Résidence du Tripode');
+      if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'renewal-wizard-1366.png') });
+      // Pre-filled: the motive is chosen; the justification must be given again.
+      expect(await page.getByRole('radio', { name: 'Dégradations' }).isChecked()).toBe(true);
+      await page.getByLabel('Précisions / Justification').fill('Les dégradations continuent, surveillance prolongée.');
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      expect(await page.getByRole('radio', { name: /Police municipale/ }).isChecked()).toBe(true);
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('button', { name: 'Valider la demande' }).click();
+      await page.getByRole('heading', { name: "Mur d'images" }).waitFor();
+      await page.waitForFunction((id) => document.querySelector('.wall [data-testid=tile]')?.getAttribute('data-grant') !== id, old!.id, { timeout: 10000 });
+      const grants = await page.evaluate(() => window.csu.grants.list());
+      const renewed = grants.find((g) => g.renews === old!.id)!;
+      expect(renewed).toBeDefined();
+      // The same element, now on the new grant, still live; frames never stopped for a second.
+      expect(await handle!.evaluate((el) => [el.isConnected, el.getAttribute('data-grant'), el.getAttribute('data-state')])).toEqual([true, renewed.id, 'live']);
+      // Watch the renewed tile for a while — twenty new decoded frames — before reading the longest gap.
+      const framesNow = await handle!.evaluate((el) => (el.querySelector('video') as HTMLVideoElement | null)?.getVideoPlaybackQuality().totalVideoFrames ?? 0);
+      await handle!.evaluate((el, n) => new Promise<void>((resolve) => {
+        const tick = () => (((el.querySelector('video') as HTMLVideoElement | null)?.getVideoPlaybackQuality().totalVideoFrames ?? 0) > n + 20 ? resolve() : setTimeout(tick, 50));
+        tick();
+      }), framesNow);
+      const gap = await page.evaluate(() => {
+        const w = window as unknown as { __gap: number; __watch: boolean };
+        w.__watch = false;
+        return w.__gap;
+      });
+      expect(gap).toBeLessThan(1000);
+      expect(await page.locator('.wall [data-testid=tile]').count()).toBe(2);
+      // Its warning went with it: no banner says the transmission ends in 9 minutes any more.
+      expect(await page.getByTestId('banner').count()).toBe(0);
+      // The old grant's end changes nothing on the wall.
+      const t2 = (await testHook(app, 'clock?advance=0')) as { now: number };
+      await testHook(app, `clock?advance=${old!.endsAt + 1000 - t2.now}`);
+      // Main has ended the old grant (it is gone from its list): only then can the wall be judged.
+      await page.waitForFunction((id) => window.csu.grants.list().then((gs) => !gs.some((g) => g.id === id)), old!.id, { timeout: 10000 });
+      expect(await page.locator('.wall-ended').count()).toBe(0);
+      expect(await page.locator('.wall [data-testid=tile][data-state=live]').count()).toBe(2);
+      // The registry shows the two transmissions, linked.
+      await page.getByRole('navigation').getByRole('button', { name: 'Registre' }).click();
+      await page.locator('[data-testid=registry-row]').nth(1).waitFor();
+      expect(await page.locator('[data-testid=registry-row]').count()).toBe(2);
+      expect(await page.getByTestId('registry-renews').textContent()).toMatch(/renouvelle la transmission de \d\d\sh\s\d\d/);
+      if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'registry-renewal-1366.png') });
+      const db = await openDatabase(path.join(tmp.dir, 'console.sqlite'));
+      try {
+        const accepted = (await db('journal').where({ kind: 'request.accepted' })).map((r: { payload: string }) => JSON.parse(r.payload) as { grantId: string; renews?: string });
+        expect(accepted.find((p) => p.grantId === renewed.id)?.renews).toBe(old!.id);
+      } finally {
+        await db.destroy();
+      }
+    } finally {
+      await page.close();
+      await app.stop();
+      tmp.cleanup();
+    }
+  }, 120000);
+});

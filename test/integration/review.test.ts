@@ -1,0 +1,175 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createWriteStream, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import yauzl from 'yauzl';
+import { ZipFile } from 'yazl';
+import { OffsetClock } from '../../main/clock';
+import { verifyBundle } from '../../main/review/verify';
+import { createServices, type Services } from '../../main/services';
+import { openConfSettings } from '../../main/settings/conf-store';
+import { createDispatcher } from '../../main/transport/dispatch';
+import { repoRoot, tmpDir } from '../helpers/tmp';
+
+/**
+ * Incident review and evidence (issue G3) on the real service graph: the timeline of a day, the
+ * entry behind a marker, a bundle written, checked offline, then tampered with in every way the
+ * issue names — and the verifier names exactly that.
+ */
+const silent = { info() {}, warn() {}, error() {} };
+const MIN = 60000;
+const base = { siteId: 'tripode', motive: 'atteintes_integrite_physique', justification: 'Agression signalée dans le hall par un locataire.', serviceId: 'pn-charenton' };
+
+function unzip(file: string): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err);
+      const out = new Map<string, Buffer>();
+      zip.on('end', () => resolve(out));
+      zip.on('entry', (e: yauzl.Entry) =>
+        zip.openReadStream(e, (er, s) => {
+          if (er || !s) return reject(er);
+          const chunks: Buffer[] = [];
+          s.on('data', (c: Buffer) => chunks.push(c)).on('end', () => (out.set(e.fileName, Buffer.concat(chunks)), zip.readEntry()));
+        }),
+      );
+      zip.readEntry();
+    });
+  });
+}
+
+function zipOf(files: Map<string, Buffer>, file: string): Promise<string> {
+  const z = new ZipFile();
+  for (const [name, data] of files) z.addBuffer(data, name);
+  z.end();
+  return new Promise((resolve) => z.outputStream.pipe(createWriteStream(file)).on('close', () => resolve(file)));
+}
+
+function runVerifier(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'main', 'verify.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+describe('incident review and evidence', () => {
+  const tmp = tmpDir('csu-review-');
+  const clock = new OffsetClock();
+  let s: Services;
+  let call: (ch: string, args?: unknown) => Promise<any>;
+  let from = 0;
+  let bundle = '';
+
+  beforeAll(async () => {
+    s = await createServices({ shell: 'headless', dataDir: tmp.dir, assetsDir: path.join(repoRoot, 'assets'), settings: openConfSettings(tmp.dir), clock, log: silent });
+    const dispatch = createDispatcher(s.handlers, silent, () => s.session.operator);
+    call = (ch, args) => dispatch(ch, args, { transport: 'ws' });
+    from = clock.now() - 1000;
+    await call('session.login', { matricule: 'OP101', password: 'demo-operateur' });
+    const hall = await call('grants.request', { ...base, cameraIds: ['tripode-hall-arcade', 'tripode-hall-bercy'], durationMin: 120 });
+    const park = await call('grants.request', { ...base, motive: 'vols', cameraIds: ['tripode-parking-n1'], durationMin: 180, serviceId: 'pm-charenton' });
+    await call('grants.openStreams', { grantId: hall.value.grant.id });
+    clock.advance(40 * MIN);
+    await call('grants.stop', { grantId: park.value.grant.id });
+    await call('session.login', { matricule: 'SUP201', password: 'demo-superviseur' });
+  }, 30000);
+  afterAll(async () => {
+    await s.close();
+    tmp.cleanup();
+  });
+
+  test('the timeline: a lane per camera, a bar per transmission, markers on their lanes; the review itself journaled', async () => {
+    const to = clock.now() + 1000;
+    const t = (await call('review.timeline', { from, to })).value;
+    expect(t.lanes.map((l: any) => l.cameraId).sort()).toEqual(['tripode-hall-arcade', 'tripode-hall-bercy', 'tripode-parking-n1']);
+    const parking = t.lanes.find((l: any) => l.cameraId === 'tripode-parking-n1');
+    expect(parking.bars).toEqual([expect.objectContaining({ ongoing: false, endReason: 'stopped_by_operator', operator: 'OP101', motive: 'vols' })]);
+    // Stopped 40 minutes (moved clock) and a few real milliseconds after it started.
+    expect(parking.bars[0].end - parking.bars[0].start).toBeGreaterThanOrEqual(40 * MIN);
+    expect(parking.bars[0].end - parking.bars[0].start).toBeLessThan(40 * MIN + 10000);
+    const hallMarkers = t.markers.filter((m: any) => m.cameraId === 'tripode-hall-arcade').map((m: any) => m.kind);
+    expect(hallMarkers).toEqual(expect.arrayContaining(['request.accepted', 'transmission.started', 'stream.opened']));
+    expect(t.markers.filter((m: any) => m.cameraId === null).map((m: any) => m.kind)).toEqual(expect.arrayContaining(['session.opened']));
+    const marker = t.markers.find((m: any) => m.kind === 'stream.opened');
+    const entry = (await call('review.entry', { seq: marker.seq })).value;
+    expect(entry).toMatchObject({ seq: marker.seq, kind: 'stream.opened', actor: 'OP101', payload: { cameraId: marker.cameraId } });
+    expect(entry.hash).toMatch(/^[0-9a-f]{64}$/);
+    // Narrowed to one camera: only its lane and its markers.
+    const one = (await call('review.timeline', { from, to, cameraIds: ['tripode-parking-n1'] })).value;
+    expect(one.lanes.map((l: any) => l.cameraId)).toEqual(['tripode-parking-n1']);
+    expect(new Set(one.markers.map((m: any) => m.cameraId))).toEqual(new Set(['tripode-parking-n1']));
+    const viewed = await s.db('journal').where({ kind: 'review.viewed' });
+    expect(viewed.length).toBe(2);
+    expect(viewed.every((v: any) => v.actor === 'SUP201')).toBe(true);
+    await expect(call('review.timeline', { from: to, to: from })).resolves.toMatchObject({ ok: false, error: { code: 'PERIOD_INVALID' } });
+    await expect(call('review.timeline', { from, to: from + 100 * 86400000 })).resolves.toMatchObject({ ok: false, error: { code: 'PERIOD_TOO_LONG' } });
+  });
+
+  test('an evidence bundle verifies offline, and the export is journaled', async () => {
+    const r = (await call('review.exportEvidence', { from, to: clock.now() + 1000 })).value;
+    bundle = r.path;
+    expect(r.sha256).toBe(createHash('sha256').update(readFileSync(bundle)).digest('hex'));
+    const v = await verifyBundle(bundle);
+    expect(v).toMatchObject({ ok: true, problems: [] });
+    expect(v.entries).toBe(r.entries + 0);
+    const files = await unzip(bundle);
+    expect([...files.keys()].sort()).toEqual(['journal.jsonl', 'manifest.json', 'resume.txt']);
+    expect(files.get('resume.txt')!.toString()).toContain('LOT DE PREUVES');
+    const exported = await s.db('journal').where({ kind: 'evidence.exported' });
+    expect(JSON.parse(exported[0].payload)).toMatchObject({ sha256: r.sha256, bytes: r.bytes });
+    const cli = await runVerifier([bundle]);
+    expect(cli.code).toBe(0);
+    expect(cli.out).toMatch(/^Lot de preuves vérifié : 3 fichiers conformes au manifeste/);
+    const json = await runVerifier([bundle, '--json']);
+    expect(JSON.parse(json.out)).toMatchObject({ ok: true });
+  });
+
+  test('tampering: each change is named — an edited journal line, a changed file, a missing or extra file, a truncated zip', async () => {
+    const files = await unzip(bundle);
+    const lines = files.get('journal.jsonl')!.toString().trim().split('\n');
+    const target = 3;
+    const edited = JSON.parse(lines[target - 1]!);
+    edited.actor = 'OP999';
+    lines[target - 1] = JSON.stringify(edited);
+    const journal = Buffer.from(`${lines.join('\n')}\n`);
+
+    // The journal line edited, the manifest left alone: the file no longer matches its SHA-256.
+    const a = new Map(files).set('journal.jsonl', journal);
+    expect((await verifyBundle(await zipOf(a, path.join(tmp.dir, 'a.zip')))).problems).toEqual([{ code: 'file_altered', file: 'journal.jsonl' }, { code: 'journal_hash', file: 'journal.jsonl', line: target, seq: edited.seq }]);
+
+    // An attacker who also rewrites the manifest: the chain still names the entry.
+    const manifest = JSON.parse(files.get('manifest.json')!.toString());
+    manifest.files.find((f: any) => f.name === 'journal.jsonl').sha256 = createHash('sha256').update(journal).digest('hex');
+    manifest.files.find((f: any) => f.name === 'journal.jsonl').bytes = journal.length;
+    const b = new Map(a).set('manifest.json', Buffer.from(JSON.stringify(manifest)));
+    expect((await verifyBundle(await zipOf(b, path.join(tmp.dir, 'b.zip')))).problems).toEqual([{ code: 'journal_hash', file: 'journal.jsonl', line: target, seq: edited.seq }]);
+    const cli = await runVerifier([path.join(tmp.dir, 'b.zip')]);
+    expect(cli.code).toBe(1);
+    expect(cli.out).toContain(`Entrée altérée à la ligne ${target} : l'empreinte de l'entrée n° ${edited.seq} ne correspond plus à son contenu.`);
+
+    // A line removed (and the manifest rewritten): the gap is named.
+    const cut = [...files.get('journal.jsonl')!.toString().trim().split('\n')];
+    cut.splice(4, 1);
+    const cutJournal = Buffer.from(`${cut.join('\n')}\n`);
+    const m2 = JSON.parse(files.get('manifest.json')!.toString());
+    Object.assign(m2.files.find((f: any) => f.name === 'journal.jsonl'), { sha256: createHash('sha256').update(cutJournal).digest('hex'), bytes: cutJournal.length });
+    const c = new Map(files).set('journal.jsonl', cutJournal).set('manifest.json', Buffer.from(JSON.stringify(m2)));
+    expect((await verifyBundle(await zipOf(c, path.join(tmp.dir, 'c.zip')))).problems).toEqual([expect.objectContaining({ code: 'journal_gap', line: 5 })]);
+
+    // A file missing, an extra one slipped in.
+    const d = new Map(files);
+    d.delete('resume.txt');
+    d.set('autre.txt', Buffer.from('x'));
+    expect((await verifyBundle(await zipOf(d, path.join(tmp.dir, 'd.zip')))).problems).toEqual([{ code: 'file_missing', file: 'resume.txt' }, { code: 'file_unlisted', file: 'autre.txt' }]);
+
+    // A truncated bundle.
+    const e = path.join(tmp.dir, 'e.zip');
+    writeFileSync(e, readFileSync(bundle));
+    truncateSync(e, Math.floor(readFileSync(bundle).length / 2));
+    expect((await verifyBundle(e)).problems).toEqual([{ code: 'bundle_unreadable', file: e }]);
+    expect((await runVerifier([e])).out).toContain("n'est pas une archive lisible");
+  });
+});
