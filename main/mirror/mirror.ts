@@ -6,38 +6,13 @@
 import type { Knex } from 'knex';
 import { appendEntry, countEntriesAfter, entriesAfter, lastEntryOfKind } from '../../db/journal';
 import type { JournalEntry } from '../../db/journal-codec';
+export { fitBatch, type ConflictKind } from './batch';
 import { publicKeyOf, signHead } from '../../db/journal-signature';
 import { mirrorAckedSeq, saveMirrorAck } from '../../db/mirror-state';
 import type { Clock } from '../clock';
+import { fitBatch, type ConflictBody, type ConflictKind } from './batch';
 import { request, type Answer } from './transport';
 import type { Logger } from '../log';
-
-/**
- * The longest prefix of `entries` whose request body stays within `limit` UTF-8 bytes (at least
- * one entry, so a lone oversized entry reaches the server and gets its own 413).
- */
-export function fitBatch(entries: JournalEntry[], limit: number): { batch: JournalEntry[]; body: string } {
-  const parts: string[] = [];
-  let bytes = Buffer.byteLength('{"entries":[]}');
-  for (const e of entries) {
-    const json = JSON.stringify(e);
-    const add = Buffer.byteLength(json) + (parts.length ? 1 : 0);
-    if (parts.length > 0 && bytes + add > limit) break;
-    parts.push(json);
-    bytes += add;
-  }
-  return { batch: entries.slice(0, parts.length), body: `{"entries":[${parts.join(',')}]}` };
-}
-
-/** As server/store.ts (main/ does not import server/). */
-export type ConflictKind = 'gap' | 'divergence' | 'invalid' | 'duplicate';
-
-interface ConflictBody {
-  kind?: ConflictKind;
-  seq?: number;
-  expectedSeq?: number;
-  reason?: string;
-}
 
 export type MirrorStatus =
   | { state: 'synchronised'; ackedSeq: number }
@@ -79,8 +54,8 @@ export class Mirror {
   private offlineSince: number | undefined;
   private status: MirrorStatus | undefined;
   private inflight: Promise<void> | undefined;
-  /** The token a 401/403 answered to: not sent again until it changes (or backoffMaxMs passes). */
-  private refused: { token: string | undefined; at: number } | undefined;
+  /** The token (and enrolment code) a 401/403 answered to: not sent again until one changes (or backoffMaxMs passes). */
+  private refused: { key: string; at: number } | undefined;
   /** Entries per batch; halved after a 413, grown back after each accepted batch. */
   private cap: number | undefined;
 
@@ -119,6 +94,10 @@ export class Mirror {
     return typeof this.o.token === 'function' ? this.o.token() : this.o.token;
   }
 
+  private credentials(token: string | undefined): string {
+    return `${token ?? ''}\n${this.o.signing?.enrolmentCode() ?? ''}`;
+  }
+
   async ackedSeq(): Promise<number> {
     return mirrorAckedSeq(this.o.db, this.o.consoleId);
   }
@@ -141,13 +120,13 @@ export class Mirror {
         if (this.status?.state !== 'synchronised') this.setStatus({ state: 'synchronised', ackedSeq: acked });
         return this.schedule(this.o.pollMs ?? 1000);
       }
-      // The server's limit is on bytes on the wire: count the UTF-8 bytes of exactly what is sent
-      // (an accented justification is one character but two bytes).
       const token = this.token();
-      if (this.refused && this.refused.token === token && this.o.clock.now() - this.refused.at < (this.o.backoffMaxMs ?? 300000)) {
-        // Refused with this token: wait for a new one (stored by the administrator) rather than knock again.
+      if (this.refused && this.refused.key === this.credentials(token) && this.o.clock.now() - this.refused.at < (this.o.backoffMaxMs ?? 300000)) {
+        // Refused with these credentials: wait for new ones (stored by the administrator) rather than knock again.
         return this.schedule(this.o.tokenCheckMs ?? 1000);
       }
+      // The server's limit is on bytes on the wire: count the UTF-8 bytes of exactly what is sent
+      // (an accented justification is one character but two bytes).
       const { batch, body: payload } = fitBatch(fetched, this.o.batchBytes ?? 900 * 1024);
       let res: Answer;
       try {
@@ -192,7 +171,7 @@ export class Mirror {
       this.o.log.error('mirror: the server refused the batch with %d (%s)', res.status, body.error ?? '');
       this.setStatus({ state: 'refused', status: res.status, ackedSeq: acked });
       if (res.status === 401 || res.status === 403) {
-        this.refused = { token, at: this.o.clock.now() };
+        this.refused = { key: this.credentials(token), at: this.o.clock.now() };
         return this.schedule(this.o.tokenCheckMs ?? 1000);
       }
       this.schedule(this.o.backoffMaxMs ?? 300000);
