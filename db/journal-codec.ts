@@ -13,10 +13,11 @@ export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
 export const JournalEntrySchema = z
   .object({
-    seq: z.number().int().positive(),
+    // Bounded by the columns that store them (integer seq, bigint ms): out of range is a 400, never a database error.
+    seq: z.number().int().positive().max(2147483647),
     uuid: z.string().uuid(),
     console_id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/),
-    ts: z.number().int().nonnegative(),
+    ts: z.number().int().nonnegative().max(8.64e15),
     kind: z.enum(ENTRY_KINDS),
     actor: z.string().min(1).max(64),
     payload: z.unknown(),

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { END_REASONS, MOTIVES, ZONES } from '../preload/vocabulary';
 
 const id = z.string().min(1).max(100);
-const ms = z.number().int().nonnegative();
+// 8.64e15 ms is the largest JavaScript date: a bigger « time » is not one (and overflows a bigint column).
+const ms = z.number().int().nonnegative().max(8.64e15);
 const matricule = z.string().min(1).max(32);
 
 export { END_REASONS, type EndReason } from '../preload/vocabulary';
@@ -90,7 +91,11 @@ export const payloadSchemas = {
     })
     .strict(),
   'registry.verified': z.object({ ok: z.boolean(), checked: z.number().int().nonnegative(), firstBrokenSeq: z.number().int().optional(), reason: z.string().max(100).optional() }).strict(),
-  'mirror.conflict': z.object({ status: z.number().int(), expectedSeq: z.number().int().optional(), message: z.string().max(500) }).strict(),
+  'mirror.conflict': z
+    .object({ status: z.number().int(), expectedSeq: z.number().int().optional(), seq: z.number().int().optional(), kind: z.enum(['gap', 'divergence', 'invalid', 'duplicate']).optional(), message: z.string().max(500) })
+    .strict(),
+  /** The central server was behind this console (restored from a backup): the mirror resends from the server's last entry. */
+  'mirror.resync': z.object({ serverSeq: z.number().int().nonnegative(), ackedSeq: z.number().int().nonnegative() }).strict(),
 } as const;
 
 export type EntryKind = keyof typeof payloadSchemas;

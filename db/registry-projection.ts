@@ -32,13 +32,14 @@ export async function applyToRegistry(trx: Knex, entry: JournalEntry): Promise<v
     const p = entry.payload as PayloadOf<'transmission.interrupted'>;
     // Only an open grant is interrupted; the effective duration subtracts it.
     await trx('registry')
-      .where({ grant_id: p.grantId })
+      .where({ grant_id: p.grantId, console_id: entry.console_id })
       .whereNull('ended_at')
       .increment('interrupted_ms', Math.max(0, p.to - p.from));
   } else if (entry.kind === 'transmission.ended') {
     const p = entry.payload as PayloadOf<'transmission.ended'>;
-    // The first end wins: a grant ends once.
-    await trx('registry').where({ grant_id: p.grantId }).whereNull('ended_at').update({ ended_at: p.endedAt, end_reason: p.reason, ended_seq: entry.seq });
+    // The first end wins: a grant ends once. Scoped by console: on the central server, a console
+    // can only ever end its own grants, whatever grant id its entry names.
+    await trx('registry').where({ grant_id: p.grantId, console_id: entry.console_id }).whereNull('ended_at').update({ ended_at: p.endedAt, end_reason: p.reason, ended_seq: entry.seq });
   }
 }
 

@@ -130,6 +130,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     dataDir: config.dataDir,
     mode: settings.mode,
     serverUrl: settings.mirror?.serverUrl,
+    caFile: settings.mirror?.caFile,
     secrets: config.secrets ?? fileSecretStore(config.dataDir),
     clock: config.clock,
     log: config.log,
@@ -160,7 +161,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     clock: config.clock,
     secrets,
     allowSim: settings.mode === 'demo',
-    mirrorSettings: { get: () => config.settings.get().mirror?.serverUrl ?? null, set: (serverUrl) => void config.settings.update({ mirror: { serverUrl } }) },
+    mirrorSettings: { get: () => config.settings.get().mirror?.serverUrl ?? null, set: (serverUrl) => void config.settings.update({ mirror: { ...config.settings.get().mirror, serverUrl } }) },
   });
   const ffmpegPath = resolveFfmpegPath(settings.ffmpegPath);
   const handlers = buildHandlers({
@@ -172,7 +173,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       if (!cam) throw new AppError('NOT_FOUND', `no camera ${cameraId}`);
       return testCamera({ ffmpegPath, url: withCredentials(cam.sourceUrl, cam.username, secrets.get(cameraSecretName(cam.id))) });
     },
-    testMirror: () => testMirror({ serverUrl: config.settings.get().mirror?.serverUrl, token: secrets.get('mirror-token'), consoleId: settings.consoleId }),
+    testMirror: () => testMirror({ serverUrl: config.settings.get().mirror?.serverUrl, caFile: config.settings.get().mirror?.caFile, token: secrets.get('mirror-token'), consoleId: settings.consoleId }),
     wall,
     mirrorStatus: () => mirrorStatus,
     db,

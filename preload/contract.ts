@@ -7,9 +7,9 @@
 import { z } from 'zod';
 import { AdminCatalogueView, CameraTestView, ConventionAlertView, ImportResultView, MirrorTestView, SaveBailleurArgs, SaveCameraArgs, SaveConventionArgs, SaveOperatorArgs, SaveServiceArgs, SaveSiteArgs } from './admin';
 import { EvidenceArgs, EvidenceView, JournalEntryView, TimelineArgs, TimelineView } from './review';
-import { COMMON_ERROR_CODES, END_REASONS, MOTIVES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
+import { COMMON_ERROR_CODES, END_REASONS, MIRROR_CONFLICT_KINDS, MOTIVES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
 
-export { ACCESS, COMMON_ERROR_CODES, END_REASONS, ERROR_CODES, ErrorCode, MIRROR_STATES, MOTIVES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES } from './vocabulary';
+export { ACCESS, COMMON_ERROR_CODES, END_REASONS, ERROR_CODES, ErrorCode, MIRROR_CONFLICT_KINDS, MIRROR_STATES, MOTIVES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES } from './vocabulary';
 export type { Access, EndReason, Motive, RefusalCode, Role, Zone } from './vocabulary';
 export * from './admin';
 export * from './review';
@@ -163,8 +163,9 @@ export const MirrorStatusView = z.discriminatedUnion('state', [
   z.object({ state: z.literal('synchronised'), ackedSeq: z.number() }),
   z.object({ state: z.literal('pending'), pending: z.number(), ackedSeq: z.number() }),
   z.object({ state: z.literal('offline'), since: z.number(), pending: z.number(), ackedSeq: z.number() }),
-  z.object({ state: z.literal('conflict'), expectedSeq: z.number().optional(), message: z.string(), ackedSeq: z.number() }),
+  z.object({ state: z.literal('conflict'), expectedSeq: z.number().optional(), seq: z.number().optional(), kind: z.enum(MIRROR_CONFLICT_KINDS).optional(), message: z.string(), ackedSeq: z.number() }),
   z.object({ state: z.literal('refused'), status: z.number(), ackedSeq: z.number() }),
+  z.object({ state: z.literal('too_large'), seq: z.number(), bytes: z.number(), ackedSeq: z.number() }),
 ]);
 export type MirrorStatusView = z.infer<typeof MirrorStatusView>;
 

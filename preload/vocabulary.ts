@@ -96,9 +96,12 @@ export type Access = (typeof ACCESS)[number];
 export const STREAM_STATES = ['connecting', 'live', 'reconnecting', 'error', 'stopped'] as const;
 export const STREAM_ERROR_CODES = ['UNREACHABLE', 'AUTH_FAILED', 'CODEC_UNSUPPORTED', 'NO_DATA', 'STREAM_ENDED', 'FFMPEG_FAILED'] as const;
 
+/** Why the central server refused a batch (server/store.ts ConflictKind); French text in `mirror.conflictReasons.<kind>`. */
+export const MIRROR_CONFLICT_KINDS = ['gap', 'divergence', 'invalid', 'duplicate'] as const;
+
 /** Formats of the registry report (« Rapport du registre ») and what the shell does with the file. */
 export const REPORT_FORMATS = ['pdf', 'csv'] as const;
 export const REPORT_DELIVERIES = ['save', 'print'] as const;
 
 /** The mirror's states (header badge `mirror.<state>`). */
-export const MIRROR_STATES = ['not_configured', 'starting', 'synchronised', 'pending', 'offline', 'conflict', 'refused'] as const;
+export const MIRROR_STATES = ['not_configured', 'starting', 'synchronised', 'pending', 'offline', 'conflict', 'refused', 'too_large'] as const;

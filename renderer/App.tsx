@@ -182,6 +182,13 @@ export function App() {
               count: 'pending' in mirror ? mirror.pending : 0,
               since: 'since' in mirror ? formatTime(mirror.since) : '',
             })}
+            {/* Where and why, and what the supervisor does: a conflict never resolves itself. */}
+            {mirror.state === 'conflict' && mirror.seq !== undefined && mirror.kind && (
+              <span className="mirror-detail" data-testid="mirror-conflict-detail">
+                {' '}
+                {t('mirror.conflictAt', { seq: mirror.seq, reason: t(`mirror.conflictReasons.${mirror.kind}`) })}
+              </span>
+            )}
           </span>
         )}
         {operator && (

@@ -1,15 +1,25 @@
 /** The central registry server's HTTP API (Fastify: JSON-schema validation, body limits, light). */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
-import { registryRows } from '../db/registry';
+import { verifyHead } from '../db/journal-signature';
+import { registerKey, signingOf } from './enrolment';
+import { useErrorHandler } from './errors';
+import { useJsonBody } from './json-body';
+import { decodeCursor, PAGE_MAX, registryPage, type RegistryQuery } from './registry-page';
 import { ackOf, checkToken, ingest } from './store';
 
 export const MAX_BATCH_ENTRIES = 500;
 export const MAX_BATCH_BYTES = 1024 * 1024;
+/** The largest date JavaScript can hold (ms): beyond it a number is not a time, it is an attack on the bigint columns. */
+const MAX_MS = 8.64e15;
 
 export interface ServerOptions {
   https?: { key: Buffer; cert: Buffer };
   logger?: boolean;
+  /** Where the logs go when `logger` is on (stdout by default); tests read them. */
+  logStream?: NodeJS.WritableStream;
+  /** Largest request body in bytes (default MAX_BATCH_BYTES); smaller in tests of the 413 path. */
+  bodyLimit?: number;
 }
 
 function bearer(h: string | undefined): string | undefined {
@@ -19,7 +29,10 @@ function bearer(h: string | undefined): string | undefined {
 
 export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance {
   // removeAdditional false: an unexpected field is a malformed request (400), not silently dropped.
-  const app = Fastify({ bodyLimit: MAX_BATCH_BYTES, logger: opts.logger ?? false, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } }, ...(opts.https ? { https: opts.https } : {}) } as Record<string, unknown>) as unknown as FastifyInstance;
+  const app = Fastify({ bodyLimit: opts.bodyLimit ?? MAX_BATCH_BYTES, logger: opts.logger ? (opts.logStream ? { stream: opts.logStream } : true) : false, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } }, ...(opts.https ? { https: opts.https } : {}) } as Record<string, unknown>) as unknown as FastifyInstance;
+
+  useJsonBody(app);
+  useErrorHandler(app);
 
   app.get('/healthz', async () => {
     await db.raw('select 1');
@@ -35,10 +48,32 @@ export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance
       const auth = await checkToken(db, 'consoles', req.params.id, bearer(req.headers.authorization));
       if (!auth.ok) return reply.code(auth.status).send({ error: auth.status === 401 ? 'unauthorized' : 'forbidden' });
       if (req.body.entries.length > MAX_BATCH_ENTRIES) return reply.code(413).send({ error: `at most ${MAX_BATCH_ENTRIES} entries per batch` });
-      const r = await ingest(db, req.params.id, req.body.entries);
+      // A signing console's batch must carry its signature of the batch's last entry: the token alone proves nothing.
+      const signing = await signingOf(db, req.params.id);
+      const signature = typeof req.headers['x-csu-signature'] === 'string' ? req.headers['x-csu-signature'] : undefined;
+      if (signing.signed) {
+        if (!signing.publicKey) return reply.code(401).send({ error: 'not enrolled' });
+        const head = req.body.entries[req.body.entries.length - 1] as { seq?: unknown; hash?: unknown } | undefined;
+        if (!head || typeof head.seq !== 'number' || typeof head.hash !== 'string') return reply.code(400).send({ error: 'invalid request: empty batch or entry without seq/hash' });
+        if (!signature || !verifyHead(signing.publicKey, req.params.id, head.seq, head.hash, signature)) return reply.code(401).send({ error: 'bad signature' });
+      }
+      const r = await ingest(db, req.params.id, req.body.entries, signing.signed ? signature : undefined);
       if (r.status === 200) return { ackSeq: r.ackSeq, ackHash: r.ackHash, stored: r.stored };
-      if (r.status === 409) return reply.code(409).send({ error: 'conflict', expectedSeq: r.expectedSeq, reason: r.reason });
+      if (r.status === 409) return reply.code(409).send({ error: 'conflict', kind: r.kind, seq: r.seq, expectedSeq: r.expectedSeq, reason: r.reason });
       return reply.code(400).send({ error: r.reason });
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { code: string; publicKey: string } }>(
+    '/v1/consoles/:id/key',
+    { schema: { params: idParam, body: { type: 'object', properties: { code: { type: 'string', minLength: 8, maxLength: 64 }, publicKey: { type: 'string', minLength: 40, maxLength: 400 } }, required: ['code', 'publicKey'], additionalProperties: false } } },
+    async (req, reply) => {
+      const auth = await checkToken(db, 'consoles', req.params.id, bearer(req.headers.authorization));
+      if (!auth.ok) return reply.code(auth.status).send({ error: auth.status === 401 ? 'unauthorized' : 'forbidden' });
+      const r = await registerKey(db, req.params.id, req.body.code, req.body.publicKey, Date.now());
+      if (r === 'ok') return { ok: true };
+      if (r === 'already_enrolled') return reply.code(409).send({ error: 'conflict', reason: 'a key is already registered; add-console --rotate issues a new code' });
+      return reply.code(r === 'bad_key' ? 400 : 401).send({ error: r === 'bad_key' ? 'not an Ed25519 public key' : 'invalid or expired enrolment code' });
     },
   );
 
@@ -48,13 +83,22 @@ export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance
     return ackOf(db, req.params.id);
   });
 
-  app.get<{ Querystring: { from?: number; to?: number; siteId?: string; serviceId?: string; motive?: string; consoleId?: string } }>(
+  app.get<{ Querystring: RegistryQuery }>(
     '/v1/registry',
     {
       schema: {
         querystring: {
           type: 'object',
-          properties: { from: { type: 'integer' }, to: { type: 'integer' }, siteId: { type: 'string', maxLength: 100 }, serviceId: { type: 'string', maxLength: 100 }, motive: { type: 'string', maxLength: 100 }, consoleId: { type: 'string', maxLength: 64 } },
+          properties: {
+            from: { type: 'integer', minimum: 0, maximum: MAX_MS },
+            to: { type: 'integer', minimum: 0, maximum: MAX_MS },
+            consoleId: { type: 'string', maxLength: 64 },
+            siteId: { type: 'string', maxLength: 100 },
+            serviceId: { type: 'string', maxLength: 100 },
+            motive: { type: 'string', maxLength: 100 },
+            limit: { type: 'integer', minimum: 1, maximum: PAGE_MAX },
+            cursor: { type: 'string', maxLength: 400 },
+          },
           additionalProperties: false,
         },
       },
@@ -62,7 +106,9 @@ export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance
     async (req, reply) => {
       const auth = await checkToken(db, 'readers', undefined, bearer(req.headers.authorization));
       if (!auth.ok) return reply.code(401).send({ error: 'unauthorized' });
-      return { rows: await registryRows(db, req.query as never) };
+      const after = req.query.cursor === undefined ? undefined : decodeCursor(req.query.cursor);
+      if (req.query.cursor !== undefined && !after) return reply.code(400).send({ error: 'invalid cursor' });
+      return registryPage(db, req.query, after);
     },
   );
 

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   try {
     db = await openServerDb(arg(argv, '--db'));
     // The embedded server lives only as long as its console: a fresh token each start.
-    const token = await issueToken(db, 'consoles', arg(argv, '--console-id'), Number(arg(argv, '--now')));
+    const token = await issueToken(db, 'consoles', arg(argv, '--console-id'), Number(arg(argv, '--now')), { rotate: true });
     app = buildServer(db);
     await app.listen({ host: '127.0.0.1', port: 0 });
     send({ type: 'ready', port: (app.server.address() as AddressInfo).port, token });

@@ -5,7 +5,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import { canonicalJson, checkEntry, JournalEntrySchema, type JournalEntry } from '../db/journal-codec';
-import { applyToRegistry } from '../db/registry-projection';
+import { isUniqueViolation } from './errors';
+import { applyBatchToRegistry } from './registry-batch';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -15,12 +16,24 @@ function sameHash(a: string, b: string): boolean {
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }
 
-/** Registers (or re-keys) a console or a reader; returns the token, which is stored only as its SHA-256. */
-export async function issueToken(db: Knex, table: 'consoles' | 'readers', id: string, now: number): Promise<string> {
+/** Registers a console or a reader; returns the token, which is stored only as its SHA-256. */
+export async function issueToken(db: Knex, table: 'consoles' | 'readers', id: string, now: number, opts: { rotate?: boolean } = {}): Promise<string> {
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/.test(id)) throw new Error('id: letters, digits, _ and -, 3 to 64 characters');
   const token = randomBytes(32).toString('base64url');
-  await db(table).insert({ id, token_sha256: sha256(token), created_at: now }).onConflict('id').merge();
+  if (opts.rotate) {
+    await db(table).insert({ id, token_sha256: sha256(token), created_at: now }).onConflict('id').merge();
+    return token;
+  }
+  // Re-keying silently would cut off the console that holds the old token: say so, ask for --rotate.
+  const inserted = await db(table).insert({ id, token_sha256: sha256(token), created_at: now }).onConflict('id').ignore().returning('id');
+  if (inserted.length === 0) throw new AlreadyRegistered(table, id);
   return token;
+}
+
+export class AlreadyRegistered extends Error {
+  constructor(table: 'consoles' | 'readers', id: string) {
+    super(`${table === 'consoles' ? 'console' : 'reader'} ${id} is already registered; add --rotate to issue a new token (the old one stops working at once)`);
+  }
 }
 
 export type Auth = { ok: true } | { ok: false; status: 401 | 403 };
@@ -46,11 +59,23 @@ export async function ackOf(db: Knex, consoleId: string): Promise<{ seq: number;
 
 export type IngestResult =
   | { status: 200; ackSeq: number; ackHash: string | null; stored: number }
-  | { status: 409; expectedSeq: number; reason: string }
+  | { status: 409; kind: ConflictKind; seq: number; expectedSeq: number; reason: string }
   | { status: 400; reason: string };
+
+/**
+ * Why a batch was refused, so the console knows what it may do: a `gap` (the server is behind,
+ * e.g. restored from a backup) can be repaired by resending from GET /ack; a `divergence` (another
+ * entry at a stored seq, or a chain that does not link), an `invalid` entry or a `duplicate` uuid
+ * cannot, and stop the mirror.
+ */
+export type ConflictKind = 'gap' | 'divergence' | 'invalid' | 'duplicate';
 
 class Conflict extends Error {
   constructor(
+    readonly kind: ConflictKind,
+    /** The seq of the entry in conflict. */
+    readonly seq: number,
+    /** The seq the server would store next. */
     readonly expectedSeq: number,
     readonly reason: string,
   ) {
@@ -76,7 +101,8 @@ function differingFields(stored: Record<string, unknown>, e: JournalEntry): stri
   return ENTRY_FIELDS.filter((f) => canon(f, stored[f]) !== canon(f, e[f]));
 }
 
-export async function ingest(db: Knex, consoleId: string, raw: unknown[]): Promise<IngestResult> {
+/** `signature`: the console's signature of the batch's last entry, kept on that entry's row. */
+export async function ingest(db: Knex, consoleId: string, raw: unknown[], signature?: string): Promise<IngestResult> {
   const entries: JournalEntry[] = [];
   for (const r of raw) {
     const p = JournalEntrySchema.safeParse(r);
@@ -94,30 +120,49 @@ export async function ingest(db: Knex, consoleId: string, raw: unknown[]): Promi
       let prev = last ? { seq: Number(last.seq), hash: last.hash as string } : undefined;
       const lastSeq = prev?.seq ?? 0;
       const fresh: JournalEntry[] = [];
+      // Entries the server already holds: read in one query, not one per entry.
+      const resent = entries.filter((e) => e.seq <= lastSeq).map((e) => e.seq);
+      const storedRows = new Map<number, Record<string, unknown>>();
+      if (resent.length) {
+        const rows = await trx('journal').where({ console_id: consoleId }).whereBetween('seq', [Math.min(...resent), Math.max(...resent)]).select();
+        for (const r of rows) storedRows.set(Number(r.seq), r as Record<string, unknown>);
+      }
       for (const e of entries) {
         if (e.seq <= lastSeq) {
           // Already stored: acknowledged again if it is the same entry, a conflict otherwise.
           // The whole canonical entry, not only its hash: a console whose file was edited may
           // resend an entry whose hash still matches what the server holds.
-          const stored = await trx('journal').where({ console_id: consoleId, seq: e.seq }).first();
+          const stored = storedRows.get(e.seq);
           const differs = stored ? differingFields(stored, e) : ['missing'];
-          if (differs.length > 0) throw new Conflict(lastSeq + 1, `different entry at stored seq ${e.seq}: ${differs.join(', ')}`);
+          if (differs.length > 0) throw new Conflict('divergence', e.seq, lastSeq + 1, `different entry at stored seq ${e.seq}: ${differs.join(', ')}`);
           continue;
         }
         const problem = checkEntry(e, prev);
-        if (problem === 'schema' || problem === 'payload') throw new Conflict((prev?.seq ?? 0) + 1, problem);
-        if (problem) throw new Conflict((prev?.seq ?? 0) + 1, problem);
+        const next = (prev?.seq ?? 0) + 1;
+        if (problem === 'gap' && e.seq > next) throw new Conflict('gap', e.seq, next, `gap: the server holds up to seq ${next - 1}`);
+        // A first entry that does not link to the last stored one: the two histories differ there.
+        if (problem === 'prev_hash') throw new Conflict('divergence', e.seq, next, `entry ${e.seq} does not link to stored entry ${next - 1}`);
+        if (problem) throw new Conflict('invalid', e.seq, next, `entry ${e.seq}: ${problem}`);
         fresh.push(e);
         prev = { seq: e.seq, hash: e.hash };
       }
-      for (let i = 0; i < fresh.length; i += 100) {
-        await trx('journal').insert(fresh.slice(i, i + 100).map((e) => ({ ...e, payload: canonicalJson(e.payload), received_at: now })));
+      // A uuid already stored (by this console or another) is a conflict with a reason, not a database error.
+      for (let i = 0; i < fresh.length; i += 500) {
+        const taken = await trx('journal').whereIn('uuid', fresh.slice(i, i + 500).map((e) => e.uuid)).first('uuid');
+        if (taken) throw new Conflict('duplicate', fresh.find((e) => e.uuid === taken.uuid)?.seq ?? fresh[0]!.seq, fresh[0]!.seq, `entry uuid ${String(taken.uuid)} is already stored`);
       }
-      for (const e of fresh) await applyToRegistry(trx, e);
+      // 10 columns × 500 rows: one statement per server batch.
+      for (let i = 0; i < fresh.length; i += 500) {
+        const head = entries[entries.length - 1];
+        await trx('journal').insert(fresh.slice(i, i + 500).map((e) => ({ ...e, payload: canonicalJson(e.payload), received_at: now, signature: signature !== undefined && e === head ? signature : null })));
+      }
+      await applyBatchToRegistry(trx, consoleId, fresh);
       return { status: 200 as const, ackSeq: prev?.seq ?? 0, ackHash: prev?.hash ?? null, stored: fresh.length };
     });
   } catch (err) {
-    if (err instanceof Conflict) return { status: 409, expectedSeq: err.expectedSeq, reason: err.reason };
+    if (err instanceof Conflict) return { status: 409, kind: err.kind, seq: err.seq, expectedSeq: err.expectedSeq, reason: err.reason };
+    // Two entries of one batch sharing a uuid, or a race with another batch.
+    if (isUniqueViolation(err)) return { status: 409, kind: 'duplicate', seq: entries[0]?.seq ?? 1, expectedSeq: entries[0]?.seq ?? 1, reason: 'an entry with this id is already stored' };
     throw err;
   }
 }

@@ -5,23 +5,30 @@
  */
 import type { Knex } from 'knex';
 import { appendEntry, countEntriesAfter, entriesAfter, lastEntryOfKind } from '../../db/journal';
+import type { JournalEntry } from '../../db/journal-codec';
+export { fitBatch, type ConflictKind } from './batch';
+import { publicKeyOf, signHead } from '../../db/journal-signature';
 import { mirrorAckedSeq, saveMirrorAck } from '../../db/mirror-state';
-import { canonicalJson } from '../../db/journal-codec';
 import type { Clock } from '../clock';
+import { fitBatch, type ConflictBody, type ConflictKind } from './batch';
+import { request, type Answer } from './transport';
 import type { Logger } from '../log';
 
 export type MirrorStatus =
   | { state: 'synchronised'; ackedSeq: number }
   | { state: 'pending'; pending: number; ackedSeq: number }
   | { state: 'offline'; since: number; pending: number; ackedSeq: number }
-  | { state: 'conflict'; expectedSeq?: number; message: string; ackedSeq: number }
-  | { state: 'refused'; status: number; ackedSeq: number };
+  | { state: 'conflict'; expectedSeq?: number; seq?: number; kind?: ConflictKind; message: string; ackedSeq: number }
+  | { state: 'refused'; status: number; ackedSeq: number }
+  /** The server refused even a one-entry batch as too large (413): nothing more can be sent until it accepts bigger bodies. */
+  | { state: 'too_large'; seq: number; bytes: number; ackedSeq: number };
 
 export interface MirrorOptions {
   db: Knex;
   consoleId: string;
   serverUrl: string;
-  token: string;
+  /** The console's bearer token, or how to read it: read at each request, so a rotated token is used without a restart. */
+  token: string | (() => string | undefined);
   clock: Clock;
   log: Logger;
   onStatus?: (s: MirrorStatus) => void;
@@ -31,6 +38,12 @@ export interface MirrorOptions {
   backoffMinMs?: number;
   backoffMaxMs?: number;
   pollMs?: number;
+  /** The console's Ed25519 key (every batch signed) and its one-time enrolment code (sent once, when the server asks). */
+  signing?: { privateKeyPem: string; enrolmentCode: () => string | undefined };
+  /** Extra trusted CA certificates (PEM) for an internal PKI (setting mirror.caFile). */
+  ca?: string;
+  /** How often a refused mirror looks for a new token. */
+  tokenCheckMs?: number;
 }
 
 export class Mirror {
@@ -41,6 +54,10 @@ export class Mirror {
   private offlineSince: number | undefined;
   private status: MirrorStatus | undefined;
   private inflight: Promise<void> | undefined;
+  /** The token (and enrolment code) a 401/403 answered to: not sent again until one changes (or backoffMaxMs passes). */
+  private refused: { key: string; at: number } | undefined;
+  /** Entries per batch; halved after a 413, grown back after each accepted batch. */
+  private cap: number | undefined;
 
   constructor(private readonly o: MirrorOptions) {}
 
@@ -73,6 +90,14 @@ export class Mirror {
     this.timer.unref?.();
   }
 
+  private token(): string | undefined {
+    return typeof this.o.token === 'function' ? this.o.token() : this.o.token;
+  }
+
+  private credentials(token: string | undefined): string {
+    return `${token ?? ''}\n${this.o.signing?.enrolmentCode() ?? ''}`;
+  }
+
   async ackedSeq(): Promise<number> {
     return mirrorAckedSeq(this.o.db, this.o.consoleId);
   }
@@ -87,32 +112,37 @@ export class Mirror {
     this.running = true;
     try {
       const acked = await this.ackedSeq();
-      let batch = await entriesAfter(this.o.db, this.o.consoleId, acked, this.o.batchMax ?? 500);
-      if (batch.length === 0) {
+      const max = this.o.batchMax ?? 500;
+      const fetched = await entriesAfter(this.o.db, this.o.consoleId, acked, Math.min(max, this.cap ?? max));
+      if (fetched.length === 0) {
         this.failures = 0;
         this.offlineSince = undefined;
         if (this.status?.state !== 'synchronised') this.setStatus({ state: 'synchronised', ackedSeq: acked });
         return this.schedule(this.o.pollMs ?? 1000);
       }
-      // Keep a batch under the server's 1 MiB limit.
-      const limit = this.o.batchBytes ?? 900 * 1024;
-      let size = 0;
-      const cut = batch.findIndex((e) => (size += canonicalJson(e).length + 1) > limit);
-      if (cut > 0) batch = batch.slice(0, cut);
-      let res: Response;
+      const token = this.token();
+      if (this.refused && this.refused.key === this.credentials(token) && this.o.clock.now() - this.refused.at < (this.o.backoffMaxMs ?? 300000)) {
+        // Refused with these credentials: wait for new ones (stored by the administrator) rather than knock again.
+        return this.schedule(this.o.tokenCheckMs ?? 1000);
+      }
+      // The server's limit is on bytes on the wire: count the UTF-8 bytes of exactly what is sent
+      // (an accented justification is one character but two bytes).
+      const { batch, body: payload } = fitBatch(fetched, this.o.batchBytes ?? 900 * 1024);
+      let res: Answer;
       try {
-        res = await fetch(`${this.o.serverUrl.replace(/\/$/, '')}/v1/consoles/${encodeURIComponent(this.o.consoleId)}/journal`, {
+        res = await request(this.url('journal'), {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.o.token}` },
-          body: JSON.stringify({ entries: batch }),
-          signal: AbortSignal.timeout(this.o.timeoutMs ?? 15000),
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}`, ...this.signatureOf(batch) },
+          body: payload,
+          timeoutMs: this.o.timeoutMs ?? 15000,
+          ...(this.o.ca ? { ca: this.o.ca } : {}),
         });
       } catch (err) {
         return await this.retryLater(acked, `network: ${err instanceof Error ? err.message : String(err)}`);
       }
-      let body: { ackSeq?: number; expectedSeq?: number; reason?: string; error?: string } = {};
+      let body: { ackSeq?: number; error?: string } & ConflictBody = {};
       try {
-        body = (await res.json()) as typeof body;
+        body = res.json() as typeof body;
       } catch {
         if (res.ok) return await this.retryLater(acked, 'unreadable answer');
       }
@@ -125,15 +155,25 @@ export class Mirror {
         }
         this.failures = 0;
         this.offlineSince = undefined;
+        this.refused = undefined;
+        if (this.cap !== undefined) this.cap = this.cap * 2 >= max ? undefined : this.cap * 2;
         const pending = await this.pendingAfter(ack);
         this.setStatus(pending ? { state: 'pending', pending, ackedSeq: ack } : { state: 'synchronised', ackedSeq: ack });
         return this.schedule(pending ? 0 : (this.o.pollMs ?? 1000));
       }
-      if (res.status === 409) return await this.conflict(acked, body.expectedSeq, body.reason ?? 'conflict');
+      if (res.status === 413) return await this.tooLarge(acked, batch);
+      if (res.status === 401 && body.error === 'not enrolled' && (await this.enrol(token))) return this.schedule(0);
+      // A gap: the server lost entries it had acknowledged (restored from a backup); maybe repairable.
+      if (res.status === 409 && body.kind === 'gap') return await this.resync(acked, body);
+      if (res.status === 409) return await this.conflict(acked, body);
       if (res.status >= 500) return await this.retryLater(acked, `server ${res.status}`);
-      // 400/401/403/413: a configuration or software problem; say it and keep trying slowly.
+      // 400/401/403: a configuration or software problem; say it and keep trying slowly, or as soon as the token changes.
       this.o.log.error('mirror: the server refused the batch with %d (%s)', res.status, body.error ?? '');
       this.setStatus({ state: 'refused', status: res.status, ackedSeq: acked });
+      if (res.status === 401 || res.status === 403) {
+        this.refused = { key: this.credentials(token), at: this.o.clock.now() };
+        return this.schedule(this.o.tokenCheckMs ?? 1000);
+      }
       this.schedule(this.o.backoffMaxMs ?? 300000);
     } catch (err) {
       this.o.log.error('mirror: %s', err instanceof Error ? err.stack : String(err));
@@ -141,6 +181,50 @@ export class Mirror {
     } finally {
       this.running = false;
     }
+  }
+
+  private signatureOf(batch: JournalEntry[]): Record<string, string> {
+    const head = batch[batch.length - 1];
+    if (!this.o.signing || !head) return {};
+    return { 'x-csu-signature': signHead(this.o.signing.privateKeyPem, this.o.consoleId, head.seq, head.hash) };
+  }
+
+  /** Registers this console's public key with the one-time code the administrator stored; true when the server took it. */
+  private async enrol(token: string | undefined): Promise<boolean> {
+    const code = this.o.signing?.enrolmentCode();
+    if (!this.o.signing || !code) {
+      this.o.log.error('mirror: the server wants this console enrolled, and no enrolment code is stored');
+      return false;
+    }
+    try {
+      const r = await request(this.url('key'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}` },
+        body: JSON.stringify({ code, publicKey: publicKeyOf(this.o.signing.privateKeyPem) }),
+        timeoutMs: this.o.timeoutMs ?? 15000,
+        ...(this.o.ca ? { ca: this.o.ca } : {}),
+      });
+      if (r.ok) this.o.log.warn('mirror: signing key enrolled with the central server');
+      else this.o.log.error('mirror: enrolment refused (%d)', r.status);
+      return r.ok;
+    } catch (err) {
+      this.o.log.error('mirror: enrolment failed (%s)', (err as { code?: string }).code ?? 'network');
+      return false;
+    }
+  }
+
+  /** A 413: split the batch and send at once; a single entry refused is its own state, retried slowly. */
+  private async tooLarge(acked: number, batch: JournalEntry[]): Promise<void> {
+    if (batch.length > 1) {
+      this.cap = Math.max(1, Math.floor(batch.length / 2));
+      this.o.log.warn('mirror: batch of %d entries too large for the server; trying %d', batch.length, this.cap);
+      return this.schedule(0);
+    }
+    const e = batch[0]!;
+    const bytes = Buffer.byteLength(JSON.stringify({ entries: batch }));
+    this.o.log.error('mirror: entry %d alone (%d bytes) is too large for the server', e.seq, bytes);
+    this.setStatus({ state: 'too_large', seq: e.seq, bytes, ackedSeq: acked });
+    this.schedule(this.o.backoffMaxMs ?? 300000);
   }
 
   private async retryLater(acked: number, why: string): Promise<void> {
@@ -155,14 +239,52 @@ export class Mirror {
     this.schedule(delay);
   }
 
-  private async conflict(acked: number, expectedSeq: number | undefined, message: string): Promise<void> {
+  private url(path: string): string {
+    return `${this.o.serverUrl.replace(/\/$/, '')}/v1/consoles/${encodeURIComponent(this.o.consoleId)}/${path}`;
+  }
+
+  /**
+   * The server is behind what it acknowledged. If what it holds is exactly this console's journal
+   * up to its last seq (same hash), the mirror moves its cursor back there and resends: nothing is
+   * skipped or rewritten, and the journal says it happened. Anything else is a divergence.
+   */
+  private async resync(acked: number, body: ConflictBody): Promise<void> {
+    let ack: { seq?: unknown; hash?: unknown };
+    try {
+      const r = await request(this.url('ack'), { headers: { authorization: `Bearer ${this.token() ?? ''}` }, timeoutMs: this.o.timeoutMs ?? 15000, ...(this.o.ca ? { ca: this.o.ca } : {}) });
+      if (!r.ok) return await this.retryLater(acked, `ack answered ${r.status}`);
+      ack = r.json() as typeof ack;
+    } catch (err) {
+      return await this.retryLater(acked, `network: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const serverSeq = typeof ack.seq === 'number' && Number.isInteger(ack.seq) && ack.seq >= 0 ? ack.seq : -1;
+    const mine = serverSeq > 0 ? (await entriesAfter(this.o.db, this.o.consoleId, serverSeq - 1, 1))[0] : undefined;
+    const same = serverSeq === 0 ? ack.hash === null : mine?.seq === serverSeq && mine.hash === ack.hash;
+    if (serverSeq < 0 || serverSeq >= acked || !same) {
+      const seq = serverSeq > 0 ? serverSeq : (body.seq ?? acked + 1);
+      return this.conflict(acked, { kind: 'divergence', seq, expectedSeq: serverSeq + 1, reason: `after a gap, the server's entry ${serverSeq} is not this console's` });
+    }
+    this.o.log.warn('mirror: the server holds up to seq %d but had acknowledged %d (restored?): resending from there', serverSeq, acked);
+    await appendEntry(this.o.db, this.o.consoleId, { kind: 'mirror.resync', actor: 'system', ts: this.o.clock.now(), payload: { serverSeq, ackedSeq: acked } });
+    await saveMirrorAck(this.o.db, this.o.consoleId, { seq: serverSeq, hash: serverSeq === 0 ? null : (ack.hash as string), at: this.o.clock.now() });
+    this.setStatus({ state: 'pending', pending: await this.pendingAfter(serverSeq), ackedSeq: serverSeq });
+    this.schedule(0);
+  }
+
+  private async conflict(acked: number, c: ConflictBody): Promise<void> {
     this.stopped = true;
-    this.o.log.error('mirror: conflict at seq %s (%s): stopped, nothing skipped or rewritten', expectedSeq, message);
+    const message = c.reason ?? 'conflict';
+    this.o.log.error('mirror: conflict (%s) at seq %s: stopped, nothing skipped or rewritten', c.kind ?? 'unknown', c.seq ?? c.expectedSeq);
     // Journal it once, not at every restart that meets the same conflict.
     const lastPayload = (await lastEntryOfKind(this.o.db, this.o.consoleId, 'mirror.conflict'))?.payload;
-    if (!lastPayload || lastPayload.expectedSeq !== expectedSeq) {
-      await appendEntry(this.o.db, this.o.consoleId, { kind: 'mirror.conflict', actor: 'system', ts: this.o.clock.now(), payload: { status: 409, ...(expectedSeq !== undefined ? { expectedSeq } : {}), message: message.slice(0, 500) } });
+    if (!lastPayload || lastPayload.expectedSeq !== c.expectedSeq || lastPayload.seq !== c.seq) {
+      await appendEntry(this.o.db, this.o.consoleId, {
+        kind: 'mirror.conflict',
+        actor: 'system',
+        ts: this.o.clock.now(),
+        payload: { status: 409, ...(c.expectedSeq !== undefined ? { expectedSeq: c.expectedSeq } : {}), ...(c.seq !== undefined ? { seq: c.seq } : {}), ...(c.kind ? { kind: c.kind } : {}), message: message.slice(0, 500) },
+      });
     }
-    this.setStatus({ state: 'conflict', ...(expectedSeq !== undefined ? { expectedSeq } : {}), message, ackedSeq: acked });
+    this.setStatus({ state: 'conflict', ...(c.expectedSeq !== undefined ? { expectedSeq: c.expectedSeq } : {}), ...(c.seq !== undefined ? { seq: c.seq } : {}), ...(c.kind ? { kind: c.kind } : {}), message, ackedSeq: acked });
   }
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { forkSpawner, type ChildSpawner } from '../child';
@@ -6,6 +7,8 @@ import type { Logger } from '../log';
 import type { SecretStore } from '../secrets';
 import { startEmbeddedCentral } from './embedded-central';
 import { Mirror, type MirrorStatus } from './mirror';
+import { checkServerUrl } from './transport';
+import { newSigningKey } from '../../db/journal-signature';
 
 export interface MirrorSetup {
   mirror: Mirror | undefined;
@@ -26,6 +29,8 @@ export async function setupMirror(o: {
   dataDir: string;
   mode: 'demo' | 'production';
   serverUrl?: string;
+  /** PEM file of an internal CA (setting mirror.caFile). */
+  caFile?: string;
   secrets: SecretStore;
   clock: Clock;
   log: Logger;
@@ -34,12 +39,31 @@ export async function setupMirror(o: {
   spawnChild?: ChildSpawner;
 }): Promise<MirrorSetup> {
   if (o.serverUrl) {
+    // Never in clear over a network: the token and the registry's personal data (the admin screen refuses it too; this catches a hand-edited file).
+    if (checkServerUrl(o.serverUrl) !== 'ok') {
+      o.log.error('mirror: %s refused: https:// is required outside loopback; not mirroring', new URL(o.serverUrl).origin);
+      return { mirror: undefined, embeddedUrl: undefined, close: async () => undefined };
+    }
+    let ca: string | undefined;
+    try {
+      ca = o.caFile ? readFileSync(o.caFile, 'utf8') : undefined;
+    } catch (err) {
+      o.log.error('mirror: cannot read the CA file %s (%s); not mirroring', o.caFile, (err as { code?: string }).code ?? 'error');
+      return { mirror: undefined, embeddedUrl: undefined, close: async () => undefined };
+    }
     const token = o.secrets.get('mirror-token');
+    // The signing key is made here once and never leaves the secret store; its public half is enrolled with the server.
+    let signingKey = o.secrets.get('mirror-signing-key');
+    if (!signingKey) {
+      signingKey = newSigningKey().privateKeyPem;
+      o.secrets.set('mirror-signing-key', signingKey);
+    }
     if (!token) {
       o.log.warn('mirror: a server URL is set but no token is stored; not mirroring');
       return { mirror: undefined, embeddedUrl: undefined, close: async () => undefined };
     }
-    const mirror = new Mirror({ db: o.db, consoleId: o.consoleId, serverUrl: o.serverUrl, token, clock: o.clock, log: o.log, onStatus: o.onStatus });
+    // Read at each request: `add-console --rotate` then storing the new token needs no restart.
+    const mirror = new Mirror({ db: o.db, consoleId: o.consoleId, serverUrl: o.serverUrl, token: () => o.secrets.get('mirror-token'), signing: { privateKeyPem: signingKey, enrolmentCode: () => o.secrets.get('mirror-enrolment-code') }, ...(ca ? { ca } : {}), clock: o.clock, log: o.log, onStatus: o.onStatus });
     mirror.start();
     return { mirror, embeddedUrl: undefined, close: () => mirror.stop() };
   }

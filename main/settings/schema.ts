@@ -11,7 +11,14 @@ export const SettingsSchema = z
     ffmpegPath: z.string().min(1).optional(),
     language: z.enum(['fr', 'en']).default('fr'),
     /** The central registry server (its token is a secret, never in this file). None: embedded server in demo mode. */
-    mirror: z.object({ serverUrl: z.string().url().regex(/^https?:\/\//) }).strict().optional(),
+    mirror: z
+      .object({
+        serverUrl: z.string().url().regex(/^https?:\/\//),
+        /** A PEM file of the CA that signed the server's certificate (an internal PKI), trusted besides the public roots. */
+        caFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     /**
      * Who the registry reports are from (their header). Optional with the demo site's values, so a
      * version-1 file without it still reads; a production console sets its own.

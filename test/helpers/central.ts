@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import knex, { type Knex } from 'knex';
 import path from 'node:path';
-import { buildServer } from '../../server/app';
+import { buildServer, type ServerOptions } from '../../server/app';
 import { openServerDb } from '../../server/db';
 import { tmpDir } from './tmp';
 
@@ -38,9 +38,9 @@ export interface Central {
 }
 
 /** The real server on loopback; stop() and start() again on the same port (the server "goes down"). */
-export async function startCentral(dbUrl: string, port = 0): Promise<Central> {
-  const db = await openServerDb(dbUrl);
-  let app = buildServer(db);
+export async function startCentral(dbUrl: string, port = 0, opts: ServerOptions & { db?: Knex } = {}): Promise<Central> {
+  const db = opts.db ?? (await openServerDb(dbUrl));
+  let app = buildServer(db, opts);
   await app.listen({ host: '127.0.0.1', port });
   const bound = (app.server.address() as AddressInfo).port;
   return {
@@ -51,7 +51,7 @@ export async function startCentral(dbUrl: string, port = 0): Promise<Central> {
       await app.close();
     },
     start: async () => {
-      app = buildServer(db);
+      app = buildServer(db, opts);
       await app.listen({ host: '127.0.0.1', port: bound });
     },
   };

@@ -22,7 +22,7 @@ export async function freshDb(): Promise<{ db: Knex; file: string; dir: string; 
 
 let n = 0;
 /** A valid accepted request + started transmission for a grant starting at `startsAt`. */
-export function grantEntries(startsAt: number, opts: { grantId?: string; durationMin?: number; siteId?: string; serviceId?: string; motive?: any } = {}): AppendInput[] {
+export function grantEntries(startsAt: number, opts: { grantId?: string; durationMin?: number; siteId?: string; serviceId?: string; motive?: any; justification?: string } = {}): AppendInput[] {
   const grantId = opts.grantId ?? `grant-${++n}`;
   const durationMin = opts.durationMin ?? 120;
   return [
@@ -37,7 +37,7 @@ export function grantEntries(startsAt: number, opts: { grantId?: string; duratio
         conventionId: 'conv-tripode-2026',
         cameras: [{ id: 'tripode-hall-arcade', label: "Hall — 1 rue de l'Arcade", zone: 'hall' }],
         motive: opts.motive ?? 'degradations',
-        justification: 'Dégradations signalées dans le hall ce soir.',
+        justification: opts.justification ?? 'Dégradations signalées dans le hall ce soir.',
         durationMin,
         serviceId: opts.serviceId ?? 'pm-charenton',
         serviceName: 'Police municipale de Charenton-le-Pont — CSU',

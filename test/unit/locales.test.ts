@@ -5,7 +5,7 @@ import en from '../../assets/locales/en.json';
 import { repoRoot } from '../helpers/tmp';
 import { FILE_PROBLEM_CODES } from '../../db/catalogue-file';
 import { ENTRY_KINDS } from '../../db/journal-kinds';
-import { END_REASONS, ERROR_CODES, MIRROR_STATES, MOTIVES, REFUSAL_CODES, REGISTRY_EVENT_KINDS, ROLES, ZONES, channels, specOf } from '../../preload/contract';
+import { END_REASONS, ERROR_CODES, MIRROR_CONFLICT_KINDS, MIRROR_STATES, MOTIVES, REFUSAL_CODES, REGISTRY_EVENT_KINDS, ROLES, ZONES, channels, specOf } from '../../preload/contract';
 
 function keys(obj: unknown, prefix = ''): string[] {
   if (typeof obj !== 'object' || obj === null) return [prefix];
@@ -56,6 +56,7 @@ describe('locales', () => {
     ['registry.ends', END_REASONS],
     ['banners.ended', END_REASONS],
     ['mirror', MIRROR_STATES],
+    ['mirror.conflictReasons', MIRROR_CONFLICT_KINDS],
     // i18next reads dots as nesting: journal kinds are looked up with « _ » (request_refused).
     ['importErrors', FILE_PROBLEM_CODES],
     ['review.kinds', ENTRY_KINDS.map((k) => k.replace('.', '_'))],
