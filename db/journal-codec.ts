@@ -66,7 +66,11 @@ export type EntryProblem = 'schema' | 'payload' | 'gap' | 'prev_hash' | 'hash';
 export function checkEntry(entry: unknown, prev: { seq: number; hash: string } | undefined): EntryProblem | undefined {
   const parsed = JournalEntrySchema.safeParse(entry);
   if (!parsed.success) return 'schema';
-  const e = parsed.data;
+  return checkParsedEntry(parsed.data as JournalEntry, prev);
+}
+
+/** checkEntry for an entry already parsed with JournalEntrySchema (the central server parses each entry once). */
+export function checkParsedEntry(e: JournalEntry, prev: { seq: number; hash: string } | undefined): EntryProblem | undefined {
   if (!payloadSchemaOf(e.kind).safeParse(e.payload).success) return 'payload';
   const expectedSeq = prev ? prev.seq + 1 : 1;
   if (e.seq !== expectedSeq) return 'gap';

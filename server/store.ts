@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
-import { canonicalJson, checkEntry, JournalEntrySchema, type JournalEntry } from '../db/journal-codec';
+import { canonicalJson, checkParsedEntry, JournalEntrySchema, type JournalEntry } from '../db/journal-codec';
 import { isUniqueViolation } from './errors';
 import { applyBatchToRegistry } from './registry-batch';
 
@@ -137,7 +137,7 @@ export async function ingest(db: Knex, consoleId: string, raw: unknown[], signat
           if (differs.length > 0) throw new Conflict('divergence', e.seq, lastSeq + 1, `different entry at stored seq ${e.seq}: ${differs.join(', ')}`);
           continue;
         }
-        const problem = checkEntry(e, prev);
+        const problem = checkParsedEntry(e, prev);
         const next = (prev?.seq ?? 0) + 1;
         if (problem === 'gap' && e.seq > next) throw new Conflict('gap', e.seq, next, `gap: the server holds up to seq ${next - 1}`);
         // A first entry that does not link to the last stored one: the two histories differ there.
