@@ -5,6 +5,7 @@ import { RegistryEvents } from './RegistryEvents';
 import { formatDate, formatDuration, formatTime, unbreakable } from '../format';
 import { errorText } from '../i18n';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { FilterSelect } from '../components/FilterSelect';
 
 type Row = Awaited<ReturnType<typeof window.csu.registry.list>>[number];
 
@@ -20,23 +21,6 @@ export function parisDayStart(day: string): number | undefined {
 function endOfDay(day: string): number | undefined {
   const start = parisDayStart(day);
   return start === undefined ? undefined : start + 86400000;
-}
-
-/** One registry filter: « Tous » (no filter) then the choices. */
-function FilterSelect(p: { label: string; all: string; value: string; onChange: (v: string) => void; options: { value: string; label: string }[] }) {
-  return (
-    <label>
-      {p.label}
-      <select value={p.value} onChange={(e) => p.onChange(e.target.value)}>
-        <option value="">{p.all}</option>
-        {p.options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
 }
 
 /**

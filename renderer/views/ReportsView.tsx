@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { MOTIVES, type CatalogueView, type ReportFiltersArgs, type ReportPreviewView, type ReportResultView } from '../../preload/contract';
 import { errorText } from '../i18n';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { FilterSelect } from '../components/FilterSelect';
 
 type Kind = ReportFiltersArgs['period']['kind'];
 type Format = ReportResultView['format'];
@@ -15,22 +16,6 @@ function parisToday(): string {
 function frDay(day: string): string {
   const [y, m, d] = day.split('-');
   return `${d}/${m}/${y}`;
-}
-
-function Select(p: { label: string; all: string; value: string; onChange: (v: string) => void; options: { value: string; label: string }[] }) {
-  return (
-    <label>
-      {p.label}
-      <select value={p.value} onChange={(e) => p.onChange(e.target.value)}>
-        <option value="">{p.all}</option>
-        {p.options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
 }
 
 /**
@@ -155,11 +140,11 @@ export function ReportsView() {
             </label>
           </>
         )}
-        <Select label={t('report.screen.site')} all={t('report.screen.all')} value={siteId} onChange={setSiteId} options={catalogue?.sites.map((s) => ({ value: s.id, label: s.name })) ?? []} />
-        <Select label={t('report.screen.bailleur')} all={t('report.screen.all')} value={bailleurId} onChange={setBailleurId} options={bailleurs} />
-        <Select label={t('report.screen.service')} all={t('report.screen.all')} value={serviceId} onChange={setServiceId} options={catalogue?.services.map((s) => ({ value: s.id, label: s.name })) ?? []} />
-        <Select label={t('report.screen.motive')} all={t('report.screen.all')} value={motive} onChange={setMotive} options={MOTIVES.map((m) => ({ value: m, label: t(`motives.${m}`) }))} />
-        <Select label={t('report.screen.operator')} all={t('report.screen.all')} value={operator} onChange={setOperator} options={(preview?.operators ?? []).map((o) => ({ value: o.matricule, label: `${o.name} (${o.matricule})` }))} />
+        <FilterSelect label={t('report.screen.site')} all={t('report.screen.all')} value={siteId} onChange={setSiteId} options={catalogue?.sites.map((s) => ({ value: s.id, label: s.name })) ?? []} />
+        <FilterSelect label={t('report.screen.bailleur')} all={t('report.screen.all')} value={bailleurId} onChange={setBailleurId} options={bailleurs} />
+        <FilterSelect label={t('report.screen.service')} all={t('report.screen.all')} value={serviceId} onChange={setServiceId} options={catalogue?.services.map((s) => ({ value: s.id, label: s.name })) ?? []} />
+        <FilterSelect label={t('report.screen.motive')} all={t('report.screen.all')} value={motive} onChange={setMotive} options={MOTIVES.map((m) => ({ value: m, label: t(`motives.${m}`) }))} />
+        <FilterSelect label={t('report.screen.operator')} all={t('report.screen.all')} value={operator} onChange={setOperator} options={(preview?.operators ?? []).map((o) => ({ value: o.matricule, label: `${o.name} (${o.matricule})` }))} />
       </form>
       <ErrorAlert message={error} />
       {preview && (
