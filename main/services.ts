@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { openDatabase } from '../db';
-import { catalogueVersion, countOperators, hasCatalogue, listCameras } from '../db/catalogue';
+import { catalogueVersion, countOperators, getOperator, hasCatalogue, listCameras } from '../db/catalogue';
 import { AdminService } from './admin/service';
 import { ReviewService } from './review/service';
 import { cameraSecretName } from './admin/camera-secrets';
@@ -167,7 +167,17 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   const handlers = buildHandlers({
     reports,
     admin,
-    review: new ReviewService({ db, consoleId: settings.consoleId, clock: config.clock, dataDir: config.dataDir }),
+    review: new ReviewService({
+      db,
+      consoleId: settings.consoleId,
+      clock: config.clock,
+      dataDir: config.dataDir,
+      // The bundle's PDF summary is the registry report (G1's model) of the days the period covers.
+      pdfSummary: async (from, to, siteId, by) => {
+        const op = await getOperator(db, by);
+        return reports.pdfSummary(from, to, siteId, { matricule: by, name: op?.name ?? by, role: op?.role ?? 'superviseur', designated: op?.designated ?? false, mustChangePassword: false });
+      },
+    }),
     testCamera: async (cameraId) => {
       const cam = (await listCameras(db)).find((c) => c.id === cameraId);
       if (!cam) throw new AppError('NOT_FOUND', `no camera ${cameraId}`);

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import type { Knex } from 'knex';
 import { getOperator } from '../../db/catalogue';
 import { countRegistryRows } from '../../db/registry';
@@ -121,6 +122,25 @@ export class ReportService {
       refused,
       rows: rowsOf(db, filters),
     };
+  }
+
+  /**
+   * The registry report of the Paris days covering [from, to], as a PDF in memory: the summary an
+   * evidence bundle carries (issue G3). The bundle's manifest holds its SHA-256, and the bundle's
+   * export is what is journaled (evidence.exported), after the verification the model journals.
+   */
+  async pdfSummary(from: number, to: number, siteId: string | undefined, by: OperatorView): Promise<Buffer> {
+    const day = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(ms);
+    const m = await this.model({ period: { kind: 'custom', from: day(from), to: day(Math.max(from, to - 1)) }, ...(siteId ? { siteId } : {}) }, by);
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    await writePdf(sink, mainT(), m, this.o.fontsDir);
+    return Buffer.concat(chunks);
   }
 
   /** Builds the file, journals it, hands it to the shell. */

@@ -3,6 +3,7 @@
  *   journal.jsonl   the entries of the period, in order, each with its hash, preceded by the entry
  *                   just before (the link to the rest of the chain)
  *   resume.txt      what the bundle covers, in French
+ *   rapport.pdf     the registry report of the days the period covers (G1's model), where given
  *   manifest.json   the SHA-256 and size of every other file, the console, the period, who exported
  * (recordings join it, each with its SHA-256, where a convention allows recording).
  */
@@ -38,7 +39,7 @@ function sha256(data: Buffer | string): string {
 
 export async function writeEvidenceBundle(
   db: Knex,
-  o: { consoleId: string; from: number; to: number; cameraIds: string[]; actor: string; now: number; dir: string; summary: (timeline: { entries: number }) => string },
+  o: { consoleId: string; from: number; to: number; cameraIds: string[]; actor: string; now: number; dir: string; summary: (timeline: { entries: number }) => string; extra?: { name: string; data: Buffer }[] },
 ): Promise<{ file: string; bytes: number; sha256: string; entries: number; files: number }> {
   const range = await seqRangeOfPeriod(db, o.consoleId, o.from, o.to);
   const anchorSeq = range ? Math.max(0, range.first - 1) : 0;
@@ -52,6 +53,7 @@ export async function writeEvidenceBundle(
   const files = [
     { name: JOURNAL, data: Buffer.from(journal, 'utf8') },
     { name: SUMMARY, data: Buffer.from(summary, 'utf8') },
+    ...(o.extra ?? []),
   ];
   const manifest: Manifest = {
     format: 'csu-evidence',

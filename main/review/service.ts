@@ -25,7 +25,7 @@ export interface ReviewQuery {
 }
 
 export class ReviewService {
-  constructor(private readonly o: { db: Knex; consoleId: string; clock: Clock; dataDir: string }) {}
+  constructor(private readonly o: { db: Knex; consoleId: string; clock: Clock; dataDir: string; pdfSummary?: (from: number, to: number, siteId: string | undefined, by: string) => Promise<Buffer> }) {}
 
   private check(q: ReviewQuery): void {
     if (q.to <= q.from) throw new AppError('PERIOD_INVALID', 'the period ends before it starts');
@@ -52,7 +52,9 @@ export class ReviewService {
     const timeline = await buildTimeline(this.o.db, this.o.consoleId, q);
     const cameraIds = q.cameraIds ?? timeline.lanes.map((l) => l.cameraId);
     const fmt = (ms: number) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' }).format(ms);
+    const pdf = this.o.pdfSummary ? await this.o.pdfSummary(q.from, q.to, q.siteId, actor) : undefined;
     const r = await writeEvidenceBundle(this.o.db, {
+      ...(pdf ? { extra: [{ name: 'rapport.pdf', data: pdf }] } : {}),
       consoleId: this.o.consoleId,
       from: q.from,
       to: q.to,

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -116,13 +116,20 @@ describe('incident review and evidence', () => {
     expect(v).toMatchObject({ ok: true, problems: [] });
     expect(v.entries).toBe(r.entries + 0);
     const files = await unzip(bundle);
-    expect([...files.keys()].sort()).toEqual(['journal.jsonl', 'manifest.json', 'resume.txt']);
+    expect([...files.keys()].sort()).toEqual(['journal.jsonl', 'manifest.json', 'rapport.pdf', 'resume.txt']);
     expect(files.get('resume.txt')!.toString()).toContain('LOT DE PREUVES');
+    // The PDF summary is the registry report of the period's days (G1's model), listed in the manifest.
+    const pdf = path.join(tmp.dir, 'rapport.pdf');
+    writeFileSync(pdf, files.get('rapport.pdf')!);
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Rapport du registre');
+    expect(text).toContain('Parking niveau -1');
+    expect(JSON.parse(files.get('manifest.json')!.toString()).files.map((f: any) => f.name)).toEqual(['journal.jsonl', 'resume.txt', 'rapport.pdf']);
     const exported = await s.db('journal').where({ kind: 'evidence.exported' });
     expect(JSON.parse(exported[0].payload)).toMatchObject({ sha256: r.sha256, bytes: r.bytes });
     const cli = await runVerifier([bundle]);
     expect(cli.code).toBe(0);
-    expect(cli.out).toMatch(/^Lot de preuves vérifié : 3 fichiers conformes au manifeste/);
+    expect(cli.out).toMatch(/^Lot de preuves vérifié : 4 fichiers conformes au manifeste/);
     const json = await runVerifier([bundle, '--json']);
     expect(JSON.parse(json.out)).toMatchObject({ ok: true });
   });
