@@ -7,27 +7,32 @@ import type { Knex } from 'knex';
 import type { JournalEntry } from './journal-codec';
 import type { PayloadOf } from './journal-kinds';
 
+/** A grant's registry row as its acceptance makes it (the console's and the central server's projections alike). */
+export function acceptedRow(entry: JournalEntry) {
+  const p = entry.payload as PayloadOf<'request.accepted'>;
+  return {
+    grant_id: p.grantId,
+    console_id: entry.console_id,
+    requested_at: entry.ts,
+    starts_at: p.startsAt,
+    ends_at: p.endsAt,
+    granted_min: p.durationMin,
+    site_id: p.siteId,
+    site_name: p.siteName,
+    service_id: p.serviceId,
+    service_name: p.serviceName,
+    motive: p.motive,
+    justification: p.justification,
+    cameras: JSON.stringify(p.cameras),
+    operator_matricule: p.operator.matricule,
+    operator_name: p.operator.name,
+    accepted_seq: entry.seq,
+  };
+}
+
 export async function applyToRegistry(trx: Knex, entry: JournalEntry): Promise<void> {
   if (entry.kind === 'request.accepted') {
-    const p = entry.payload as PayloadOf<'request.accepted'>;
-    await trx('registry').insert({
-      grant_id: p.grantId,
-      console_id: entry.console_id,
-      requested_at: entry.ts,
-      starts_at: p.startsAt,
-      ends_at: p.endsAt,
-      granted_min: p.durationMin,
-      site_id: p.siteId,
-      site_name: p.siteName,
-      service_id: p.serviceId,
-      service_name: p.serviceName,
-      motive: p.motive,
-      justification: p.justification,
-      cameras: JSON.stringify(p.cameras),
-      operator_matricule: p.operator.matricule,
-      operator_name: p.operator.name,
-      accepted_seq: entry.seq,
-    });
+    await trx('registry').insert(acceptedRow(entry));
   } else if (entry.kind === 'transmission.interrupted') {
     const p = entry.payload as PayloadOf<'transmission.interrupted'>;
     // Only an open grant is interrupted; the effective duration subtracts it.

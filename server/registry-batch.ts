@@ -9,6 +9,7 @@
 import type { Knex } from 'knex';
 import type { JournalEntry } from '../db/journal-codec';
 import type { PayloadOf } from '../db/journal-kinds';
+import { acceptedRow } from '../db/registry-projection';
 
 interface Change {
   interruptedMs: number;
@@ -18,29 +19,7 @@ interface Change {
 type NewRow = Record<string, unknown> & { grant_id: string; interrupted_ms: number; ended_at: number | null };
 
 function newRow(e: JournalEntry): NewRow {
-  const p = e.payload as PayloadOf<'request.accepted'>;
-  return {
-    grant_id: p.grantId,
-    console_id: e.console_id,
-    requested_at: e.ts,
-    starts_at: p.startsAt,
-    ends_at: p.endsAt,
-    granted_min: p.durationMin,
-    site_id: p.siteId,
-    site_name: p.siteName,
-    service_id: p.serviceId,
-    service_name: p.serviceName,
-    motive: p.motive,
-    justification: p.justification,
-    cameras: JSON.stringify(p.cameras),
-    operator_matricule: p.operator.matricule,
-    operator_name: p.operator.name,
-    accepted_seq: e.seq,
-    interrupted_ms: 0,
-    ended_at: null,
-    end_reason: null,
-    ended_seq: null,
-  };
+  return { ...acceptedRow(e), interrupted_ms: 0, ended_at: null, end_reason: null, ended_seq: null };
 }
 
 export async function applyBatchToRegistry(trx: Knex, consoleId: string, entries: JournalEntry[]): Promise<void> {
