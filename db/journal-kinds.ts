@@ -75,7 +75,18 @@ export const payloadSchemas = {
   'session.password_changed': z.object({ matricule, wasTemporary: z.boolean() }).strict(),
   'session.closed': z.object({ matricule, reason: z.enum(['logout', 'application_stopped', 'timeout']) }).strict(),
   'session.login_failed': z.object({ matricule: z.string().max(64), reason: z.enum(['unknown', 'bad_password', 'locked', 'inactive']), lockedUntil: ms.optional() }).strict(),
-  'report.generated': z.object({ format: z.enum(['pdf', 'csv']), filters: z.record(z.string(), z.unknown()), rows: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+  /** `source`: this console's registry or the central one (« tous les postes du CSU »: which server, how many consoles). */
+  'report.generated': z
+    .object({
+      format: z.enum(['pdf', 'csv']),
+      filters: z.record(z.string(), z.unknown()),
+      rows: z.number().int().nonnegative(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      source: z.enum(['local', 'central']).optional(),
+      server: z.string().max(300).optional(),
+      consoles: z.number().int().nonnegative().optional(),
+    })
+    .strict(),
   /**
    * Refused requests or failed logins beyond a few a minute for one matricule, counted into one
    * entry per minute (« 37 tentatives refusées ») instead of one entry each: never dropped.

@@ -95,7 +95,7 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
       resetPassword: async (a, ctx) => ({ temporaryPassword: await d.admin.resetPassword(a.matricule, ctx.operator.matricule) }),
       testCamera: (a) => d.testCamera(a.cameraId),
       setMirror: async (a, ctx) => {
-        await d.admin.setMirror(a.serverUrl, a.token, ctx.operator.matricule);
+        await d.admin.setMirror(a, ctx.operator.matricule);
         return { ok: true as const };
       },
       testMirror: () => d.testMirror(),
@@ -140,6 +140,7 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
         const { format, delivery, ...filters } = a;
         return d.reports.generate(filters, format, delivery, ctx.operator);
       },
+      sources: () => d.reports.sources(),
     },
     integrity: {
       status: () => d.integrity(),

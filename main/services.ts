@@ -7,6 +7,9 @@ import { ReviewService } from './review/service';
 import { cameraSecretName } from './admin/camera-secrets';
 import { testCamera } from './admin/camera-test';
 import { testMirror } from './admin/mirror-test';
+import { MIRROR_SECRETS } from './admin/service';
+import { centralConfigOf } from './reports/central';
+import { publicKeyOf } from '../db/journal-signature';
 import { withCredentials } from './relay/credentials';
 import { AppError } from './errors';
 import { AliveMark } from './alive-mark';
@@ -154,6 +157,8 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     fontsDir: path.join(config.assetsDir, 'fonts'),
     workDir: path.join(config.dataDir, 'reports-tmp'),
     delivery: reportDelivery,
+    // « Tous les postes du CSU »: the configured server and the reader token, read at each report.
+    central: () => centralConfigOf(config.settings.get().mirror, secrets.get(MIRROR_SECRETS.readerToken), config.log),
   });
   const admin = new AdminService({
     db,
@@ -161,7 +166,10 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     clock: config.clock,
     secrets,
     allowSim: settings.mode === 'demo',
-    mirrorSettings: { get: () => config.settings.get().mirror?.serverUrl ?? null, set: (serverUrl) => void config.settings.update({ mirror: { ...config.settings.get().mirror, serverUrl } }) },
+    mirrorSettings: {
+      get: () => ({ serverUrl: config.settings.get().mirror?.serverUrl ?? null, caFile: config.settings.get().mirror?.caFile ?? null }),
+      set: ({ serverUrl, caFile }) => void config.settings.update({ mirror: { serverUrl, ...(caFile ? { caFile } : {}) } }),
+    },
   });
   const ffmpegPath = resolveFfmpegPath(settings.ffmpegPath);
   const handlers = buildHandlers({
@@ -183,7 +191,10 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       if (!cam) throw new AppError('NOT_FOUND', `no camera ${cameraId}`);
       return testCamera({ ffmpegPath, url: withCredentials(cam.sourceUrl, cam.username, secrets.get(cameraSecretName(cam.id))) });
     },
-    testMirror: () => testMirror({ serverUrl: config.settings.get().mirror?.serverUrl, caFile: config.settings.get().mirror?.caFile, token: secrets.get('mirror-token'), consoleId: settings.consoleId }),
+    testMirror: () => {
+      const key = secrets.get('mirror-signing-key');
+      return testMirror({ serverUrl: config.settings.get().mirror?.serverUrl, caFile: config.settings.get().mirror?.caFile, token: secrets.get('mirror-token'), consoleId: settings.consoleId, publicKey: key ? publicKeyOf(key) : undefined, readerToken: secrets.get(MIRROR_SECRETS.readerToken) });
+    },
     wall,
     mirrorStatus: () => mirrorStatus,
     db,

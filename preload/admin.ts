@@ -61,7 +61,7 @@ export const AdminCatalogueView = z.object({
       mustChangePassword: z.boolean(),
     }),
   ),
-  mirror: z.object({ serverUrl: z.string().nullable(), hasToken: z.boolean() }),
+  mirror: z.object({ serverUrl: z.string().nullable(), hasToken: z.boolean(), hasEnrolmentCode: z.boolean(), hasReaderToken: z.boolean(), caFile: z.string().nullable() }),
 });
 export type AdminCatalogueView = z.infer<typeof AdminCatalogueView>;
 
@@ -139,7 +139,14 @@ export const CameraTestView = z.object({
 });
 export type CameraTestView = z.infer<typeof CameraTestView>;
 
-export const MirrorTestView = z.object({ ok: z.boolean(), error: z.enum(['NOT_CONFIGURED', 'REFUSED', 'TIMEOUT', 'CERTIFICATE', 'HOSTNAME', 'UNREACHABLE', 'TOKEN_REFUSED', 'HTTP_ERROR']).nullable(), status: z.number().nullable(), elapsedMs: z.number() });
+export const MirrorTestView = z.object({
+  ok: z.boolean(),
+  error: z.enum(['NOT_CONFIGURED', 'REFUSED', 'TIMEOUT', 'CERTIFICATE', 'HOSTNAME', 'UNREACHABLE', 'TOKEN_REFUSED', 'HTTP_ERROR', 'NOT_ENROLLED', 'SIGNATURE_INVALID']).nullable(),
+  status: z.number().nullable(),
+  elapsedMs: z.number(),
+  /** The reader token (« tous les postes du CSU »), tried when one is stored. */
+  reader: z.enum(['ok', 'refused', 'error']).optional(),
+});
 export type MirrorTestView = z.infer<typeof MirrorTestView>;
 
 /** Conventions that lapse within 30 days, or have lapsed (banner for superviseurs and administrateurs). */

@@ -7,9 +7,9 @@
 import { z } from 'zod';
 import { AdminCatalogueView, CameraTestView, ConventionAlertView, ImportResultView, MirrorTestView, SaveBailleurArgs, SaveCameraArgs, SaveConventionArgs, SaveOperatorArgs, SaveServiceArgs, SaveSiteArgs } from './admin';
 import { EvidenceArgs, EvidenceView, JournalEntryView, TimelineArgs, TimelineView } from './review';
-import { COMMON_ERROR_CODES, END_REASONS, MIRROR_CONFLICT_KINDS, MOTIVES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
+import { COMMON_ERROR_CODES, END_REASONS, MIRROR_CONFLICT_KINDS, MIRROR_REFUSAL_REASONS, MOTIVES, REPORT_SOURCES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
 
-export { ACCESS, COMMON_ERROR_CODES, END_REASONS, ERROR_CODES, ErrorCode, MIRROR_CONFLICT_KINDS, MIRROR_STATES, MOTIVES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES } from './vocabulary';
+export { ACCESS, COMMON_ERROR_CODES, END_REASONS, ERROR_CODES, ErrorCode, MIRROR_CONFLICT_KINDS, MIRROR_REFUSAL_REASONS, MIRROR_STATES, REPORT_SOURCES, MOTIVES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES } from './vocabulary';
 export type { Access, EndReason, Motive, RefusalCode, Role, Zone } from './vocabulary';
 export * from './admin';
 export * from './review';
@@ -164,7 +164,7 @@ export const MirrorStatusView = z.discriminatedUnion('state', [
   z.object({ state: z.literal('pending'), pending: z.number(), ackedSeq: z.number() }),
   z.object({ state: z.literal('offline'), since: z.number(), pending: z.number(), ackedSeq: z.number() }),
   z.object({ state: z.literal('conflict'), expectedSeq: z.number().optional(), seq: z.number().optional(), kind: z.enum(MIRROR_CONFLICT_KINDS).optional(), message: z.string(), ackedSeq: z.number() }),
-  z.object({ state: z.literal('refused'), status: z.number(), ackedSeq: z.number() }),
+  z.object({ state: z.literal('refused'), status: z.number(), reason: z.enum(MIRROR_REFUSAL_REASONS).optional(), ackedSeq: z.number() }),
   z.object({ state: z.literal('too_large'), seq: z.number(), bytes: z.number(), ackedSeq: z.number() }),
 ]);
 export type MirrorStatusView = z.infer<typeof MirrorStatusView>;
@@ -218,10 +218,16 @@ const reportFilters = {
   serviceId: z.string().min(1).max(100).optional(),
   motive: z.enum(MOTIVES).optional(),
   operator: z.string().min(1).max(32).optional(),
+  /** « Ce poste » (default) or « Tous les postes du CSU »: the central registry, read with the reader token. */
+  source: z.enum(REPORT_SOURCES).optional(),
+  /** « Poste »: one console of the central registry. */
+  consoleId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/).optional(),
 };
 export const ReportFiltersArgs = z.object(reportFilters).strict();
 export type ReportFiltersArgs = z.infer<typeof ReportFiltersArgs>;
-const REPORT_FILTER_ERRORS = ['PERIOD_EMPTY', 'PERIOD_INVALID', 'REPORT_PERIOD_TOO_LONG', 'SITE_UNKNOWN', 'BAILLEUR_UNKNOWN', 'SERVICE_UNKNOWN'] as const;
+const REPORT_FILTER_ERRORS = ['PERIOD_EMPTY', 'PERIOD_INVALID', 'REPORT_PERIOD_TOO_LONG', 'SITE_UNKNOWN', 'BAILLEUR_UNKNOWN', 'SERVICE_UNKNOWN', 'CENTRAL_NOT_CONFIGURED', 'CENTRAL_UNREACHABLE', 'CENTRAL_TLS', 'CENTRAL_READER_REFUSED', 'CENTRAL_ANSWER_INVALID'] as const;
+/** Which registry a report read, and when (« Source : registre central (https://…), lu le …, 3 postes »). */
+const ReportSourceView = z.object({ kind: z.enum(REPORT_SOURCES), serverOrigin: z.string().nullable(), readAt: z.number(), consoles: z.array(z.string()), line: z.string() });
 const ReportVerificationView = z.object({ ok: z.boolean(), verifiedSeq: z.number(), fingerprint: z.string(), firstBrokenSeq: z.number().optional() });
 export const ReportPreviewView = z.object({
   period: z.object({ first: z.string(), last: z.string(), from: z.number(), to: z.number() }),
@@ -231,6 +237,8 @@ export const ReportPreviewView = z.object({
   bySite: z.array(z.object({ key: z.string(), label: z.string(), count: z.number() })),
   operators: z.array(z.object({ matricule: z.string(), name: z.string() })),
   verification: ReportVerificationView.extend({ checkedAt: z.number() }),
+  source: ReportSourceView,
+  byConsole: z.array(z.object({ key: z.string(), count: z.number() })),
 });
 export type ReportPreviewView = z.infer<typeof ReportPreviewView>;
 export const ReportResultView = z.object({
@@ -243,6 +251,7 @@ export const ReportResultView = z.object({
   bytes: z.number(),
   verification: ReportVerificationView.extend({ line: z.string() }),
   mirror: z.string(),
+  source: z.string(),
   /** Headless shell: the one-time link on the loopback server. */
   url: z.string().optional(),
   /** Electron: where the save dialog wrote it (null: cancelled). */
@@ -299,7 +308,13 @@ export const contract = {
     resetPassword: method({ access: 'admin', args: z.object({ matricule: z.string().max(32) }).strict(), result: z.object({ temporaryPassword: z.string() }), errors: ['NOT_FOUND'] }),
     /** Reaches the camera and reports technical facts only: never a picture. */
     testCamera: method({ access: 'admin', args: z.object({ cameraId: z.string().max(100) }).strict(), result: CameraTestView, errors: ['NOT_FOUND'] }),
-    setMirror: method({ access: 'admin', args: z.object({ serverUrl: z.string().min(1).max(500), token: z.string().min(16).max(500).optional() }).strict(), result: ok, errors: ['CATALOGUE_INVALID'] }),
+    /** Secrets (token, enrolment code, reader token) only travel in; caFile null forgets the CA file. */
+    setMirror: method({
+      access: 'admin',
+      args: z.object({ serverUrl: z.string().min(1).max(500), token: z.string().min(16).max(500).optional(), enrolmentCode: z.string().min(8).max(64).optional(), readerToken: z.string().min(16).max(500).optional(), caFile: z.string().min(1).max(1000).nullable().optional() }).strict(),
+      result: ok,
+      errors: ['CATALOGUE_INVALID'],
+    }),
     testMirror: method({ access: 'admin', args: none, result: MirrorTestView, errors: [] }),
   },
   grants: {
@@ -366,6 +381,8 @@ export const contract = {
       result: ReportResultView,
       errors: REPORT_FILTER_ERRORS,
     }),
+    /** Whether « Tous les postes du CSU » can be offered: a central server and a reader token on this console. */
+    sources: method({ access: ['supervisor', 'admin'], args: none, result: z.object({ central: z.boolean(), serverOrigin: z.string().nullable() }), errors: [] }),
   },
   integrity: {
     /** Up to which entry the journal verifies, or where it was found altered (« Registre altéré à l'entrée n° N »). */

@@ -84,6 +84,11 @@ export const ERROR_CODES = [
   'SITE_UNKNOWN',
   'BAILLEUR_UNKNOWN',
   'SERVICE_UNKNOWN',
+  'CENTRAL_NOT_CONFIGURED',
+  'CENTRAL_UNREACHABLE',
+  'CENTRAL_TLS',
+  'CENTRAL_READER_REFUSED',
+  'CENTRAL_ANSWER_INVALID',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -105,3 +110,9 @@ export const REPORT_DELIVERIES = ['save', 'print'] as const;
 
 /** The mirror's states (header badge `mirror.<state>`). */
 export const MIRROR_STATES = ['not_configured', 'starting', 'synchronised', 'pending', 'offline', 'conflict', 'refused', 'too_large'] as const;
+
+/** Why the central server refused this console (401/403): its token, its enrolment, or its signature; French text in `mirror.refusedReasons.<reason>`. */
+export const MIRROR_REFUSAL_REASONS = ['token', 'not_enrolled', 'bad_signature', 'enrolment_code_refused'] as const;
+
+/** Where a registry report reads its transmissions: this console's registry, or the central registry of every console. */
+export const REPORT_SOURCES = ['local', 'central'] as const;

@@ -178,10 +178,13 @@ export function App() {
         )}
         {ready && mirror && (
           <span className={`mirror mirror-${mirror.state}`} role="status" data-testid="mirror-status" title={t('mirror.title')}>
-            {t(`mirror.${mirror.state}`, {
-              count: 'pending' in mirror ? mirror.pending : 0,
-              since: 'since' in mirror ? formatTime(mirror.since) : '',
-            })}
+            {/* A refusal says which: the token, the enrolment (« non enrôlé ») or the signature (« signature invalide »). */}
+            {mirror.state === 'refused' && mirror.reason
+              ? t(`mirror.refusedReasons.${mirror.reason}`)
+              : t(`mirror.${mirror.state}`, {
+                  count: 'pending' in mirror ? mirror.pending : 0,
+                  since: 'since' in mirror ? formatTime(mirror.since) : '',
+                })}
             {/* Where and why, and what the supervisor does: a conflict never resolves itself. */}
             {mirror.state === 'conflict' && mirror.seq !== undefined && mirror.kind && (
               <span className="mirror-detail" data-testid="mirror-conflict-detail">

@@ -80,7 +80,10 @@ export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance
   app.get<{ Params: { id: string } }>('/v1/consoles/:id/ack', { schema: { params: idParam } }, async (req, reply) => {
     const auth = await checkToken(db, 'consoles', req.params.id, bearer(req.headers.authorization));
     if (!auth.ok) return reply.code(auth.status).send({ error: auth.status === 401 ? 'unauthorized' : 'forbidden' });
-    return ackOf(db, req.params.id);
+    // With the signing state, so the console's « Tester la connexion » can say « non enrôlé » or
+    // « signature invalide » (a public key is no secret) instead of a bare refusal.
+    const signing = await signingOf(db, req.params.id);
+    return { ...(await ackOf(db, req.params.id)), signing: { required: signing.signed, publicKey: signing.publicKey } };
   });
 
   app.get<{ Querystring: RegistryQuery }>(

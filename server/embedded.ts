@@ -2,15 +2,15 @@
  * The embedded demo central server, run as a child of the console (ARCHITECTURE.md: main/ never
  * imports server/, so Fastify and pg stay out of Electron's main process).
  * Started with `embedded.js --db <central.sqlite> --console-id <id> --now <ms>`; it answers one
- * `ready` message { port, token } on its IPC channel (never stdout: the token is a secret) and
+ * `ready` message { port, token, code } on its IPC channel (never stdout: the token is a secret) and
  * stops on a `stop` message, on SIGTERM, or when its parent goes away.
  */
 import type { AddressInfo } from 'node:net';
 import { buildServer } from './app';
 import { openServerDb } from './db';
-import { issueToken } from './store';
+import { addSignedConsole } from './enrolment';
 
-export type EmbeddedMessage = { type: 'ready'; port: number; token: string } | { type: 'error'; message: string };
+export type EmbeddedMessage = { type: 'ready'; port: number; token: string; code: string } | { type: 'error'; message: string };
 
 /** Electron's utility process talks through process.parentPort; a Node fork through process.send. */
 interface ParentPort {
@@ -53,11 +53,13 @@ async function main(): Promise<void> {
 
   try {
     db = await openServerDb(arg(argv, '--db'));
-    // The embedded server lives only as long as its console: a fresh token each start.
-    const token = await issueToken(db, 'consoles', arg(argv, '--console-id'), Number(arg(argv, '--now')), { rotate: true });
+    // The embedded server lives only as long as its console: a fresh token each start, and the demo
+    // signs like a real console — a fresh one-time enrolment code its mirror uses to register the
+    // console's key (the same key each start: it lives in the console's secret store).
+    const { token, code } = await addSignedConsole(db, arg(argv, '--console-id'), Number(arg(argv, '--now')), { rotate: true });
     app = buildServer(db);
     await app.listen({ host: '127.0.0.1', port: 0 });
-    send({ type: 'ready', port: (app.server.address() as AddressInfo).port, token });
+    send({ type: 'ready', port: (app.server.address() as AddressInfo).port, token, code });
   } catch (err) {
     send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
     await stop(1);

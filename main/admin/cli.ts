@@ -93,7 +93,7 @@ export async function main(argv: string[]): Promise<void> {
       say(t('cli.adminCreated', { matricule }));
       return;
     }
-    const admin = new AdminService({ db, consoleId: settings.consoleId, clock: systemClock, secrets: fileSecretStore(args.dataDir), allowSim: settings.mode === 'demo', mirrorSettings: { get: () => null, set: () => undefined } });
+    const admin = new AdminService({ db, consoleId: settings.consoleId, clock: systemClock, secrets: fileSecretStore(args.dataDir), allowSim: settings.mode === 'demo', mirrorSettings: { get: () => ({ serverUrl: null, caFile: null }), set: () => undefined } });
     if (args.command === 'export') {
       const text = await admin.exportFile();
       if (args.positional[0]) writeFileSync(args.positional[0], text, { mode: 0o600 });

@@ -5,6 +5,8 @@
  * imported in one transaction — so one set of rules (dates, references, URLs, one year at most,
  * 2–12 h) holds everywhere, and every change is journaled as `catalogue.changed`.
  */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { catalogueVersion, getOperator, listCameras, listConventions, listOperators, listSites, parisDay } from '../../db/catalogue';
 import { parseCatalogueFile, type CatalogueFileInput, type FileProblem } from '../../db/catalogue-file';
@@ -27,7 +29,7 @@ export interface AdminServiceOptions {
   secrets: SecretStore;
   /** Demo consoles keep their `sim:` test-pattern cameras; production accepts rtsp:// and rtsps:// only. */
   allowSim: boolean;
-  mirrorSettings: { get(): string | null; set(url: string): void };
+  mirrorSettings: { get(): { serverUrl: string | null; caFile: string | null }; set(m: { serverUrl: string; caFile: string | null }): void };
 }
 
 type Edit = (f: CatalogueFileInput) => void;
@@ -47,7 +49,12 @@ export class AdminService {
       cameras: (await listCameras(db)).map((c) => ({ id: c.id, siteId: c.siteId, label: c.label, zone: c.zone, url: c.sourceUrl, subStreamUrl: c.subStreamUrl, username: c.username, hasPassword: this.o.secrets.get(cameraSecretName(c.id)) !== undefined, active: c.active })),
       conventions: (await listConventions(db)).map((c) => ({ ...c })),
       operators: operators.map((op) => ({ matricule: op.matricule, name: op.name, role: op.role, designated: op.designated, designatedSince: op.designatedSince, designationRef: op.designationRef, active: op.active, mustChangePassword: op.mustChangePassword })),
-      mirror: { serverUrl: this.o.mirrorSettings.get(), hasToken: this.o.secrets.get('mirror-token') !== undefined },
+      mirror: {
+        ...this.o.mirrorSettings.get(),
+        hasToken: this.o.secrets.get('mirror-token') !== undefined,
+        hasEnrolmentCode: this.o.secrets.get(MIRROR_SECRETS.enrolmentCode) !== undefined,
+        hasReaderToken: this.o.secrets.get(MIRROR_SECRETS.readerToken) !== undefined,
+      },
     };
   }
 
@@ -168,8 +175,14 @@ export class AdminService {
     return out.sort((a, b) => a.daysLeft - b.daysLeft);
   }
 
-  /** The central server: its address in the settings, its token in the secret store. Takes effect at the next start. */
-  async setMirror(serverUrl: string, token: string | undefined, actor: string): Promise<void> {
+  /**
+   * The central server: its address and CA file in the settings; this console's token, its one-time
+   * enrolment code and the registry reader token in the secret store (write-only: never read back
+   * to the renderer). The address and CA file take effect at the next start; the secrets at the
+   * mirror's next request and the next report.
+   */
+  async setMirror(a: { serverUrl: string; token?: string | undefined; enrolmentCode?: string | undefined; readerToken?: string | undefined; caFile?: string | null | undefined }, actor: string): Promise<void> {
+    const { serverUrl, token } = a;
     let u: URL;
     try {
       u = new URL(serverUrl);
@@ -180,9 +193,37 @@ export class AdminService {
     const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
     if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw new AppError('CATALOGUE_INVALID', 'https only outside loopback', { problems: [{ path: 'serverUrl', code: 'https_required' } satisfies FileProblem] });
     const before = this.o.mirrorSettings.get();
-    this.o.mirrorSettings.set(serverUrl);
+    const caFile = a.caFile === undefined ? before.caFile : a.caFile;
+    if (a.caFile) {
+      const problem = checkCaFile(a.caFile);
+      if (problem) throw new AppError('CATALOGUE_INVALID', 'CA file unusable', { problems: [problem] });
+    }
+    this.o.mirrorSettings.set({ serverUrl, caFile });
     if (token) this.o.secrets.set('mirror-token', token);
-    await appendEntry(this.o.db, this.o.consoleId, changeEntry({ entity: 'service', id: 'serveur-central', change: 'updated', before: { serverUrl: before }, after: { serverUrl, ...(token ? { token: 'remplacé' } : {}) } }, actor, this.o.clock.now()));
+    if (a.enrolmentCode) this.o.secrets.set(MIRROR_SECRETS.enrolmentCode, a.enrolmentCode.trim());
+    if (a.readerToken) this.o.secrets.set(MIRROR_SECRETS.readerToken, a.readerToken.trim());
+    const after = { serverUrl, ...(caFile !== before.caFile ? { caFile } : {}), ...(token ? { token: 'remplacé' } : {}), ...(a.enrolmentCode ? { enrolmentCode: 'enregistré' } : {}), ...(a.readerToken ? { readerToken: 'remplacé' } : {}) };
+    await appendEntry(this.o.db, this.o.consoleId, changeEntry({ entity: 'service', id: 'serveur-central', change: 'updated', before: { serverUrl: before.serverUrl, ...(caFile !== before.caFile ? { caFile: before.caFile } : {}) }, after }, actor, this.o.clock.now()));
+  }
+}
+
+/** Names of the central server's secrets in the secret store (besides `mirror-token`). */
+export const MIRROR_SECRETS = { enrolmentCode: 'mirror-enrolment-code', readerToken: 'central-reader-token' } as const;
+
+/** A CA file must be readable and hold a PEM certificate: the mirror and the reports pass it to TLS as it is. */
+export function checkCaFile(file: string): FileProblem | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return { path: 'caFile', code: 'ca_unreadable', params: { reason: String((err as { code?: string }).code ?? 'error') } };
+  }
+  try {
+    if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new Error('not PEM');
+    new X509Certificate(text);
+    return undefined;
+  } catch {
+    return { path: 'caFile', code: 'ca_not_certificate' };
   }
 }
 

@@ -6,6 +6,8 @@ import type { Logger } from '../log';
 export interface EmbeddedCentral {
   url: string;
   token: string;
+  /** The one-time code that enrols this console's signing key (the demo signs like a real console). */
+  code: string | undefined;
   pid: number | undefined;
   close(): Promise<void>;
 }
@@ -35,12 +37,13 @@ export function startEmbeddedCentral(o: { spawn: ChildSpawner; dbFile: string; c
   return new Promise<EmbeddedCentral>((resolve, reject) => {
     void exit.then(() => reject(new Error('embedded central server exited before it was ready')));
     child.onMessage((m) => {
-      const msg = m as { type?: string; port?: number; token?: string; message?: string };
+      const msg = m as { type?: string; port?: number; token?: string; code?: string; message?: string };
       if (msg.type === 'error') reject(new Error(`embedded central server: ${msg.message}`));
       if (msg.type !== 'ready' || typeof msg.port !== 'number' || typeof msg.token !== 'string') return;
       resolve({
         url: `http://127.0.0.1:${msg.port}`,
         token: msg.token,
+        code: typeof msg.code === 'string' ? msg.code : undefined,
         pid: child.pid,
         close: async () => {
           if (exited) return;

@@ -7,7 +7,8 @@ import type { Knex } from 'knex';
 import { appendEntry, countEntriesAfter, entriesAfter, lastEntryOfKind } from '../../db/journal';
 import type { JournalEntry } from '../../db/journal-codec';
 export { fitBatch, type ConflictKind } from './batch';
-import { publicKeyOf, signHead } from '../../db/journal-signature';
+import { signHead } from '../../db/journal-signature';
+import { enrolKey, refusalReason, type EnrolResult } from './enrol';
 import { mirrorAckedSeq, saveMirrorAck } from '../../db/mirror-state';
 import type { Clock } from '../clock';
 import { fitBatch, type ConflictBody, type ConflictKind } from './batch';
@@ -19,7 +20,7 @@ export type MirrorStatus =
   | { state: 'pending'; pending: number; ackedSeq: number }
   | { state: 'offline'; since: number; pending: number; ackedSeq: number }
   | { state: 'conflict'; expectedSeq?: number; seq?: number; kind?: ConflictKind; message: string; ackedSeq: number }
-  | { state: 'refused'; status: number; ackedSeq: number }
+  | { state: 'refused'; status: number; reason: 'token' | 'not_enrolled' | 'bad_signature' | 'enrolment_code_refused'; ackedSeq: number }
   /** The server refused even a one-entry batch as too large (413): nothing more can be sent until it accepts bigger bodies. */
   | { state: 'too_large'; seq: number; bytes: number; ackedSeq: number };
 
@@ -39,7 +40,7 @@ export interface MirrorOptions {
   backoffMaxMs?: number;
   pollMs?: number;
   /** The console's Ed25519 key (every batch signed) and its one-time enrolment code (sent once, when the server asks). */
-  signing?: { privateKeyPem: string; enrolmentCode: () => string | undefined };
+  signing?: { privateKeyPem: string; enrolmentCode: () => string | undefined; onEnrolled?: () => void };
   /** Extra trusted CA certificates (PEM) for an internal PKI (setting mirror.caFile). */
   ca?: string;
   /** How often a refused mirror looks for a new token. */
@@ -162,14 +163,15 @@ export class Mirror {
         return this.schedule(pending ? 0 : (this.o.pollMs ?? 1000));
       }
       if (res.status === 413) return await this.tooLarge(acked, batch);
-      if (res.status === 401 && body.error === 'not enrolled' && (await this.enrol(token))) return this.schedule(0);
+      let enrolled: EnrolResult | undefined;
+      if (res.status === 401 && body.error === 'not enrolled' && (enrolled = await this.enrol(token)) === 'ok') return this.schedule(0);
       // A gap: the server lost entries it had acknowledged (restored from a backup); maybe repairable.
       if (res.status === 409 && body.kind === 'gap') return await this.resync(acked, body);
       if (res.status === 409) return await this.conflict(acked, body);
       if (res.status >= 500) return await this.retryLater(acked, `server ${res.status}`);
       // 400/401/403: a configuration or software problem; say it and keep trying slowly, or as soon as the token changes.
       this.o.log.error('mirror: the server refused the batch with %d (%s)', res.status, body.error ?? '');
-      this.setStatus({ state: 'refused', status: res.status, ackedSeq: acked });
+      this.setStatus({ state: 'refused', status: res.status, reason: refusalReason(res.status, body.error, enrolled), ackedSeq: acked });
       if (res.status === 401 || res.status === 403) {
         this.refused = { key: this.credentials(token), at: this.o.clock.now() };
         return this.schedule(this.o.tokenCheckMs ?? 1000);
@@ -189,28 +191,12 @@ export class Mirror {
     return { 'x-csu-signature': signHead(this.o.signing.privateKeyPem, this.o.consoleId, head.seq, head.hash) };
   }
 
-  /** Registers this console's public key with the one-time code the administrator stored; true when the server took it. */
-  private async enrol(token: string | undefined): Promise<boolean> {
-    const code = this.o.signing?.enrolmentCode();
-    if (!this.o.signing || !code) {
-      this.o.log.error('mirror: the server wants this console enrolled, and no enrolment code is stored');
-      return false;
-    }
-    try {
-      const r = await request(this.url('key'), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}` },
-        body: JSON.stringify({ code, publicKey: publicKeyOf(this.o.signing.privateKeyPem) }),
-        timeoutMs: this.o.timeoutMs ?? 15000,
-        ...(this.o.ca ? { ca: this.o.ca } : {}),
-      });
-      if (r.ok) this.o.log.warn('mirror: signing key enrolled with the central server');
-      else this.o.log.error('mirror: enrolment refused (%d)', r.status);
-      return r.ok;
-    } catch (err) {
-      this.o.log.error('mirror: enrolment failed (%s)', (err as { code?: string }).code ?? 'network');
-      return false;
-    }
+  /** Registers this console's public key with the one-time code the administrator stored (then forgotten: it is used). */
+  private async enrol(token: string | undefined): Promise<EnrolResult> {
+    if (!this.o.signing) return 'no_code';
+    const r = await enrolKey({ url: this.url('key'), token, code: this.o.signing.enrolmentCode(), privateKeyPem: this.o.signing.privateKeyPem, ca: this.o.ca, timeoutMs: this.o.timeoutMs ?? 15000, log: this.o.log });
+    if (r === 'ok') this.o.signing.onEnrolled?.();
+    return r;
   }
 
   /** A 413: split the batch and send at once; a single entry refused is its own state, retried slowly. */

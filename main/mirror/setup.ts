@@ -52,25 +52,21 @@ export async function setupMirror(o: {
       return { mirror: undefined, embeddedUrl: undefined, close: async () => undefined };
     }
     const token = o.secrets.get('mirror-token');
-    // The signing key is made here once and never leaves the secret store; its public half is enrolled with the server.
-    let signingKey = o.secrets.get('mirror-signing-key');
-    if (!signingKey) {
-      signingKey = newSigningKey().privateKeyPem;
-      o.secrets.set('mirror-signing-key', signingKey);
-    }
+    const signingKey = signingKeyOf(o.secrets);
     if (!token) {
       o.log.warn('mirror: a server URL is set but no token is stored; not mirroring');
       return { mirror: undefined, embeddedUrl: undefined, close: async () => undefined };
     }
     // Read at each request: `add-console --rotate` then storing the new token needs no restart.
-    const mirror = new Mirror({ db: o.db, consoleId: o.consoleId, serverUrl: o.serverUrl, token: () => o.secrets.get('mirror-token'), signing: { privateKeyPem: signingKey, enrolmentCode: () => o.secrets.get('mirror-enrolment-code') }, ...(ca ? { ca } : {}), clock: o.clock, log: o.log, onStatus: o.onStatus });
+    const mirror = new Mirror({ db: o.db, consoleId: o.consoleId, serverUrl: o.serverUrl, token: () => o.secrets.get('mirror-token'), signing: { privateKeyPem: signingKey, enrolmentCode: () => o.secrets.get('mirror-enrolment-code'), onEnrolled: () => o.secrets.delete('mirror-enrolment-code') }, ...(ca ? { ca } : {}), clock: o.clock, log: o.log, onStatus: o.onStatus });
     mirror.start();
     return { mirror, embeddedUrl: undefined, close: () => mirror.stop() };
   }
   if (o.mode !== 'demo') return { mirror: undefined, embeddedUrl: undefined, close: async () => undefined };
   // A child process, not in-process: main/ never imports server/ (Fastify, pg).
   const central = await startEmbeddedCentral({ spawn: o.spawnChild ?? forkSpawner, dbFile: path.join(o.dataDir, 'central.sqlite'), consoleId: o.consoleId, now: o.clock.now(), log: o.log });
-  const mirror = new Mirror({ db: o.db, consoleId: o.consoleId, serverUrl: central.url, token: central.token, clock: o.clock, log: o.log, onStatus: o.onStatus, pollMs: 500 });
+  const code = central.code;
+  const mirror = new Mirror({ db: o.db, consoleId: o.consoleId, serverUrl: central.url, token: central.token, ...(code ? { signing: { privateKeyPem: signingKeyOf(o.secrets), enrolmentCode: () => code } } : {}), clock: o.clock, log: o.log, onStatus: o.onStatus, pollMs: 500 });
   mirror.start();
   return {
     mirror,
@@ -81,4 +77,14 @@ export async function setupMirror(o: {
       await central.close();
     },
   };
+}
+
+/** The console's Ed25519 key: made once, kept in the secret store, never sent; its public half is enrolled with the server. */
+export function signingKeyOf(secrets: SecretStore): string {
+  let key = secrets.get('mirror-signing-key');
+  if (!key) {
+    key = newSigningKey().privateKeyPem;
+    secrets.set('mirror-signing-key', key);
+  }
+  return key;
 }

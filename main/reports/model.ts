@@ -20,20 +20,25 @@ export interface ReportFilters {
   serviceId?: string | undefined;
   motive?: Motive | undefined;
   operator?: string | undefined;
+  /** « Ce poste » (default) or « Tous les postes du CSU » (the central registry). */
+  source?: 'local' | 'central' | undefined;
+  /** « Poste »: one console of the central registry (meaningless for this console's own registry, so ignored there). */
+  consoleId?: string | undefined;
 }
 
 /** The filters checked against the catalogue, with the names the report prints. */
 export interface ResolvedFilters {
   period: { first: string; last: string; from: number; to: number };
   registry: RegistryFilter;
-  labels: { site?: string; bailleur?: string; service?: string; motive?: Motive; operator?: string };
+  labels: { site?: string; bailleur?: string; service?: string; motive?: Motive; operator?: string; console?: string };
   /** What report.generated records (ids, not names: names can change). */
   journal: Record<string, unknown>;
 }
 
 export async function resolveFilters(db: Knex, consoleId: string, f: ReportFilters): Promise<ResolvedFilters> {
   const period = periodRange(f.period);
-  const registry: RegistryFilter = { from: period.from, to: period.to, consoleId };
+  const central = f.source === 'central';
+  const registry: RegistryFilter = { from: period.from, to: period.to, ...(central ? (f.consoleId ? { consoleId: f.consoleId } : {}) : { consoleId }) };
   const labels: ResolvedFilters['labels'] = {};
   const sites = await listSites(db);
   if (f.siteId) {
@@ -62,8 +67,10 @@ export async function resolveFilters(db: Knex, consoleId: string, f: ReportFilte
     registry.operator = f.operator;
     labels.operator = f.operator;
   }
+  if (central && f.consoleId) labels.console = f.consoleId;
   const journal: Record<string, unknown> = { period: f.period, from: period.from, to: period.to };
   for (const k of ['siteId', 'bailleurId', 'serviceId', 'motive', 'operator'] as const) if (f[k]) journal[k] = f[k];
+  if (central && f.consoleId) journal.consoleId = f.consoleId;
   return { period, registry, labels, journal };
 }
 
@@ -97,7 +104,8 @@ export async function refusedRequests(db: Knex, consoleId: string, r: ResolvedFi
   return { rows: rows.reverse(), truncated: entries.length > MAX_REFUSED_LISTED };
 }
 
-export type Totals = Record<TotalDimension, RegistryTotal[]>;
+/** Per motive, site, service and operator; per console (« Poste ») too when the source is the central registry. */
+export type Totals = Record<TotalDimension, RegistryTotal[]> & { console?: RegistryTotal[] };
 
 export async function totals(db: Knex, f: RegistryFilter): Promise<Totals> {
   const [motive, site, service, operator] = await Promise.all((['motive', 'site', 'service', 'operator'] as const).map((by) => registryTotals(db, f, by)));
@@ -132,14 +140,17 @@ export interface ReportModel {
   generatedAt: number;
   generatedBy: { matricule: string; name: string };
   filters: ResolvedFilters;
-  source: { kind: 'local'; consoleId: string; readAt: number };
+  /** Where the rows come from: this console's registry, or the central registry of every console (« tous les postes du CSU »). */
+  source: { kind: 'local'; consoleId: string; readAt: number } | { kind: 'central'; serverOrigin: string; readAt: number; consoles: string[] };
   verification: Verification;
   mirror: MirrorSummary;
   count: number;
   totals: Totals;
   refused: { rows: RefusedRow[]; truncated: boolean };
-  /** The transmissions in start order, read from the database a page at a time. */
+  /** The transmissions in start order, read from the database a page at a time (or from the central registry's spool). */
   rows: () => AsyncGenerator<RegistryRow>;
+  /** Removes what the model left in the work folder (the central registry's spool). */
+  cleanup?: () => Promise<void>;
 }
 
 export async function countsPreview(db: Knex, consoleId: string, r: ResolvedFilters): Promise<{ transmissions: number; refused: number; totals: Totals }> {

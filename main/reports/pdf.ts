@@ -9,7 +9,8 @@ import type { Writable } from 'node:stream';
 import type { TFunction } from 'i18next';
 import PDFDocument from 'pdfkit';
 import type { RegistryRow, RegistryTotal } from '../../db/registry';
-import { dateTimeFrench, dayNumeric, durationFrench, hourFrench, isoDayFrench, shortFingerprint } from './format';
+import { dateTimeFrench, dayNumeric, durationFrench, hourFrench, isoDayFrench } from './format';
+import { mirrorLine, sourceLine, verificationLine } from './lines';
 import type { ReportModel } from './model';
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -21,7 +22,7 @@ const PAD = 2;
 const GREY = '#555555';
 
 /** The transmissions' columns and their widths (pt): they fill A4 landscape's 770 pt. */
-const COLUMNS = [
+const LOCAL_COLUMNS = [
   ['day', 56],
   ['hour', 34],
   ['granted', 48],
@@ -33,9 +34,11 @@ const COLUMNS = [
   ['operator', 90],
   ['end', 80],
 ] as const;
+/** « Tous les postes du CSU »: the same, with « Poste » first (taken from the widest columns). */
+const CENTRAL_COLUMNS = [['console', 60], ['day', 54], ['hour', 32], ['granted', 46], ['effective', 46], ['service', 96], ['motive', 104], ['site', 76], ['cameras', 100], ['operator', 84], ['end', 72]] as const;
 
 /** One transmission's cells. Labels (motives, ends) are looked up once, not 10,000 times. */
-function rowCells(t: TFunction): (r: RegistryRow) => string[] {
+function rowCells(t: TFunction, central: boolean): (r: RegistryRow) => string[] {
   const labels = new Map<string, string>();
   const label = (key: string) => {
     let v = labels.get(key);
@@ -43,6 +46,7 @@ function rowCells(t: TFunction): (r: RegistryRow) => string[] {
     return v;
   };
   return (r) => [
+    ...(central ? [r.consoleId] : []),
     dayNumeric(r.startsAt),
     hourFrench(r.startsAt),
     durationFrench(r.grantedMin),
@@ -56,16 +60,7 @@ function rowCells(t: TFunction): (r: RegistryRow) => string[] {
   ];
 }
 
-export function verificationLine(t: TFunction, m: ReportModel): string {
-  const v = m.verification;
-  const verified = v.verifiedSeq > 0 ? t('report.verifiedUpTo', { seq: v.verifiedSeq, fingerprint: shortFingerprint(v.headHash) }) : t('report.verifiedEmpty');
-  return v.ok ? verified : `${t('report.altered', { seq: v.firstBrokenSeq ?? v.verifiedSeq + 1 })} — ${verified}`;
-}
-
-export function mirrorLine(t: TFunction, m: ReportModel): string {
-  if (m.mirror.pending === null) return t('report.mirror.not_configured');
-  return m.mirror.pending === 0 ? t('report.mirror.upToDate') : t('report.mirror.pending', { count: m.mirror.pending });
-}
+export { mirrorLine, sourceLine, verificationLine };
 
 /**
  * Where the next thing goes. The report is laid out twice with the same code: a dry pass that
@@ -219,9 +214,10 @@ function header(l: Layout, m: ReportModel): void {
     lb.service && `${t('report.filters.service')} : ${lb.service}`,
     lb.motive && `${t('report.filters.motive')} : ${t(`motives.${lb.motive}`)}`,
     lb.operator && `${t('report.filters.operator')} : ${lb.operator}`,
+    lb.console && `${t('report.csv.console')} : ${lb.console}`,
   ].filter(Boolean);
-  l.para(`${t('report.filters.label')} : ${filters.length ? filters.join(' ; ') : t('report.filters.none')}`);
-  l.para(t('report.source.local', { console: m.source.consoleId, at: dateTimeFrench(m.source.readAt) }));
+  l.para(`${t('report.filters.label')} : ${filters.length ? filters.join(' ; ') : t(m.source.kind === 'central' ? 'report.filters.noneCentral' : 'report.filters.none')}`);
+  l.para(sourceLine(t, m.source), { bold: m.source.kind === 'central' });
   l.para(t('report.generated', { at: dateTimeFrench(m.generatedAt), name: m.generatedBy.name, matricule: m.generatedBy.matricule }));
   if (!m.verification.ok) {
     // DOMAIN.md: the registry is evidence; a broken chain is said on the first page, in red.
@@ -239,12 +235,13 @@ function header(l: Layout, m: ReportModel): void {
 
 async function transmissions(l: Layout, m: ReportModel): Promise<number> {
   const { t } = l;
-  const widths = COLUMNS.map(([, w]) => w);
-  const head = COLUMNS.map(([c]) => t(`registry.cols.${c}`));
+  const columns = m.source.kind === 'central' ? CENTRAL_COLUMNS : LOCAL_COLUMNS;
+  const widths = columns.map(([, w]) => w);
+  const head = columns.map(([c]) => (c === 'console' ? t('report.csv.console') : t(`registry.cols.${c}`)));
   l.heading(t('report.transmissions', { count: m.count }));
   l.ensure(40);
   l.row(head, widths, { bold: true, fill: '#e6e6e6' });
-  const cellsOf = rowCells(t);
+  const cellsOf = rowCells(t, m.source.kind === 'central');
   let n = 0;
   for await (const r of m.rows()) {
     const cells = cellsOf(r);
@@ -261,6 +258,10 @@ async function transmissions(l: Layout, m: ReportModel): Promise<number> {
 
 function refused(l: Layout, m: ReportModel): void {
   const { t } = l;
+  if (m.source.kind === 'central') {
+    l.heading(t('report.central.refusedTitle'));
+    return void l.para(t('report.central.refusedNotHeld'));
+  }
   l.heading(t('report.refusedTitle', { count: m.refused.rows.length }));
   if (m.refused.rows.length === 0) return void l.para(t('report.noRefused'));
   if (m.refused.truncated) l.para(t('report.refusedTruncated'), { size: 8, color: GREY });
@@ -289,7 +290,7 @@ function totals(l: Layout, m: ReportModel): void {
   l.heading(t('report.totalsTitle'));
   const widths = [330, 80, 110, 110];
   const block = (dim: keyof ReportModel['totals'], label: (x: RegistryTotal) => string) => {
-    const rows = m.totals[dim];
+    const rows = m.totals[dim] ?? [];
     l.ensure(30 + Math.min(rows.length, 3) * 12);
     l.row([t(`report.totals.${dim}`), t('report.totals.count'), t('report.totals.granted'), t('report.totals.effective')], widths, { bold: true, fill: '#e6e6e6' });
     for (const x of rows) {
@@ -311,6 +312,7 @@ function totals(l: Layout, m: ReportModel): void {
   block('site', (x) => x.label);
   block('service', (x) => x.label);
   block('operator', (x) => `${x.label} (${x.key})`);
+  if (m.totals.console) block('console', (x) => x.key);
 }
 
 function verificationAndSignature(l: Layout, m: ReportModel): void {

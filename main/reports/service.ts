@@ -15,13 +15,15 @@ import { countRegistryRows } from '../../db/registry';
 import { appendEntry, verifyChain } from '../../db/journal';
 import type { MirrorStatusView, OperatorView } from '../../preload/contract';
 import type { Clock } from '../clock';
+import { AppError } from '../errors';
 import { mainT } from '../i18n';
 import type { IntegrityService } from '../integrity';
 import type { Logger } from '../log';
+import { readCentral, type CentralConfig } from './central';
 import { writeCsv } from './csv';
 import { shortFingerprint } from './format';
 import { countsPreview, mirrorSummary, refusedRequests, resolveFilters, rowsOf, totals, type ReportFilters, type ReportModel, type Verification } from './model';
-import { mirrorLine, verificationLine, writePdf } from './pdf';
+import { mirrorLine, sourceLine, verificationLine, writePdf } from './pdf';
 
 export type ReportFormat = 'pdf' | 'csv';
 export type DeliveryMode = 'save' | 'print';
@@ -49,14 +51,31 @@ export interface ReportServiceOptions {
   /** Where files are written before delivery (removed once delivered). */
   workDir: string;
   delivery: ReportDelivery;
+  /** The central registry and this console's reader token, read at each report (a token stored by the administrateur needs no restart); undefined: « Ce poste » only. */
+  central?: () => CentralConfig | undefined;
 }
 
 export class ReportService {
   constructor(private readonly o: ReportServiceOptions) {}
 
+  /** Whether « Tous les postes du CSU » can be offered. */
+  sources(): { central: boolean; serverOrigin: string | null } {
+    const c = this.o.central?.();
+    return { central: c !== undefined, serverOrigin: c ? new URL(c.serverUrl).origin : null };
+  }
+
+  private centralConfig(): CentralConfig {
+    const c = this.o.central?.();
+    if (!c) throw new AppError('CENTRAL_NOT_CONFIGURED', 'no central server or no reader token on this console');
+    return c;
+  }
+
   async preview(f: ReportFilters) {
     const r = await resolveFilters(this.o.db, this.o.consoleId, f);
-    const counts = await countsPreview(this.o.db, this.o.consoleId, r);
+    const now = this.o.clock.now();
+    const central = f.source === 'central' ? await readCentral(this.centralConfig(), r.registry, { now }) : undefined;
+    const counts = central ? { transmissions: central.count, refused: 0, totals: central.totals } : await countsPreview(this.o.db, this.o.consoleId, r);
+    const source: ReportModel['source'] = central ? { kind: 'central', serverOrigin: central.serverOrigin, readAt: now, consoles: central.consoles } : { kind: 'local', consoleId: this.o.consoleId, readAt: now };
     const s = this.o.integrity.status();
     return {
       period: r.period,
@@ -66,6 +85,8 @@ export class ReportService {
       bySite: counts.totals.site.map((x) => ({ key: x.key, label: x.label, count: x.count })),
       operators: counts.totals.operator.map((x) => ({ matricule: x.key, name: x.label })),
       verification: { ok: s.state === 'ok', verifiedSeq: s.verifiedSeq, fingerprint: shortFingerprint(s.headHash), firstBrokenSeq: s.firstBrokenSeq, checkedAt: s.checkedAt },
+      source: { kind: source.kind, serverOrigin: central?.serverOrigin ?? null, readAt: now, consoles: central ? central.consoles : [this.o.consoleId], line: sourceLine(mainT(), source) },
+      byConsole: central ? (central.totals.console ?? []).map((x) => ({ key: x.key, count: x.count })) : [{ key: this.o.consoleId, count: counts.transmissions }],
     };
   }
 
@@ -98,10 +119,13 @@ export class ReportService {
       const op = await getOperator(db, filters.labels.operator);
       if (op) filters.labels.operator = `${op.name} (${op.matricule})`;
     }
+    const central = f.source === 'central' ? this.centralConfig() : undefined;
     const v0 = performance.now();
+    // The local chain is verified and journaled whatever the source: the report prints it.
     const verification = await this.verify(by.matricule);
     this.o.log.info('report: journal verified in %d ms', Math.round(performance.now() - v0));
     const now = clock.now();
+    if (central) return this.centralModel(central, filters, verification, now, by);
     const [mirror, t, refused, count] = await Promise.all([
       mirrorSummary(db, consoleId, this.o.mirrorStatus()),
       totals(db, filters.registry),
@@ -121,6 +145,35 @@ export class ReportService {
       totals: t,
       refused,
       rows: rowsOf(db, filters),
+    };
+  }
+
+  /**
+   * « Tous les postes du CSU »: the rows, counts and totals from one walk of the central registry,
+   * spooled to the work folder (removed by `cleanup`); refused requests are not in the central
+   * registry (it holds transmissions), and the PDF says so.
+   */
+  private async centralModel(c: CentralConfig, filters: ReportModel['filters'], verification: Verification, now: number, by: OperatorView): Promise<ReportModel> {
+    const { db, consoleId } = this.o;
+    await fs.mkdir(this.o.workDir, { recursive: true, mode: 0o700 });
+    const spool = path.join(this.o.workDir, `${process.pid}-${Date.now()}-central.ndjson`);
+    const t0 = performance.now();
+    const read = await readCentral(c, filters.registry, { now, spool });
+    this.o.log.info('report: central registry read in %d ms (%d rows, %d consoles)', Math.round(performance.now() - t0), read.count, read.consoles.length);
+    return {
+      organisation: this.o.organisation(),
+      consoleId,
+      generatedAt: now,
+      generatedBy: { matricule: by.matricule, name: by.name },
+      filters,
+      source: { kind: 'central', serverOrigin: read.serverOrigin, readAt: read.readAt, consoles: read.consoles },
+      verification,
+      mirror: await mirrorSummary(db, consoleId, this.o.mirrorStatus()),
+      count: read.count,
+      totals: read.totals,
+      refused: { rows: [], truncated: false },
+      rows: read.rows,
+      cleanup: () => fs.rm(spool, { force: true }),
     };
   }
 
@@ -148,10 +201,20 @@ export class ReportService {
     const t = mainT();
     const t0 = performance.now();
     const m = await this.model(f, by);
+    try {
+      return await this.write(m, format, mode, by, t, t0);
+    } finally {
+      await m.cleanup?.();
+    }
+  }
+
+  private async write(m: ReportModel, format: ReportFormat, mode: DeliveryMode, by: OperatorView, t: ReturnType<typeof mainT>, t0: number) {
     const t1 = performance.now();
     await fs.mkdir(this.o.workDir, { recursive: true, mode: 0o700 });
     const stamp = new Date(m.generatedAt).toISOString().replace(/[-:]/g, '').slice(0, 15);
-    const fileName = `rapport-registre_${m.filters.period.first}_${m.filters.period.last}_${stamp}.${format}`;
+    // The CSV has no room for a note (a comment line is not CSV to a spreadsheet): its name says
+    // « tous-postes » and when it was read; every row carries its « Poste ».
+    const fileName = `rapport-registre${m.source.kind === 'central' ? '-tous-postes' : ''}_${m.filters.period.first}_${m.filters.period.last}_${stamp}.${format}`;
     const file = path.join(this.o.workDir, `${process.pid}-${Date.now()}-${fileName}`);
     const out = createWriteStream(file, { mode: 0o600 });
     let rows: number;
@@ -169,7 +232,7 @@ export class ReportService {
     }
     const t2 = performance.now();
     const { sha256, bytes } = await hashFile(file);
-    await appendEntry(this.o.db, this.o.consoleId, { kind: 'report.generated', actor: by.matricule, ts: this.o.clock.now(), payload: { format, filters: m.filters.journal, rows, sha256 } });
+    await appendEntry(this.o.db, this.o.consoleId, { kind: 'report.generated', actor: by.matricule, ts: this.o.clock.now(), payload: { format, filters: m.filters.journal, rows, sha256, ...(m.source.kind === 'central' ? { source: 'central', server: m.source.serverOrigin, consoles: m.source.consoles.length } : { source: 'local' }) } });
     this.o.log.info('report %s generated by %s: %d rows, %d bytes, sha256 %s (verification and model %d ms, drawing %d ms, hash and journal %d ms)', format, by.matricule, rows, bytes, sha256, Math.round(t1 - t0), Math.round(t2 - t1), Math.round(performance.now() - t2));
     const delivered = await this.o.delivery.deliver({ path: file, fileName, mime: format === 'pdf' ? 'application/pdf' : 'text/csv; charset=utf-8' }, mode);
     return {
@@ -182,6 +245,7 @@ export class ReportService {
       bytes,
       verification: { ok: m.verification.ok, verifiedSeq: m.verification.verifiedSeq, fingerprint: shortFingerprint(m.verification.headHash), firstBrokenSeq: m.verification.firstBrokenSeq, line: verificationLine(t, m) },
       mirror: mirrorLine(t, m),
+      source: sourceLine(t, m.source),
       ...(delivered.url ? { url: delivered.url } : {}),
       ...(delivered.savedTo !== undefined ? { savedTo: delivered.savedTo } : {}),
     };

@@ -37,6 +37,11 @@ export function ReportsView() {
   const [serviceId, setServiceId] = useState('');
   const [motive, setMotive] = useState('');
   const [operator, setOperator] = useState('');
+  const [source, setSource] = useState<'local' | 'central'>('local');
+  const [consoleId, setConsoleId] = useState('');
+  const [sources, setSources] = useState<{ central: boolean; serverOrigin: string | null } | undefined>();
+  // The consoles met in the central registry: the « Poste » list keeps them when one is chosen.
+  const [consoles, setConsoles] = useState<string[]>([]);
   const [catalogue, setCatalogue] = useState<CatalogueView | undefined>();
   const [preview, setPreview] = useState<ReportPreviewView | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -45,6 +50,7 @@ export function ReportsView() {
 
   useEffect(() => {
     window.csu.catalogue.get().then(setCatalogue, () => undefined);
+    window.csu.reports.sources().then(setSources, () => undefined);
   }, []);
 
   const filters = useMemo((): ReportFiltersArgs => {
@@ -56,13 +62,19 @@ export function ReportsView() {
       serviceId: serviceId || undefined,
       motive: (motive || undefined) as (typeof MOTIVES)[number] | undefined,
       operator: operator || undefined,
+      ...(source === 'central' ? { source, consoleId: consoleId || undefined } : {}),
     };
-  }, [kind, day, month, from, to, siteId, bailleurId, serviceId, motive, operator]);
+  }, [kind, day, month, from, to, siteId, bailleurId, serviceId, motive, operator, source, consoleId]);
 
   useEffect(() => {
     let alive = true;
     window.csu.reports.preview(filters).then(
-      (p) => alive && (setPreview(p), setError(undefined)),
+      (p) => {
+        if (!alive) return;
+        setPreview(p);
+        setError(undefined);
+        if (p.source.kind === 'central') setConsoles((known) => [...new Set([...known, ...p.source.consoles])].sort());
+      },
       (e: unknown) => alive && (setPreview(undefined), setError(errorText(t, e))),
     );
     return () => {
@@ -106,6 +118,16 @@ export function ReportsView() {
         </p>
       )}
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
+        <fieldset className="report-source" data-testid="report-source">
+          <legend>{t('report.screen.source')}</legend>
+          {(['local', 'central'] as const).map((k) => (
+            <label key={k} className="inline">
+              <input type="radio" name="report-source" value={k} checked={source === k} disabled={k === 'central' && !sources?.central} onChange={() => (setSource(k), setConsoleId(''))} />
+              {t(`report.screen.sources.${k}`)}
+            </label>
+          ))}
+          {sources && !sources.central && <span className="hint">{t('report.screen.centralUnavailable')}</span>}
+        </fieldset>
         <label>
           {t('report.screen.periodKind')}
           <select value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
@@ -144,18 +166,31 @@ export function ReportsView() {
         <FilterSelect label={t('report.screen.bailleur')} all={t('report.screen.all')} value={bailleurId} onChange={setBailleurId} options={bailleurs} />
         <FilterSelect label={t('report.screen.service')} all={t('report.screen.all')} value={serviceId} onChange={setServiceId} options={catalogue?.services.map((s) => ({ value: s.id, label: s.name })) ?? []} />
         <FilterSelect label={t('report.screen.motive')} all={t('report.screen.all')} value={motive} onChange={setMotive} options={MOTIVES.map((m) => ({ value: m, label: t(`motives.${m}`) }))} />
+        {source === 'central' && <FilterSelect label={t('report.screen.console')} all={t('report.screen.all')} value={consoleId} onChange={setConsoleId} options={consoles.map((c) => ({ value: c, label: c }))} />}
         <FilterSelect label={t('report.screen.operator')} all={t('report.screen.all')} value={operator} onChange={setOperator} options={(preview?.operators ?? []).map((o) => ({ value: o.matricule, label: `${o.name} (${o.matricule})` }))} />
       </form>
       <ErrorAlert message={error} />
       {preview && (
         <div className="report-preview" aria-labelledby="report-preview-title">
           <h3 id="report-preview-title">{t('report.screen.previewTitle')}</h3>
+          <p className="hint" data-testid="report-source-line">
+            {preview.source.line}
+          </p>
           <p data-testid="report-preview">{t('report.screen.preview', { from: frDay(preview.period.first), to: frDay(preview.period.last), transmissions: preview.transmissions, refused: preview.refused })}</p>
           {preview.byMotive.length > 0 && (
             <ul className="hint">
               {preview.byMotive.map((m) => (
                 <li key={m.key}>
                   {t(`motives.${m.key}`, { defaultValue: m.key })} : {m.count}
+                </li>
+              ))}
+            </ul>
+          )}
+          {preview.source.kind === 'central' && preview.byConsole.length > 0 && (
+            <ul className="hint" aria-label={t('report.screen.byConsole')} data-testid="report-by-console">
+              {preview.byConsole.map((c) => (
+                <li key={c.key}>
+                  {t('report.screen.console')} {c.key} : {c.count}
                 </li>
               ))}
             </ul>
@@ -177,6 +212,7 @@ export function ReportsView() {
       {result && (
         <div role="status" data-testid="report-result">
           <p>{t('report.screen.done', { rows: result.r.rows, sha: `${result.r.sha256.slice(0, 12)}…` })}</p>
+          <p className="hint">{result.r.source}</p>
           <p className={result.r.verification.ok ? 'hint' : 'error'}>
             {result.r.verification.line}. {result.r.mirror}.
           </p>

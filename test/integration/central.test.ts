@@ -94,7 +94,7 @@ describe.each(['sqlite', 'postgres'] as const)('central server and mirror on %s'
       expect(await (await post('poste-a', tokenA, { entries: entries.slice(0, 3) })).json()).toMatchObject({ ackSeq: 6, stored: 0 });
       expect((await serverEntries(central, 'poste-a')).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
       const ack = await fetch(`${central.url}/v1/consoles/poste-a/ack`, { headers: { authorization: `Bearer ${tokenA}` } });
-      expect(await ack.json()).toEqual({ seq: 6, hash: entries[5]!.hash });
+      expect(await ack.json()).toEqual({ seq: 6, hash: entries[5]!.hash, signing: { required: false, publicKey: null } });
       const reg = await fetch(`${central.url}/v1/registry?consoleId=poste-a`, { headers: { authorization: `Bearer ${reader}` } });
       expect(((await reg.json()) as { rows: unknown[] }).rows).toHaveLength(3);
       expect((await fetch(`${central.url}/v1/registry`, { headers: { authorization: `Bearer ${tokenA}` } })).status).toBe(401);

@@ -67,6 +67,7 @@ const MATRIX: Record<string, Profile[]> = {
   'registry.events': SUPERVISORS_AND_ADMINS,
   'reports.preview': SUPERVISORS_AND_ADMINS,
   'reports.generate': SUPERVISORS_AND_ADMINS,
+  'reports.sources': SUPERVISORS_AND_ADMINS,
   'integrity.status': SUPERVISORS_AND_ADMINS,
 };
 
