@@ -35,7 +35,7 @@ const LOCAL_COLUMNS = [
   ['end', 80],
 ] as const;
 /** « Tous les postes du CSU »: the same, with « Poste » first (taken from the widest columns). */
-const CENTRAL_COLUMNS = [['console', 60], ['day', 54], ['hour', 32], ['granted', 46], ['effective', 46], ['service', 96], ['motive', 104], ['site', 76], ['cameras', 100], ['operator', 84], ['end', 72]] as const;
+const CENTRAL_COLUMNS = [['console', 56], ['day', 56], ['hour', 34], ['granted', 46], ['effective', 46], ['service', 96], ['motive', 100], ['site', 76], ['cameras', 100], ['operator', 86], ['end', 74]] as const;
 
 /** One transmission's cells. Labels (motives, ends) are looked up once, not 10,000 times. */
 function rowCells(t: TFunction, central: boolean): (r: RegistryRow) => string[] {
