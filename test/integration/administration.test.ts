@@ -148,7 +148,7 @@ describe('administration of a production console', () => {
     const url = `http://127.0.0.1:${port}`;
     await expect(call('admin.setMirror', { serverUrl: url, token: 'jeton-de-test-0123456789' })).resolves.toMatchObject({ ok: true });
     const cat = (await call('admin.catalogue')).value;
-    expect(cat.mirror).toEqual({ serverUrl: url, hasToken: true });
+    expect(cat.mirror).toEqual({ serverUrl: url, hasToken: true, hasEnrolmentCode: false, hasReaderToken: false, caFile: null });
     expect(JSON.stringify(await s.db('journal').select())).not.toContain('jeton-de-test-0123456789');
     const t = await call('admin.testMirror');
     expect(t.value).toMatchObject({ ok: false, error: 'REFUSED' });

@@ -3,6 +3,8 @@ import { OffsetClock } from '../../main/clock';
 import { createServices } from '../../main/services';
 import { openConfSettings } from '../../main/settings/conf-store';
 import { entriesAfter } from '../../db/journal';
+import { publicKeyOf, verifyHead } from '../../db/journal-signature';
+import { fileSecretStore } from '../../main/secrets';
 import { openServerDb } from '../../server/db';
 import { spawnHeadless } from '../helpers/headless';
 import { commandLine, descendants, isAlive } from '../helpers/proc-tree';
@@ -33,6 +35,14 @@ describe('the demo mirrors to its embedded central server', () => {
     }
     // Stopped on close: the child has exited, central.sqlite is free.
     expect(isAlive(embeddedPid!)).toBe(false);
+    // The next start issues a new token and enrolment code; the same key (secret store) enrols again and signs.
+    const again = await createServices({ shell: 'headless', dataDir: t.dir, assetsDir: path.join(repoRoot, 'assets'), settings: openConfSettings(t.dir), clock, log: { info() {}, warn() {}, error() {} } });
+    try {
+      const last = (await entriesAfter(again.db, consoleId, 0, 100000)).pop()!.seq;
+      await waitFor(() => again.mirror.mirror?.current?.state === 'synchronised' && again.mirror.mirror.current.ackedSeq >= last, 15000, 'mirror caught up after a restart');
+    } finally {
+      await again.close();
+    }
     const central = await openServerDb(path.join(t.dir, 'central.sqlite'));
     const { openDatabase } = await import('../../db');
     const db = await openDatabase(path.join(t.dir, 'console.sqlite'));
@@ -42,6 +52,12 @@ describe('the demo mirrors to its embedded central server', () => {
       // Entries journaled during the quit itself go out at the next start.
       expect(onServer.length).toBeGreaterThanOrEqual(3);
       expect(onServer).toEqual(mine.slice(0, onServer.length));
+      // The demo signs like a real console: its key enrolled at start, every batch's last entry signed with it.
+      const key = fileSecretStore(t.dir).get('mirror-signing-key')!;
+      expect(await central('consoles').where({ id: consoleId }).first('public_key')).toEqual({ public_key: publicKeyOf(key) });
+      const signed = await central('journal').where({ console_id: consoleId }).whereNotNull('signature').select('seq', 'hash', 'signature');
+      expect(signed.length).toBeGreaterThanOrEqual(2);
+      for (const r of signed) expect(verifyHead(publicKeyOf(key), consoleId, Number(r.seq), r.hash, r.signature)).toBe(true);
       const rows = await central('registry').where({ console_id: consoleId });
       expect(rows.map((r: { site_name: string }) => r.site_name)).toEqual(['Bobinet-Sellier']);
     } finally {
