@@ -176,7 +176,7 @@ export function ReportsView() {
           <p className="hint" data-testid="report-source-line">
             {preview.source.line}
           </p>
-          <p data-testid="report-preview">{t('report.screen.preview', { from: frDay(preview.period.first), to: frDay(preview.period.last), transmissions: preview.transmissions, refused: preview.refused })}</p>
+          <p data-testid="report-preview">{t(preview.source.kind === 'central' ? 'report.screen.previewCentral' : 'report.screen.preview', { from: frDay(preview.period.first), to: frDay(preview.period.last), transmissions: preview.transmissions, refused: preview.refused })}</p>
           {preview.byMotive.length > 0 && (
             <ul className="hint">
               {preview.byMotive.map((m) => (
