@@ -182,7 +182,7 @@ describe('registry reports', () => {
     const last = await s.db('journal').where({ kind: 'report.generated' }).orderBy('seq', 'desc').first();
     const payload = JSON.parse(last.payload);
     const sha = execFileSync('sha256sum', [r.savedTo], { encoding: 'utf8' }).split(' ')[0];
-    expect({ actor: last.actor, ...payload }).toEqual({ actor: 'SUP201', format: 'csv', rows: 1, sha256: sha, filters: expect.objectContaining({ siteId: 'tripode', period: june.period }) });
+    expect({ actor: last.actor, ...payload }).toEqual({ actor: 'SUP201', format: 'csv', rows: 1, sha256: sha, source: 'local', filters: expect.objectContaining({ siteId: 'tripode', period: june.period }) });
     const verified = await s.db('journal').where({ kind: 'registry.verified' }).orderBy('seq', 'desc').first();
     expect(verified.actor).toBe('SUP201');
     expect(JSON.parse(verified.payload)).toMatchObject({ ok: true });
