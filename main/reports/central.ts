@@ -171,8 +171,6 @@ export async function readCentral(c: CentralConfig, f: RegistryFilter, o: { now:
 }
 
 async function* spooledRows(file: string): AsyncGenerator<RegistryRow> {
-  // Big reads: each one waits for a libuv thread, and on a loaded machine that wait, not the
-  // parsing, was most of the PDF's time with the 64 KiB default (bench report-central).
-  const lines = readline.createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  const lines = readline.createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of lines) if (line) yield JSON.parse(line) as RegistryRow;
 }
