@@ -141,9 +141,11 @@ describe('administration on screen (production console)', () => {
     const facts = page.getByTestId('camera-test');
     await facts.waitFor({ timeout: 20000 });
     const factsText = (await facts.textContent()) ?? '';
-    expect(factsText).toContain('La caméra répond et son flux est lisible par la console.');
-    expect(factsText).toMatch(/Joignable\s*oui/);
-    expect(factsText).toMatch(/Identifiants acceptés\s*oui/);
+    // Both streams (the grid plays the sub stream), each with its facts.
+    expect(factsText).toContain('La caméra répond et ses deux flux sont lisibles par la console.');
+    expect(factsText).toMatch(/Flux principal\s*Flux secondaire/);
+    expect(factsText).toMatch(/Joignable\s*oui\s*oui/);
+    expect(factsText).toMatch(/Identifiants acceptés\s*oui\s*oui/);
     expect(factsText).toContain('320 × 180');
     expect(await page.locator('video, img, canvas').count()).toBe(0);
     await shot(page, '07-camera-test');
