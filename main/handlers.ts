@@ -131,7 +131,9 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
       events: async (a) => {
         checkPeriod(a);
         const entries = await entriesOfKinds(d.db, d.consoleId, a.kinds ?? REGISTRY_EVENT_KINDS, a);
-        return entries.map((e): RegistryEventView => ({ seq: e.seq, ts: e.ts, kind: e.kind as RegistryEventView['kind'], actor: e.actor, payload: e.payload as Record<string, unknown> }));
+        // A supervisor reads « Nadia Benali (SUP201) », not a bare matricule: names from the catalogue, one query.
+        const names = new Map((await d.db('operators').select('matricule', 'name')).map((o: { matricule: string; name: string }) => [o.matricule, o.name]));
+        return entries.map((e): RegistryEventView => ({ seq: e.seq, ts: e.ts, kind: e.kind as RegistryEventView['kind'], actor: e.actor, actorName: names.get(e.actor), payload: e.payload as Record<string, unknown> }));
       },
     },
     reports: {

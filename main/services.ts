@@ -5,7 +5,7 @@ import { catalogueVersion, countOperators, getOperator, hasCatalogue, listCamera
 import { AdminService } from './admin/service';
 import { ReviewService } from './review/service';
 import { cameraSecretName } from './admin/camera-secrets';
-import { testCamera } from './admin/camera-test';
+import { testStream } from './admin/camera-test';
 import { testMirror } from './admin/mirror-test';
 import { MIRROR_SECRETS } from './admin/service';
 import { centralConfigOf } from './reports/central';
@@ -189,7 +189,10 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     testCamera: async (cameraId) => {
       const cam = (await listCameras(db)).find((c) => c.id === cameraId);
       if (!cam) throw new AppError('NOT_FOUND', `no camera ${cameraId}`);
-      return testCamera({ ffmpegPath, url: withCredentials(cam.sourceUrl, cam.username, secrets.get(cameraSecretName(cam.id))) });
+      // Both streams at once, with the same credentials: the grid plays the sub stream, an enlarged tile the main one.
+      const password = secrets.get(cameraSecretName(cam.id));
+      const [main, sub] = await Promise.all([testStream({ ffmpegPath, url: withCredentials(cam.sourceUrl, cam.username, password) }), cam.subStreamUrl ? testStream({ ffmpegPath, url: withCredentials(cam.subStreamUrl, cam.username, password) }) : undefined]);
+      return sub ? { ...main, sub } : main;
     },
     testMirror: () => {
       const key = secrets.get('mirror-signing-key');

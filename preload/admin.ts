@@ -126,7 +126,7 @@ export const ImportResultView = z.object({
 export type ImportResultView = z.infer<typeof ImportResultView>;
 
 /** Technical facts about a camera, never a picture (no image outside a grant, DOMAIN.md). */
-export const CameraTestView = z.object({
+const StreamTestFacts = z.object({
   reachable: z.boolean(),
   authOk: z.boolean().nullable(),
   codec: z.string().nullable(),
@@ -137,6 +137,9 @@ export const CameraTestView = z.object({
   error: z.enum(['UNREACHABLE', 'AUTH_FAILED', 'CODEC_UNSUPPORTED', 'NO_DATA', 'STREAM_ENDED', 'FFMPEG_FAILED', 'TIMEOUT']).nullable(),
   elapsedMs: z.number(),
 });
+export type StreamTestFacts = z.infer<typeof StreamTestFacts>;
+/** The main stream's facts, and the sub stream's when the camera has one (the grid plays the sub stream: both matter). */
+export const CameraTestView = StreamTestFacts.extend({ sub: StreamTestFacts.optional() });
 export type CameraTestView = z.infer<typeof CameraTestView>;
 
 export const MirrorTestView = z.object({

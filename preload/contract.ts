@@ -176,6 +176,8 @@ export const RegistryEventView = z.object({
   ts: z.number(),
   kind: z.enum(REGISTRY_EVENT_KINDS),
   actor: z.string(),
+  /** The actor's name as the catalogue knows it today (absent for « système » or a matricule no longer known). */
+  actorName: z.string().optional(),
   payload: z.record(z.string(), z.unknown()),
 });
 export type RegistryEventView = z.infer<typeof RegistryEventView>;

@@ -34,3 +34,29 @@ export function useCsuEvent<E extends EventName>(event: E, handler: (payload: Ev
   ref.current = handler;
   useEffect(() => window.csu.on(event, (p) => ref.current(p)), [event]);
 }
+
+/**
+ * What main says now and again: `fetch` at once, then every `pollMs`, while `enabled`; the last answer (a failed
+ * call keeps the previous one: a banner must not flicker away on one lost call). `refreshKey` asks again at once.
+ */
+export function usePolled<T>(fetch: () => Promise<T>, enabled: boolean, pollMs: number, refreshKey: unknown = 0): T | undefined {
+  const [value, setValue] = useState<T | undefined>();
+  const ref = useRef(fetch);
+  ref.current = fetch;
+  useEffect(() => {
+    if (!enabled) return undefined;
+    let alive = true;
+    const poll = () =>
+      ref.current().then(
+        (v) => alive && setValue(v),
+        () => undefined,
+      );
+    void poll();
+    const timer = setInterval(poll, pollMs);
+    return () => {
+      alive = false;
+      clearInterval(timer);
+    };
+  }, [enabled, pollMs, refreshKey]);
+  return value;
+}

@@ -4,13 +4,13 @@
  * one frame into the null muxer and nothing is decoded, kept or shown (no image outside a grant).
  */
 import { spawn } from 'node:child_process';
-import type { CameraTestView } from '../../preload/admin';
+import type { StreamTestFacts } from '../../preload/admin';
 import { classifyFfmpegError } from '../relay/camera-pipe';
 import { probeRtspTimeoutOption } from '../relay/ffmpeg-args';
 import { rtspInputArgs } from '../relay/secret-input';
 
 /** What ffmpeg prints of the input's video stream: « Stream #0:0: Video: h264 (High), yuv420p(progressive), 1920x1080, 25 fps, … ». */
-export function videoFacts(stderr: string): Pick<CameraTestView, 'codec' | 'profile' | 'width' | 'height' | 'fps'> | undefined {
+export function videoFacts(stderr: string): Pick<StreamTestFacts, 'codec' | 'profile' | 'width' | 'height' | 'fps'> | undefined {
   const line = /Stream #0:\d+[^:]*: Video: ([^\n]+)/.exec(stderr)?.[1];
   if (!line) return undefined;
   const codec = /^([a-z0-9_]+)/i.exec(line)?.[1] ?? null;
@@ -20,7 +20,7 @@ export function videoFacts(stderr: string): Pick<CameraTestView, 'codec' | 'prof
   return { codec, profile, width: size ? Number(size[1]) : null, height: size ? Number(size[2]) : null, fps: fps ? Number(fps[1]) : null };
 }
 
-export async function testCamera(o: { ffmpegPath: string; url: string; timeoutMs?: number }): Promise<CameraTestView> {
+export async function testStream(o: { ffmpegPath: string; url: string; timeoutMs?: number }): Promise<StreamTestFacts> {
   const started = Date.now();
   const timeoutMs = o.timeoutMs ?? 10000;
   const base = { reachable: false, authOk: null, codec: null, profile: null, width: null, height: null, fps: null };

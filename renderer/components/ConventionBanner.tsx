@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConventionAlertView, OperatorView } from '../../preload/contract';
+import type { OperatorView } from '../../preload/contract';
 import { formatDay } from '../format';
+import { usePolled } from '../hooks';
 
 /**
  * Conventions lapsing within 30 days, or lapsed (requests on that site are refused), for
@@ -10,23 +10,8 @@ import { formatDay } from '../format';
  */
 export function ConventionBanner({ operator, refreshKey = 0, pollMs = 60000 }: { operator: OperatorView; refreshKey?: number; pollMs?: number }) {
   const { t } = useTranslation();
-  const [alerts, setAlerts] = useState<ConventionAlertView[]>([]);
   const allowed = (operator.role === 'superviseur' || operator.role === 'administrateur') && !operator.mustChangePassword;
-  useEffect(() => {
-    if (!allowed) return undefined;
-    let alive = true;
-    const poll = () =>
-      window.csu.catalogue.alerts().then(
-        (a) => alive && setAlerts(a),
-        () => undefined,
-      );
-    void poll();
-    const timer = setInterval(poll, pollMs);
-    return () => {
-      alive = false;
-      clearInterval(timer);
-    };
-  }, [allowed, pollMs, refreshKey]);
+  const alerts = usePolled(() => window.csu.catalogue.alerts(), allowed, pollMs, refreshKey) ?? [];
   if (!allowed || alerts.length === 0) return null;
   return (
     <div className="banners">

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { IntegrityStatusView, OperatorView } from '../../preload/contract';
+import type { OperatorView } from '../../preload/contract';
+import { usePolled } from '../hooks';
 
 /**
  * The red banner superviseurs and administrateurs see while the journal or the registry view was
@@ -10,23 +10,8 @@ import type { IntegrityStatusView, OperatorView } from '../../preload/contract';
  */
 export function IntegrityBanner({ operator, pollMs = 15000 }: { operator: OperatorView; pollMs?: number }) {
   const { t } = useTranslation();
-  const [status, setStatus] = useState<IntegrityStatusView | undefined>();
   const allowed = operator.role === 'superviseur' || operator.role === 'administrateur';
-  useEffect(() => {
-    if (!allowed) return undefined;
-    let alive = true;
-    const poll = () =>
-      window.csu.integrity.status().then(
-        (s) => alive && setStatus(s),
-        () => undefined,
-      );
-    void poll();
-    const timer = setInterval(poll, pollMs);
-    return () => {
-      alive = false;
-      clearInterval(timer);
-    };
-  }, [allowed, pollMs]);
+  const status = usePolled(() => window.csu.integrity.status(), allowed, pollMs);
   if (!allowed || status?.state !== 'altered') return null;
   return (
     <p className="banner danger integrity" role="alert" data-testid="integrity-banner">

@@ -19,7 +19,8 @@ function detail(t: T, e: RegistryEventView, siteName: (id: string) => string): s
       return typeof p.lockedUntil === 'number' ? `${str('matricule')} : ${why}, ${t('registryEvents.lockedUntil', { time: formatTime(p.lockedUntil) })}` : `${str('matricule')} : ${why}`;
     }
     case 'session.opened':
-      return str('matricule');
+      // Who logged in is already the « Qui » column; the detail says nothing more unless someone else is named.
+      return str('matricule') === e.actor ? '' : str('matricule');
     case 'session.closed':
       return `${str('matricule')} : ${t(`registryEvents.closeReasons.${str('reason')}`, { defaultValue: str('reason') })}`;
     case 'grant.taken_over':
@@ -70,7 +71,7 @@ export function RegistryEvents({ from, to, refreshKey, siteName }: { from: numbe
             <tr key={e.seq} data-testid="registry-event" data-kind={e.kind}>
               <td className="nowrap">{formatDateTime(e.ts)}</td>
               <td>{t(`registryEvents.kinds.${e.kind.replace('.', '_')}`)}</td>
-              <td>{e.actor === 'system' ? t('registryEvents.system') : e.actor}</td>
+              <td>{e.actor === 'system' ? t('registryEvents.system') : e.actorName ? `${e.actorName} (${e.actor})` : e.actor}</td>
               <td>{detail(t, e, siteName)}</td>
             </tr>
           ))}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
 import { spawnHeadless, type RunningHeadless } from '../helpers/headless';
+import { framesAdvance, requestCameras } from '../helpers/console-ui';
 import { startRtspSim, type RtspSim } from '../helpers/rtsp-sim';
 import { repoRoot, tmpDir } from '../helpers/tmp';
 
@@ -124,6 +125,8 @@ describe('administration on screen (production console)', () => {
     await shot(page, '05-camera-url-http');
     // The same camera on the simulator, with its password; then tested: facts, never a picture.
     await page.getByLabel('Adresse du flux principal').fill(`rtsp://127.0.0.1:${sim.port}/cam1`);
+    // The grid plays the sub stream: it moves to the simulator too (the simulator has one stream for both).
+    await page.getByLabel('Adresse du flux secondaire (facultatif)').fill(`rtsp://127.0.0.1:${sim.port}/cam1`);
     await page.getByLabel('Utilisateur').fill('csu');
     await page.getByLabel('Mot de passe de la caméra').fill('cam-secret-2026');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
@@ -138,9 +141,11 @@ describe('administration on screen (production console)', () => {
     const facts = page.getByTestId('camera-test');
     await facts.waitFor({ timeout: 20000 });
     const factsText = (await facts.textContent()) ?? '';
-    expect(factsText).toContain('La caméra répond et son flux est lisible par la console.');
-    expect(factsText).toMatch(/Joignable\s*oui/);
-    expect(factsText).toMatch(/Identifiants acceptés\s*oui/);
+    // Both streams (the grid plays the sub stream), each with its facts.
+    expect(factsText).toContain('La caméra répond et ses deux flux sont lisibles par la console.');
+    expect(factsText).toMatch(/Flux principal\s*Flux secondaire/);
+    expect(factsText).toMatch(/Joignable\s*oui\s*oui/);
+    expect(factsText).toMatch(/Identifiants acceptés\s*oui\s*oui/);
     expect(factsText).toContain('320 × 180');
     expect(await page.locator('video, img, canvas').count()).toBe(0);
     await shot(page, '07-camera-test');
@@ -150,10 +155,11 @@ describe('administration on screen (production console)', () => {
     await caves.getByText('désactivée').waitFor();
     await caves.getByRole('button', { name: 'Réactiver' }).waitFor();
 
-    // Conventions: over one year refused; then one lapsing in 20 days raises the banner.
+    // Conventions: over one year refused; then one lapsing in 20 days raises the banner (the Tripode's, whose camera the
+    // operator watches below), and a lapsed one says requests on its site are refused.
     await section(page, 'Conventions').click();
-    const bobinet = page.getByTestId('convention-row').filter({ hasText: 'Bobinet-Sellier' });
-    await bobinet.getByRole('button', { name: 'Modifier' }).click();
+    const tripode = page.getByTestId('convention-row').filter({ hasText: 'Résidence du Tripode' });
+    await tripode.getByRole('button', { name: 'Modifier' }).click();
     const today = parisDay(Date.now());
     const inTwenty = parisDay(Date.now() + 20 * 86400000);
     await page.getByLabel('Valable du').fill(today);
@@ -164,16 +170,15 @@ describe('administration on screen (production console)', () => {
     await page.getByLabel('Valable au').fill(inTwenty);
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     const banner = page.getByTestId('convention-banner');
-    await banner.getByText(`La convention de Bobinet-Sellier expire le ${frenchDay(inTwenty)} (dans 20 jours)`, { exact: false }).waitFor();
-    // A lapsed convention: the banner says requests on that site are refused.
-    const tripode = page.getByTestId('convention-row').filter({ hasText: 'Résidence du Tripode' });
-    await tripode.getByRole('button', { name: 'Modifier' }).click();
+    await banner.getByText(`La convention de Résidence du Tripode expire le ${frenchDay(inTwenty)} (dans 20 jours)`, { exact: false }).waitFor();
+    const bobinet = page.getByTestId('convention-row').filter({ hasText: 'Bobinet-Sellier' });
+    await bobinet.getByRole('button', { name: 'Modifier' }).click();
     const yesterday = parisDay(Date.now() - 86400000);
     await page.getByLabel('Signée le').fill(parisDay(Date.now() - 40 * 86400000));
     await page.getByLabel('Valable du').fill(parisDay(Date.now() - 30 * 86400000));
     await page.getByLabel('Valable au').fill(yesterday);
     await page.getByRole('button', { name: 'Enregistrer' }).click();
-    await banner.getByText(`La convention de Résidence du Tripode a expiré le ${frenchDay(yesterday)} : les demandes d'accès sur ce site sont refusées.`).waitFor();
+    await banner.getByText(`La convention de Bobinet-Sellier a expiré le ${frenchDay(yesterday)} : les demandes d'accès sur ce site sont refusées.`).waitFor();
     await shot(page, '09-conventions-bandeau');
 
     await section(page, 'Sites et bailleurs').click();
@@ -261,6 +266,13 @@ describe('administration on screen (production console)', () => {
     await shot(page, '18-operateur-console');
     // The convention banner is for superviseurs and administrateurs, not opérateurs.
     expect(await page.getByTestId('convention-banner').count()).toBe(0);
+    // The new operator asks for the camera the administrateur pointed at the simulator, which wants a password: the
+    // secret set on the admin screen reaches ffmpeg (frames are decoded) and never the console's output.
+    await requestCameras(page, ["Hall — 1 rue de l'Arcade"]);
+    await page.locator('[data-testid=tile][data-camera="tripode-hall-arcade"][data-state=live]').waitFor({ timeout: 30000 });
+    await framesAdvance(page, 'tripode-hall-arcade', 15000);
+    await shot(page, '18b-operateur-tuile');
+    expect(app.stderr()).not.toContain('cam-secret-2026');
 
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.getByLabel('Matricule').fill('SUP201');
@@ -270,8 +282,8 @@ describe('administration on screen (production console)', () => {
     await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('la relève de nuit');
     await page.getByLabel('Confirmez le nouveau mot de passe').fill('la relève de nuit');
     await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
-    await page.getByTestId('convention-banner').filter({ hasText: 'Bobinet-Sellier' }).waitFor();
-    await page.getByTestId('convention-banner').filter({ hasText: 'Résidence du Tripode a expiré' }).waitFor();
+    await page.getByTestId('convention-banner').filter({ hasText: 'Résidence du Tripode expire' }).waitFor();
+    await page.getByTestId('convention-banner').filter({ hasText: 'Bobinet-Sellier a expiré' }).waitFor();
     await shot(page, '19-superviseur-bandeaux');
     // No React error, no failed script along the way.
     expect(pageErrors).toEqual([]);

@@ -41,6 +41,20 @@ export function tileFrames(page: Page, cameraId: string): Promise<number> {
   });
 }
 
+/** Waits until the tile of one camera has decoded five frames more than now (its picture moves). */
+export async function framesAdvance(page: Page, cameraId: string, timeout: number): Promise<void> {
+  const before = await tileFrames(page, cameraId);
+  await page.waitForFunction(
+    ([c, n]) => {
+      const t = document.querySelector(`[data-testid=tile][data-camera="${c}"]`);
+      const v = (t?.querySelector('video.on-screen') ?? t?.querySelector('video')) as HTMLVideoElement | null;
+      return !!v && v.getVideoPlaybackQuality().totalVideoFrames > (n as number) + 5;
+    },
+    [cameraId, before] as const,
+    { timeout },
+  );
+}
+
 /** Records every data-state each tile takes, in order (window.__states). */
 export async function recordTileStates(page: Page): Promise<void> {
   await page.evaluate(() => {

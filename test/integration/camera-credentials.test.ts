@@ -48,6 +48,14 @@ describe('camera credentials', () => {
     expect((await call('admin.saveCamera', { ...base, password: SECRET })).ok).toBe(true);
     const facts = (await call('admin.testCamera', { cameraId: cam.id })).value;
     expect(facts).toMatchObject({ reachable: true, authOk: true, codec: 'h264', width: 320, height: 180, fps: 15, error: null });
+    expect(facts.sub).toBeUndefined();
+    // A sub stream is tested too, with the same credentials: here a path the simulator does not serve.
+    expect((await call('admin.saveCamera', { ...base, subStreamUrl: `rtsp://127.0.0.1:${sim.port}/nope` })).ok).toBe(true);
+    const both = (await call('admin.testCamera', { cameraId: cam.id })).value;
+    expect(both).toMatchObject({ authOk: true, error: null, codec: 'h264' });
+    expect(both.sub).toMatchObject({ codec: null });
+    expect(both.sub.error).not.toBeNull();
+    expect((await call('admin.saveCamera', { ...base, subStreamUrl: null })).ok).toBe(true);
 
     await call('session.login', { matricule: 'OP101', password: 'demo-operateur' });
     const g = await call('grants.request', { siteId: 'tripode', cameraIds: [cam.id], motive: 'vols', justification: 'Vol signalé dans le hall par le gardien.', durationMin: 120, serviceId: 'pm-charenton' });

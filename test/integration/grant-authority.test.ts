@@ -116,6 +116,9 @@ describe('grant authority', () => {
     const kinds = events.value.map((e: any) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(['request.refused', 'session.opened', 'session.login_failed', 'grant.taken_over', 'transmission.ended']));
     expect(events.value.some((e: any) => e.kind === 'session.login_failed' && e.payload.lockedUntil)).toBe(true);
+    // Who, by name: the supervisor reads « Nadia Benali (SUP201) »; the system has no name.
+    expect(events.value.find((e: any) => e.kind === 'session.opened' && e.actor === 'SUP201').actorName).toBe('Nadia Benali');
+    expect(events.value.filter((e: any) => e.actor === 'system').every((e: any) => e.actorName === undefined)).toBe(true);
     // Newest first.
     const seqs = events.value.map((e: any) => e.seq);
     expect([...seqs].sort((a: number, b: number) => b - a)).toEqual(seqs);

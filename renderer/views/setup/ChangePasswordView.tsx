@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { OperatorView } from '../../../preload/contract';
 import { errorText } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { NewPasswordFields } from './NewPasswordFields';
 import { passwordFormProblem } from './policy';
 
 /**
@@ -42,15 +43,7 @@ export function ChangePasswordView({ operator, onChanged }: { operator: Operator
           {t('setup.change.current')}
           <input name="current" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required autoFocus />
         </label>
-        <label>
-          {t('setup.newPassword')}
-          <input name="next" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required />
-        </label>
-        <label>
-          {t('setup.confirmPassword')}
-          <input name="confirm" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} required />
-        </label>
-        <p className="hint" data-testid="password-policy">{t('setup.policy')}</p>
+        <NewPasswordFields name="next" value={next} confirm={confirm} onValue={setNext} onConfirm={setConfirm} />
         <ErrorAlert message={error} />
         <button type="submit" className="primary" disabled={busy}>
           {t('setup.change.submit')}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { OperatorView } from '../../../preload/contract';
 import { errorText } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { NewPasswordFields } from './NewPasswordFields';
 import { passwordFormProblem } from './policy';
 
 /**
@@ -49,15 +50,7 @@ export function FirstAdminView({ onCreated, onSetupDone }: { onCreated: (op: Ope
           {t('setup.firstAdmin.name')}
           <input name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
         </label>
-        <label>
-          {t('setup.newPassword')}
-          <input name="password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
-        </label>
-        <label>
-          {t('setup.confirmPassword')}
-          <input name="confirm" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} required />
-        </label>
-        <p className="hint" data-testid="password-policy">{t('setup.policy')}</p>
+        <NewPasswordFields name="password" value={password} confirm={confirm} onValue={setPassword} onConfirm={setConfirm} />
         <ErrorAlert message={error} />
         <button type="submit" className="primary" disabled={busy}>
           {t('setup.firstAdmin.submit')}
