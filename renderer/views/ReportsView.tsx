@@ -114,6 +114,8 @@ export function ReportsView() {
       <h2 id="reports-title">{t('views.reports.title')}</h2>
       {v && (
         <p className={v.ok ? 'hint' : 'error'} data-testid="report-verification">
+          {/* The chain verified here is always this console's, whichever source the report reads. */}
+          {source === 'central' && t('report.screen.thisConsolePrefix')}
           {!v.ok ? t('report.screen.verificationAltered', { seq: v.firstBrokenSeq ?? v.verifiedSeq + 1 }) : v.verifiedSeq > 0 ? t('report.screen.verificationOk', { seq: v.verifiedSeq, fingerprint: v.fingerprint }) : t('report.verifiedEmpty')}
         </p>
       )}
