@@ -11,6 +11,8 @@ import { rootCertificates } from 'node:tls';
 export interface TransportOptions {
   /** Extra trusted certificates (PEM), added to the public roots. */
   ca?: string;
+  /** Largest answer body read; beyond it the request fails (code ANSWER_TOO_LARGE) instead of filling memory. */
+  maxBytes?: number;
 }
 
 export interface Answer {
@@ -51,7 +53,12 @@ export function request(url: string, o: { method?: 'GET' | 'POST'; headers?: Rec
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (o.maxBytes !== undefined && size > o.maxBytes) req.destroy(Object.assign(new Error(`answer over ${o.maxBytes} bytes`), { code: 'ANSWER_TOO_LARGE' }));
+          else chunks.push(c);
+        });
         res.on('error', reject);
         res.on('end', () => {
           clearTimeout(timer);

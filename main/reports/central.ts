@@ -77,9 +77,12 @@ export interface CentralRead {
 }
 
 const PAGE = 2000;
+/** A page of 2,000 rows is about 2 MB; a server sending far more is broken or hostile. */
+const MAX_PAGE_BYTES = 32 * 1024 * 1024;
 
 /** Turns what went wrong into the French-facing codes: unreachable, certificate, token refused, unexpected answer. */
 function failure(err: unknown): AppError {
+  if ((err as { code?: string }).code === 'ANSWER_TOO_LARGE') return new AppError('CENTRAL_ANSWER_INVALID', 'central registry: a page over the size limit');
   const kind = classifyFetchError(err);
   if (kind === 'CERTIFICATE' || kind === 'HOSTNAME') return new AppError('CENTRAL_TLS', `central registry: TLS failure (${kind})`);
   return new AppError('CENTRAL_UNREACHABLE', `central registry unreachable (${kind})`);
@@ -112,14 +115,18 @@ export async function readCentral(c: CentralConfig, f: RegistryFilter, o: { now:
   q.set('limit', String(o.pageSize ?? PAGE));
   const dims = { motive: new Map<string, RegistryTotal>(), site: new Map<string, RegistryTotal>(), service: new Map<string, RegistryTotal>(), operator: new Map<string, RegistryTotal>(), console: new Map<string, RegistryTotal>() };
   let out: WriteStream | undefined = o.spool ? createWriteStream(o.spool, { mode: 0o600 }) : undefined;
+  // A write that fails (disk full) is kept and thrown at the end; one cut short by a failed walk is moot.
+  let spoolError: Error | undefined;
+  out?.on('error', (err) => (spoolError ??= err));
   let count = 0;
   let cursor: string | null = null;
+  const seen = new Set<string>();
   try {
     do {
       if (cursor) q.set('cursor', cursor);
       let res;
       try {
-        res = await request(`${base}?${q.toString()}`, { headers: { authorization: `Bearer ${c.readerToken}` }, timeoutMs: o.timeoutMs ?? 15000, ...(c.ca ? { ca: c.ca } : {}) });
+        res = await request(`${base}?${q.toString()}`, { headers: { authorization: `Bearer ${c.readerToken}` }, timeoutMs: o.timeoutMs ?? 15000, maxBytes: MAX_PAGE_BYTES, ...(c.ca ? { ca: c.ca } : {}) });
       } catch (err) {
         throw failure(err);
       }
@@ -147,12 +154,16 @@ export async function readCentral(c: CentralConfig, f: RegistryFilter, o: { now:
         if (out) chunk += `${JSON.stringify(r)}\n`;
       }
       if (out && chunk && !out.write(chunk)) await once(out, 'drain');
+      // A cursor met before would walk the same pages forever.
+      if (page.nextCursor !== null && seen.has(page.nextCursor)) throw new AppError('CENTRAL_ANSWER_INVALID', 'central registry: a cursor came back');
       cursor = page.nextCursor;
+      if (cursor) seen.add(cursor);
     } while (cursor);
     if (out) {
       const w = out;
       await new Promise<void>((resolve, reject) => w.end((err?: Error | null) => (err ? reject(err) : resolve())));
       out = undefined;
+      if (spoolError) throw spoolError;
     }
   } catch (err) {
     out?.destroy();

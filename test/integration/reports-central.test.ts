@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, promises as fs, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import fr from '../../assets/locales/fr.json';
@@ -6,6 +8,7 @@ import { appendEntries, entriesAfter } from '../../db/journal';
 import { newSigningKey } from '../../db/journal-signature';
 import { OffsetClock } from '../../main/clock';
 import { Mirror } from '../../main/mirror/mirror';
+import { readCentral } from '../../main/reports/central';
 import { fileSecretStore } from '../../main/secrets';
 import { createServices, type Services } from '../../main/services';
 import { openConfSettings } from '../../main/settings/conf-store';
@@ -171,5 +174,41 @@ describe('reports over every console of the CSU (central registry on PostgreSQL)
     expect(await call('reports.sources')).toMatchObject({ ok: true, value: { central: false } });
     expect(await call('reports.preview', { ...november, source: 'central' })).toMatchObject({ ok: false, error: { code: 'CENTRAL_NOT_CONFIGURED' } });
     secrets.set('central-reader-token', readerToken);
+  }, 30000);
+
+  test('a broken central server (a cursor that comes back, a page far too large, a row that does not read): CENTRAL_ANSWER_INVALID, no spool left', async () => {
+    const row = { grantId: 'x', consoleId: 'poste-x', requestedAt: T0, startsAt: T0, scheduledEndAt: T0, grantedMin: 120, effectiveMin: null, siteId: 's', siteName: 'S', serviceId: 'v', serviceName: 'V', motive: 'vols', justification: '', cameras: [], operatorMatricule: 'OP1', operatorName: 'O', endedAt: null, endReason: null };
+    const answers: Record<string, (res: http.ServerResponse) => void> = {
+      loop: (res) => res.end(JSON.stringify({ rows: [row], total: 2, nextCursor: 'toujours-le-meme' })),
+      huge: (res) => {
+        res.write(`{"rows":[${JSON.stringify(row)}`);
+        const chunk = `,${JSON.stringify(row)}`.repeat(2000);
+        for (let i = 0; i < 120; i++) res.write(chunk);
+        res.end('],"total":1,"nextCursor":null}');
+      },
+      badRow: (res) => res.end(JSON.stringify({ rows: [{ ...row, motive: 'curiosite' }], total: 1, nextCursor: null })),
+    };
+    let mode = 'loop';
+    const broken = http.createServer((_req, res) => {
+      // The console hangs up on the huge page: the rest of it has nowhere to go.
+      res.on('error', () => undefined);
+      try {
+        answers[mode]!(res);
+      } catch {
+        res.destroy();
+      }
+    });
+    await new Promise<void>((r) => broken.listen(0, '127.0.0.1', () => r()));
+    const spool = path.join(tmp.dir, 'broken.ndjson');
+    try {
+      for (mode of Object.keys(answers)) {
+        const c = { serverUrl: `http://127.0.0.1:${(broken.address() as AddressInfo).port}`, readerToken: readerToken };
+        await expect(readCentral(c, {}, { now: Date.now(), spool })).rejects.toMatchObject({ code: 'CENTRAL_ANSWER_INVALID' });
+        expect(readdirSync(tmp.dir)).not.toContain('broken.ndjson');
+      }
+    } finally {
+      broken.closeAllConnections();
+      await new Promise((r) => broken.close(r));
+    }
   }, 30000);
 });
