@@ -13,10 +13,12 @@ import { fileSecretStore } from '../../main/secrets';
 import { createServices, type Services } from '../../main/services';
 import { openConfSettings } from '../../main/settings/conf-store';
 import { createDispatcher, type Dispatch } from '../../main/transport/dispatch';
+import { buildServer } from '../../server/app';
 import { addSignedConsole } from '../../server/enrolment';
 import { issueToken } from '../../server/store';
 import { freshCentralDb, startCentral, type Central } from '../helpers/central';
 import { freshDb, grantEntries } from '../helpers/db';
+import { makePki } from '../helpers/pki';
 import { repoRoot, tmpDir } from '../helpers/tmp';
 import { waitFor } from '../helpers/ws-client';
 
@@ -174,6 +176,23 @@ describe('reports over every console of the CSU (central registry on PostgreSQL)
     expect(await call('reports.sources')).toMatchObject({ ok: true, value: { central: false } });
     expect(await call('reports.preview', { ...november, source: 'central' })).toMatchObject({ ok: false, error: { code: 'CENTRAL_NOT_CONFIGURED' } });
     secrets.set('central-reader-token', readerToken);
+  }, 30000);
+
+  test('over TLS with an internal CA: read with the CA file; without it, or under another name, CENTRAL_TLS', async () => {
+    const pki = makePki({ dns: [], ip: ['127.0.0.1'] });
+    const tls = buildServer(central.db, { https: { cert: pki.cert, key: pki.key } });
+    await tls.listen({ host: '127.0.0.1', port: 0 });
+    const port = (tls.server.address() as AddressInfo).port;
+    try {
+      const read = await readCentral({ serverUrl: `https://127.0.0.1:${port}`, readerToken, ca: pki.ca }, {}, { now: Date.now() });
+      expect([read.count, read.consoles, read.serverOrigin]).toEqual([4, ['poste-a', 'poste-b'], `https://127.0.0.1:${port}`]);
+      await expect(readCentral({ serverUrl: `https://127.0.0.1:${port}`, readerToken }, {}, { now: Date.now() })).rejects.toMatchObject({ code: 'CENTRAL_TLS' });
+      await expect(readCentral({ serverUrl: `https://localhost:${port}`, readerToken, ca: pki.ca }, {}, { now: Date.now() })).rejects.toMatchObject({ code: 'CENTRAL_TLS' });
+      expect(fr.errors.CENTRAL_TLS).toContain('certificat');
+    } finally {
+      await tls.close();
+      pki.cleanup();
+    }
   }, 30000);
 
   test('a broken central server (a cursor that comes back, a page far too large, a row that does not read): CENTRAL_ANSWER_INVALID, no spool left', async () => {
