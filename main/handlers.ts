@@ -32,7 +32,7 @@ export interface HandlerDeps {
   wall: WallState;
   review: ReviewService;
   mirrorStatus: () => MirrorStatusView;
-  integrity: () => IntegrityStatusView;
+  integrity: () => Promise<IntegrityStatusView>;
   reports: ReportService;
 }
 

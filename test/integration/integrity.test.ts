@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { OffsetClock } from '../../main/clock';
 import { createServices, type Services } from '../../main/services';
+import { createDispatcher } from '../../main/transport/dispatch';
 import { openConfSettings } from '../../main/settings/conf-store';
 import { registryRows } from '../../db/registry';
 import { repoRoot, tmpDir } from '../helpers/tmp';
@@ -48,6 +49,12 @@ describe('integrity: tampering is caught at start and while running', () => {
       const last = await s.db('journal').orderBy('seq', 'desc').first('seq', 'hash');
       expect(s.integrity.status()).toMatchObject({ state: 'ok', verifiedSeq: last?.seq ?? 0 });
       expect(await entries(s, 'registry.verified')).toEqual([]);
+      // A login journals an entry; asked for right away, the state covers it (not « aucune entrée », not 5 s late).
+      const dispatch = createDispatcher(s.handlers, silent, () => s.session.operator);
+      await dispatch('session.login', { matricule: 'SUP201', password: 'demo-superviseur' }, { transport: 'ws' });
+      const head = await s.db('journal').orderBy('seq', 'desc').first('seq', 'hash');
+      expect(head.seq).toBeGreaterThan(last?.seq ?? 0);
+      expect(await dispatch('integrity.status', undefined, { transport: 'ws' })).toMatchObject({ ok: true, value: { state: 'ok', verifiedSeq: head.seq, headHash: head.hash } });
     } finally {
       await s.close();
       t.cleanup();
