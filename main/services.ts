@@ -18,6 +18,7 @@ import { OneTimeDownloads } from './reports/downloads';
 import { ReportService, type ReportDelivery } from './reports/service';
 import { buildHandlers } from './handlers';
 import { setupMirror, type MirrorSetup } from './mirror/setup';
+import { startCatalogueFollower } from './mirror/catalogue-follower-setup';
 import type { MirrorStatus } from './mirror/mirror';
 import { fileSecretStore, type SecretStore } from './secrets';
 import { SessionService } from './session';
@@ -141,6 +142,8 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     },
   });
   if (!mirror.mirror) mirrorStatus = { state: 'not_configured' };
+  // Where a central server is configured, the catalogue comes from it (issue G2, several consoles).
+  const central = await startCatalogueFollower({ db, consoleId: settings.consoleId, serverUrl: settings.mirror?.serverUrl, caFile: settings.mirror?.caFile, secrets, clock: config.clock, log: config.log, allowSim: settings.mode === 'demo', pollMs: settings.mirror?.cataloguePollMs });
   const downloads = new OneTimeDownloads(config.clock);
   const reportDelivery: ReportDelivery = config.reportDelivery?.(downloads) ?? { deliver: async (f, mode) => ({ url: downloads.add(f.path, f.fileName, f.mime, mode === 'print') }) };
   const reports = new ReportService({
@@ -162,6 +165,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     secrets,
     allowSim: settings.mode === 'demo',
     mirrorSettings: { get: () => config.settings.get().mirror?.serverUrl ?? null, set: (serverUrl) => void config.settings.update({ mirror: { ...config.settings.get().mirror, serverUrl } }) },
+    central: () => ({ following: central !== undefined, canPublish: central?.canPublish ?? false }),
   });
   const ffmpegPath = resolveFfmpegPath(settings.ffmpegPath);
   const handlers = buildHandlers({
@@ -186,6 +190,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     testMirror: () => testMirror({ serverUrl: config.settings.get().mirror?.serverUrl, caFile: config.settings.get().mirror?.caFile, token: secrets.get('mirror-token'), consoleId: settings.consoleId }),
     wall,
     mirrorStatus: () => mirrorStatus,
+    central,
     db,
     consoleId: settings.consoleId,
     clock: config.clock,
@@ -221,6 +226,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       await attempts.stop();
       await relay.close('application_stopped');
       // Last. What was journaled above stays in the local journal and goes out at the next start.
+      await central?.stop();
       await mirror.close();
       await db.destroy();
     },

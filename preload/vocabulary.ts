@@ -84,6 +84,10 @@ export const ERROR_CODES = [
   'SITE_UNKNOWN',
   'BAILLEUR_UNKNOWN',
   'SERVICE_UNKNOWN',
+  'CATALOGUE_CENTRAL',
+  'CENTRAL_REFUSED',
+  'CENTRAL_UNREACHABLE',
+  'CENTRAL_NOT_CONFIGURED',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
