@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { listOperators } from '../../db/catalogue';
+import { countOperators, listOperators } from '../../db/catalogue';
 import { parseCatalogueFile } from '../../db/catalogue-file';
 import { exportCatalogue, importCatalogue } from '../../db/catalogue-import';
 import { readCentralState, saveCentralState, type CentralCatalogueState } from '../../db/central-catalogue';
@@ -133,6 +133,14 @@ export class CatalogueFollower {
     // The body must be the version it names: a proxy or a half-written answer is not applied.
     if (!Number.isInteger(version) || version < 1 || createHash('sha256').update(canonicalJson(body.catalogue)).digest('hex') !== hash) {
       this.fail('INVALID', 'catalogue does not match its hash');
+      return;
+    }
+    // A console is provisioned by its own first administrateur (screen or create-admin): operators
+    // arriving first would end the « premier administrateur » screen with nobody able to log in.
+    if ((await countOperators(this.o.db)) === 0) {
+      await this.save({ checkedAt, canPublish });
+      this.lastError = null;
+      this.o.log.info('catalogue: central version %d waits for this console\'s first administrateur', version);
       return;
     }
     const parsed = parseCatalogueFile(JSON.stringify(body.catalogue), { allowSim: this.o.allowSim });

@@ -118,7 +118,11 @@ describe('one catalogue for two consoles, on PostgreSQL', () => {
   });
 
   test('poste-b pulls version 1, applies it in one import journaled with the version and hash, and keeps its own administrateur', async () => {
-    await b.call('session.createFirstAdmin', { matricule: 'ADMB', name: 'Bruno Admin', password: 'autre cheval batterie' });
+    // Until its first administrateur exists, poste-b applies nothing (its first-start screen stays).
+    await b.s.handlers.admin.checkCentralCatalogue(undefined, { transport: 'ws', operator: { matricule: 'x', name: 'x', role: 'administrateur', designated: false, mustChangePassword: false } } as never);
+    expect((await b.call('app.info')).value.setup).toBe('first_admin');
+    expect(await b.s.db('sites').count({ n: '*' }).first()).toEqual({ n: 0 });
+    expect((await b.call('session.createFirstAdmin', { matricule: 'ADMB', name: 'Bruno Admin', password: 'autre cheval batterie' })).ok).toBe(true);
     await waitUntil(async () => (await b.call('admin.centralCatalogue')).value.version === 1, 10000, 'poste-b applied version 1');
     const view = (await b.call('admin.centralCatalogue')).value;
     expect(view).toMatchObject({ following: true, canPublish: false, version: 1, publishedBy: 'poste-a/ADMA', lastError: null });

@@ -4,6 +4,7 @@ import type { AdminCatalogueView, OperatorView } from '../../../preload/contract
 import { errorText } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CamerasAdmin } from './CamerasAdmin';
+import { CatalogueSource, CentralCatalogueAdmin, useCentralCatalogue } from './CentralCatalogueAdmin';
 import { ConventionsAdmin } from './ConventionsAdmin';
 import { ImportExportAdmin } from './ImportExportAdmin';
 import { MirrorAdmin } from './MirrorAdmin';
@@ -26,12 +27,14 @@ export function AdminView({ operator, onChanged }: { operator: OperatorView; onC
   const [section, setSection] = useState<Section>('sites');
   const [cat, setCat] = useState<AdminCatalogueView | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [central, reloadCentral] = useCentralCatalogue();
   const reload = useCallback(() => {
+    reloadCentral();
     window.csu.admin.catalogue().then(
       (c) => (setCat(c), setError(undefined), onChanged?.()),
       (e: unknown) => setError(errorText(t, e)),
     );
-  }, [t, onChanged]);
+  }, [t, onChanged, reloadCentral]);
   useEffect(reload, [reload]);
 
   return (
@@ -43,6 +46,7 @@ export function AdminView({ operator, onChanged }: { operator: OperatorView; onC
             {t('admin.version', { version: cat.version })}
           </span>
         )}
+        {central && <CatalogueSource view={central} />}
       </div>
       <nav aria-label={t('admin.sectionsLabel')}>
         <ul className="subnav">
@@ -56,6 +60,11 @@ export function AdminView({ operator, onChanged }: { operator: OperatorView; onC
         </ul>
       </nav>
       <ErrorAlert message={error} />
+      {central?.following && !central.canPublish && (
+        <p className="notice" data-testid="central-follower">
+          {t('admin.central.explainFollower')}
+        </p>
+      )}
       {!cat && !error && <p>{t('views.about.loading')}</p>}
       {cat && (
         <div className="admin-body">
@@ -66,6 +75,7 @@ export function AdminView({ operator, onChanged }: { operator: OperatorView; onC
           {section === 'operators' && <OperatorsAdmin cat={cat} reload={reload} self={operator.matricule} />}
           {section === 'import' && <ImportExportAdmin reload={reload} />}
           {section === 'mirror' && <MirrorAdmin cat={cat} reload={reload} />}
+          {section === 'mirror' && <CentralCatalogueAdmin reload={reload} />}
         </div>
       )}
     </section>
