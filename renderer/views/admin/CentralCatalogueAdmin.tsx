@@ -65,7 +65,8 @@ export function CentralCatalogueAdmin({ reload }: { reload: () => void }) {
   return (
     <div className="admin-part" data-testid="admin-central-catalogue">
       <h3>{t('admin.central.title')}</h3>
-      <p className="hint">{t(`admin.central.${explain}`)}</p>
+      {/* A follower reads the same text in the notice above every section. */}
+      {explain !== 'explainFollower' && <p className="hint">{t(`admin.central.${explain}`)}</p>}
       <p>
         <CatalogueSource view={view} />
       </p>
