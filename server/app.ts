@@ -2,8 +2,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import { MAX_CATALOGUE_FILE_BYTES } from '../db/catalogue-file';
-import { verifyHead } from '../db/journal-signature';
-import { consoleOfToken, latestCatalogue, latestCatalogueHash, matchesEtag, publishCatalogue } from './catalogue';
+import { verifyCatalogue, verifyHead } from '../db/journal-signature';
+import { catalogueSha256, consoleOfToken, latestCatalogue, latestCatalogueHash, matchesEtag, publishCatalogue } from './catalogue';
 import { registerKey, signingOf } from './enrolment';
 import { useErrorHandler } from './errors';
 import { useJsonBody } from './json-body';
@@ -139,6 +139,13 @@ export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance
       const who = await consoleOfToken(db, bearer(req.headers.authorization));
       if (!who) return reply.code(401).send({ error: 'unauthorized' });
       if (!who.canPublish) return reply.code(403).send({ error: 'forbidden', reason: 'this console may not publish the catalogue (npm run server -- allow-publish <id>)' });
+      // A signing console signs what it publishes, as it signs its journal: its token alone publishes nothing.
+      const signing = await signingOf(db, who.id);
+      if (signing.signed) {
+        if (!signing.publicKey) return reply.code(401).send({ error: 'not enrolled' });
+        const signature = req.headers['x-csu-signature'];
+        if (typeof signature !== 'string' || !verifyCatalogue(signing.publicKey, who.id, req.body.publishedBy, catalogueSha256(req.body.catalogue), signature)) return reply.code(401).send({ error: 'bad signature' });
+      }
       const r = await publishCatalogue(db, req.body.catalogue, { console: who.id, operator: req.body.publishedBy }, Date.now());
       if (!r.ok) return reply.code(400).send({ error: 'invalid catalogue', problems: r.problems });
       reply.header('etag', `"${r.latest.sha256}"`);

@@ -12,6 +12,11 @@ import { isUniqueViolation } from './errors';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/** The SHA-256 of a catalogue's canonical JSON: its version's hash, and what a signing console signs. */
+export function catalogueSha256(raw: unknown): string {
+  return sha256(canonicalJson(raw));
+}
+
 export interface CatalogueVersion {
   version: number;
   sha256: string;
@@ -46,7 +51,7 @@ export async function publishCatalogue(db: Knex, raw: unknown, by: { console: st
   const parsed = parseCatalogueFile(JSON.stringify(raw));
   if (!parsed.ok) return { ok: false, problems: parsed.problems };
   const body = canonicalJson(raw);
-  const hash = sha256(body);
+  const hash = catalogueSha256(raw);
   // Two publishers at once: the version number is the primary key, so the loser retries with the next one.
   for (let attempt = 0; ; attempt++) {
     try {

@@ -29,7 +29,7 @@ export async function startCatalogueFollower(o: {
   } catch {
     // The mirror logs it; the follower asks anyway and will say UNREACHABLE if the certificate needs that CA.
   }
-  const follower = new CatalogueFollower({ db: o.db, consoleId: o.consoleId, serverUrl: o.serverUrl, token: () => o.secrets.get('mirror-token'), ...(ca ? { ca } : {}), clock: o.clock, log: o.log, allowSim: o.allowSim, ...(o.pollMs ? { pollMs: o.pollMs } : {}) });
+  const follower = new CatalogueFollower({ db: o.db, consoleId: o.consoleId, serverUrl: o.serverUrl, token: () => o.secrets.get('mirror-token'), signingKeyPem: () => o.secrets.get('mirror-signing-key'), ...(ca ? { ca } : {}), clock: o.clock, log: o.log, allowSim: o.allowSim, ...(o.pollMs ? { pollMs: o.pollMs } : {}) });
   await follower.start();
   return follower;
 }

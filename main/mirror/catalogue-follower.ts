@@ -13,6 +13,7 @@ import { parseCatalogueFile } from '../../db/catalogue-file';
 import { exportCatalogue, importCatalogue } from '../../db/catalogue-import';
 import { readCentralState, saveCentralState, type CentralCatalogueState } from '../../db/central-catalogue';
 import { canonicalJson } from '../../db/journal-codec';
+import { signCatalogue } from '../../db/journal-signature';
 import type { CentralCatalogueView } from '../../preload/admin';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
@@ -20,6 +21,8 @@ import type { Logger } from '../log';
 import { request, type Answer } from './transport';
 
 export const CATALOGUE_PULL_MS = 60_000;
+
+const sha256Of = (catalogue: unknown) => createHash('sha256').update(canonicalJson(catalogue)).digest('hex');
 
 export interface FollowerOptions {
   db: Knex;
@@ -33,8 +36,8 @@ export interface FollowerOptions {
   allowSim: boolean;
   pollMs?: number;
   timeoutMs?: number;
-  /** Told after a new version was applied (the screens read the catalogue again). */
-  onApplied?: (version: number) => void;
+  /** The console's Ed25519 key (the mirror's): a signing console signs each publication, so its token alone publishes nothing. */
+  signingKeyPem?: () => string | undefined;
 }
 
 type LastError = CentralCatalogueView['lastError'];
@@ -131,7 +134,7 @@ export class CatalogueFollower {
     const version = Number(body.version);
     const hash = String(body.sha256);
     // The body must be the version it names: a proxy or a half-written answer is not applied.
-    if (!Number.isInteger(version) || version < 1 || createHash('sha256').update(canonicalJson(body.catalogue)).digest('hex') !== hash) {
+    if (!Number.isInteger(version) || version < 1 || sha256Of(body.catalogue) !== hash) {
       this.fail('INVALID', 'catalogue does not match its hash');
       return;
     }
@@ -155,7 +158,6 @@ export class CatalogueFollower {
     await this.save({ version, sha256: hash, publishedAt: Number(body.publishedAt) || null, publishedBy, checkedAt, canPublish });
     this.lastError = null;
     this.o.log.info('catalogue: applied central version %d (%d changes)', version, r.changes.length);
-    this.o.onApplied?.(version);
   }
 
   /** Uploads this console's catalogue as the next central version (the server checks it is allowed to). */
@@ -163,32 +165,35 @@ export class CatalogueFollower {
     return this.serial(async () => {
       const token = this.o.token();
       if (!token) throw new AppError('CENTRAL_REFUSED', 'no token stored', { reason: 'token' });
-      const catalogue = await exportCatalogue(this.o.db);
+      const body = JSON.stringify({ publishedBy: actor, catalogue: await exportCatalogue(this.o.db) });
+      // Signed over what the server will hash: the catalogue as it reads it from this body.
+      const key = this.o.signingKeyPem?.();
+      const signature = key ? signCatalogue(key, this.o.consoleId, actor, sha256Of((JSON.parse(body) as { catalogue: unknown }).catalogue)) : undefined;
       let res: Answer;
       try {
-        res = await request(this.url(), { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ publishedBy: actor, catalogue }), timeoutMs: this.o.timeoutMs ?? 10000, ...(this.o.ca ? { ca: this.o.ca } : {}) });
+        res = await request(this.url(), { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(signature ? { 'x-csu-signature': signature } : {}) }, body, timeoutMs: this.o.timeoutMs ?? 10000, ...(this.o.ca ? { ca: this.o.ca } : {}) });
       } catch (err) {
         throw new AppError('CENTRAL_UNREACHABLE', `central server unreachable (${String((err as { code?: string }).code ?? 'error')})`);
       }
-      let body: Record<string, unknown> = {};
+      let answer: Record<string, unknown> = {};
       try {
-        body = res.json() as Record<string, unknown>;
+        answer = res.json() as Record<string, unknown>;
       } catch {
         // A proxy's HTML page: the status says enough.
       }
-      if (res.status === 400 && Array.isArray(body.problems)) throw new AppError('CENTRAL_REFUSED', 'the central server refused the catalogue', { reason: 'invalid', problems: body.problems });
+      if (res.status === 400 && Array.isArray(answer.problems)) throw new AppError('CENTRAL_REFUSED', 'the central server refused the catalogue', { reason: 'invalid', problems: answer.problems });
       if (res.status === 403) {
         await this.save({ canPublish: false });
         throw new AppError('CENTRAL_REFUSED', 'this console may not publish', { reason: 'not_publisher' });
       }
-      if (res.status === 401) throw new AppError('CENTRAL_REFUSED', 'token refused', { reason: 'token' });
+      if (res.status === 401) throw new AppError('CENTRAL_REFUSED', `refused: ${String(answer.error)}`, { reason: answer.error === 'bad signature' || answer.error === 'not enrolled' ? 'signature' : 'token' });
       if (res.status === 413) throw new AppError('CENTRAL_REFUSED', 'catalogue too large for the server', { reason: 'too_large' });
       if (res.status !== 200) throw new AppError('CENTRAL_REFUSED', `central server answered ${res.status}`, { reason: 'http', status: res.status });
-      const version = Number(body.version);
+      const version = Number(answer.version);
       // What was published is this console's catalogue: it follows that version from now on (the next pull answers 304).
-      await this.save({ version, sha256: String(body.sha256), publishedAt: Number(body.publishedAt), publishedBy: `${this.o.consoleId}/${actor}`, checkedAt: this.o.clock.now(), canPublish: true });
+      await this.save({ version, sha256: String(answer.sha256), publishedAt: Number(answer.publishedAt), publishedBy: `${this.o.consoleId}/${actor}`, checkedAt: this.o.clock.now(), canPublish: true });
       this.lastError = null;
-      return { version, unchanged: body.unchanged === true };
+      return { version, unchanged: answer.unchanged === true };
     });
   }
 

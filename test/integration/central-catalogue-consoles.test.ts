@@ -10,7 +10,7 @@ import { openConfSettings } from '../../main/settings/conf-store';
 import { createDispatcher } from '../../main/transport/dispatch';
 import { seedDemo } from '../../db/seeds/demo';
 import { setCanPublish } from '../../server/catalogue';
-import { issueToken } from '../../server/store';
+import { addSignedConsole } from '../../server/enrolment';
 import { freshCentralDb, startCentral, type Central } from '../helpers/central';
 import { freshDb } from '../helpers/db';
 import { repoRoot, tmpDir } from '../helpers/tmp';
@@ -48,6 +48,7 @@ describe('one catalogue for two consoles, on PostgreSQL', () => {
   let central: Central;
   const serverLog: string[] = [];
   const tokens: Record<string, string> = {};
+  const codes: Record<string, string> = {};
   let a: Console;
   let b: Console;
 
@@ -57,6 +58,7 @@ describe('one catalogue for two consoles, on PostgreSQL', () => {
     const settings = openConfSettings(d);
     settings.update({ mode: 'production', consoleId, mirror: { serverUrl: central.url, cataloguePollMs: 300 } });
     fileSecretStore(d).set('mirror-token', tokens[consoleId]!);
+    if (!dir) fileSecretStore(d).set('mirror-enrolment-code', codes[consoleId]!);
     const s = await createServices({ shell: 'headless', dataDir: d, assetsDir: path.join(repoRoot, 'assets'), settings, clock, log: silent });
     const dispatch = createDispatcher(s.handlers, silent, () => s.session.operator);
     return { dir: d, s, call: (ch, args) => dispatch(ch, args, { transport: 'ws' }) };
@@ -79,8 +81,12 @@ describe('one catalogue for two consoles, on PostgreSQL', () => {
       }
     });
     central = await startCentral(dbInfo.url, 0, { logger: true, logStream });
-    tokens['poste-a'] = await issueToken(central.db, 'consoles', 'poste-a', Date.now());
-    tokens['poste-b'] = await issueToken(central.db, 'consoles', 'poste-b', Date.now());
+    // Signing consoles, as `add-console` makes them: each publication is signed with the mirror's key.
+    for (const id of ['poste-a', 'poste-b']) {
+      const issued = await addSignedConsole(central.db, id, Date.now());
+      tokens[id] = issued.token;
+      codes[id] = issued.code;
+    }
     await setCanPublish(central.db, 'poste-a', true);
     a = await open('poste-a');
     b = await open('poste-b');
@@ -102,6 +108,8 @@ describe('one catalogue for two consoles, on PostgreSQL', () => {
     expect((await a.call('admin.importCatalogue', { text: example, dryRun: false })).value).toMatchObject({ applied: true, problems: [] });
     const cam = (await a.call('admin.catalogue')).value.cameras[0];
     expect((await a.call('admin.saveCamera', cameraArgs(cam, { username: 'admin', password: CAMERA_PASSWORD }))).ok).toBe(true);
+    // The mirror enrols the console's key with its first batch; a publication is checked against that key.
+    await waitUntil(async () => !!(await central.db('consoles').where({ id: 'poste-a' }).first('public_key')).public_key, 15000, 'poste-a enrolled');
     const pub = await a.call('admin.publishCatalogue');
     expect(pub).toEqual({ ok: true, value: { version: 1, unchanged: false } });
     expect((await a.call('admin.publishCatalogue')).value).toEqual({ version: 1, unchanged: true });
@@ -197,7 +205,7 @@ describe('one catalogue for two consoles, on PostgreSQL', () => {
     const local = await freshDb();
     try {
       await seedDemo(local.db, Date.now());
-      const f = new CatalogueFollower({ db: local.db, consoleId: 'poste-a', serverUrl: central.url, token: () => tokens['poste-a'], clock, log: silent, allowSim: true });
+      const f = new CatalogueFollower({ db: local.db, consoleId: 'poste-a', serverUrl: central.url, token: () => tokens['poste-a'], signingKeyPem: () => fileSecretStore(a.dir).get('mirror-signing-key'), clock, log: silent, allowSim: true });
       const err = await f.publish('ADMA').catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'CENTRAL_REFUSED', details: { reason: 'invalid' } });
       const problems = (err as { details: { problems: { path: string; code: string }[] } }).details.problems;

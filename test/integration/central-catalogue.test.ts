@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { setCanPublish } from '../../server/catalogue';
+import { newSigningKey, signCatalogue } from '../../db/journal-signature';
+import { catalogueSha256, setCanPublish } from '../../server/catalogue';
+import { addSignedConsole, registerKey } from '../../server/enrolment';
 import { issueToken } from '../../server/store';
 import { freshCentralDb, startCentral, type Central } from '../helpers/central';
 import { repoRoot } from '../helpers/tmp';
@@ -99,6 +101,29 @@ describe.each(['sqlite', 'postgres'] as const)('central catalogue on %s', (kind)
     expect(await central.db('catalogue_versions').count({ n: '*' }).first()).toEqual(before);
     const stored = (await central.db('catalogue_versions').select('body')).map((x: any) => x.body).join('\n');
     expect(stored).not.toMatch(/hunter2|provisoire|password/i);
+  });
+
+  test('a signing console must sign its publication: its token alone publishes nothing', async () => {
+    const { token, code } = await addSignedConsole(central.db, 'poste-signe', Date.now());
+    await setCanPublish(central.db, 'poste-signe', true);
+    const changed = structuredClone(example);
+    changed.sites[0].name = 'Publié par un poste qui signe';
+    // Not enrolled yet: no key to check a signature against.
+    expect(await (await put(token, { publishedBy: 'ADM1', catalogue: changed })).json()).toEqual({ error: 'not enrolled' });
+    const key = newSigningKey();
+    expect(await registerKey(central.db, 'poste-signe', code, key.publicKeyPem, Date.now())).toBe('ok');
+    const sig = (by: string, cat: unknown, pem = key.privateKeyPem) => signCatalogue(pem, 'poste-signe', by, catalogueSha256(cat));
+    const signedPut = (signature: string | undefined, by = 'ADM1') =>
+      fetch(`${central.url}/v1/catalogue`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(signature ? { 'x-csu-signature': signature } : {}) }, body: JSON.stringify({ publishedBy: by, catalogue: changed }) });
+    const before = await central.db('catalogue_versions').count({ n: '*' }).first();
+    for (const bad of [undefined, 'AAAA', sig('ADM2', changed), sig('ADM1', example), sig('ADM1', changed, newSigningKey().privateKeyPem)]) {
+      const r = await signedPut(bad);
+      expect([r.status, await r.json()]).toEqual([401, { error: 'bad signature' }]);
+    }
+    expect(await central.db('catalogue_versions').count({ n: '*' }).first()).toEqual(before);
+    const ok = await signedPut(sig('ADM1', changed));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ unchanged: false, publishedBy: { console: 'poste-signe', operator: 'ADM1' } });
   });
 
   test('hostile bodies: 400 or 413, never a 500', async () => {
