@@ -52,10 +52,12 @@ export async function publishCatalogue(db: Knex, raw: unknown, by: { console: st
   if (!parsed.ok) return { ok: false, problems: parsed.problems };
   const body = canonicalJson(raw);
   const hash = catalogueSha256(raw);
-  // Two publishers at once: the version number is the primary key, so the loser retries with the next one.
+  // The version number is the primary key: should two publications still meet, the loser retries with the next one.
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.transaction(async (trx) => {
+        // PostgreSQL: one publication at a time (readers are not blocked); SQLite serialises writers by itself.
+        if (trx.client.config.client === 'pg') await trx.raw('LOCK TABLE catalogue_versions IN EXCLUSIVE MODE');
         const last = await trx('catalogue_versions').orderBy('version', 'desc').first('version', 'sha256', 'published_at', 'published_by_console', 'published_by_operator');
         if (last && last.sha256 === hash) return { ok: true as const, unchanged: true, latest: rowToVersion(last) };
         const version = (last ? Number(last.version) : 0) + 1;

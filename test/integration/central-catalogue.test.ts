@@ -126,6 +126,19 @@ describe.each(['sqlite', 'postgres'] as const)('central catalogue on %s', (kind)
     expect(await ok.json()).toMatchObject({ unchanged: false, publishedBy: { console: 'poste-signe', operator: 'ADM1' } });
   });
 
+  test('publications at the same moment each get their own number, none is lost, none answers 500', async () => {
+    const last = Number((await central.db('catalogue_versions').max({ v: 'version' }).first())!.v);
+    const variants = Array.from({ length: 10 }, (_, k) => {
+      const c = structuredClone(example);
+      c.sites[0].name = `Publication simultanée ${k}`;
+      return c;
+    });
+    const answers = await Promise.all(variants.map((c) => put(publisher, { publishedBy: 'ADM1', catalogue: c })));
+    expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const versions = (await Promise.all(answers.map((r) => r.json()))).map((b: any) => b.version).sort((x: number, y: number) => x - y);
+    expect(versions).toEqual(Array.from({ length: 10 }, (_, k) => last + k + 1));
+  });
+
   test('hostile bodies: 400 or 413, never a 500', async () => {
     const statuses = await Promise.all([
       put(publisher, null, '{"publishedBy":"ADM1","catalogue":'),
