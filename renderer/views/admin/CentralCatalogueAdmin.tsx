@@ -80,9 +80,10 @@ export function CentralCatalogueAdmin({ reload }: { reload: () => void }) {
           <button type="button" disabled={busy} onClick={() => act(async () => (await window.csu.admin.checkCentralCatalogue(), undefined))}>
             {t('admin.central.check')}
           </button>
+          {/* The server decides who may publish; a follower may still try, and reads its refusal. */}
           <button
             type="button"
-            className="primary"
+            className={view.canPublish ? 'primary' : undefined}
             disabled={busy}
             onClick={() =>
               act(async () => {
