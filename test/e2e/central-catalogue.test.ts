@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { fileSecretStore } from '../../main/secrets';
-import { publishCatalogue } from '../../server/catalogue';
+import { publishCatalogue, setCanPublish } from '../../server/catalogue';
 import { issueToken } from '../../server/store';
 import { launchChromium } from '../helpers/browser';
 import { freshCentralDb, startCentral, type Central } from '../helpers/central';
@@ -85,6 +85,7 @@ describe('the central catalogue on screen', () => {
     // The next minute's pull (500 ms here) applies version 1; « Vérifier maintenant » reads it back.
     await checkUntil(page, 'Source : serveur central, version 1 du jeudi 26 novembre 2026, 14 h 05');
     expect(await page.getByTestId('catalogue-source').first().textContent()).toMatch(/Dernière vérification : .+ h /);
+    expect(await page.getByTestId('catalogue-version').textContent()).toMatch(/^Révision locale : \d+$/);
     expect(await page.getByTestId('central-follower').textContent()).toContain('Ce poste suit le catalogue du serveur central');
 
     await part.getByRole('button', { name: 'Publier sur le serveur central' }).click();
@@ -107,5 +108,37 @@ describe('the central catalogue on screen', () => {
     await section(page, 'Sites et bailleurs').click();
     await page.getByText('Résidence du Tripode (rénovée)').first().waitFor();
     expect(pageErrors).toEqual([]);
+  }, 90000);
+  test('the publishing console: its administrateur publishes, the new version is shown', async () => {
+    const dir = tmpDir('csu-central-e2e-publisher-');
+    const token = await issueToken(central.db, 'consoles', 'poste-a', Date.now());
+    await setCanPublish(central.db, 'poste-a', true);
+    writeFileSync(path.join(dir.dir, 'settings.json'), JSON.stringify({ mode: 'production', consoleId: 'poste-a', mirror: { serverUrl: central.url, cataloguePollMs: 500 } }));
+    fileSecretStore(dir.dir).set('mirror-token', token);
+    const publisher = await spawnHeadless(dir.dir);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      await page.goto(publisher.url);
+      await page.getByRole('heading', { name: 'Créer le premier administrateur' }).waitFor();
+      await page.getByLabel('Matricule').fill('ADMA');
+      await page.getByLabel('Nom et prénom').fill('Alice Morel');
+      await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('correct cheval batterie');
+      await page.getByLabel('Confirmez le nouveau mot de passe').fill('correct cheval batterie');
+      await page.getByRole('button', { name: "Créer l'administrateur" }).click();
+      await page.getByRole('heading', { name: 'Administration' }).waitFor();
+      await section(page, 'Serveur central').click();
+      await checkUntil(page, 'version 2 du');
+      expect(await page.getByTestId('central-follower').count()).toBe(0);
+      await page.getByText('Ce poste est le poste de publication').waitFor();
+      // Its own administrateur is not in the central catalogue yet: publishing makes version 3.
+      await page.getByTestId('admin-central-catalogue').getByRole('button', { name: 'Publier sur le serveur central' }).click();
+      await page.getByTestId('central-published').getByText('Catalogue publié : version 3.').waitFor();
+      await page.getByTestId('catalogue-source').first().getByText(/version 3 du/).waitFor();
+      await shot(page, '03-poste-de-publication');
+      expect(await central.db('catalogue_versions').where({ version: 3 }).first('published_by_console', 'published_by_operator')).toEqual({ published_by_console: 'poste-a', published_by_operator: 'ADMA' });
+    } finally {
+      await publisher.stop();
+      dir.cleanup();
+    }
   }, 90000);
 });

@@ -43,7 +43,8 @@ export function AdminView({ operator, onChanged }: { operator: OperatorView; onC
         <h2 id="title-admin">{t('admin.title')}</h2>
         {cat && (
           <span className="hint" data-testid="catalogue-version">
-            {t('admin.version', { version: cat.version })}
+            {/* A follower's own counter differs from the central version number: named apart so the two are not confused. */}
+            {central?.following ? t('admin.central.localRevision', { version: cat.version }) : t('admin.version', { version: cat.version })}
           </span>
         )}
         {central && <CatalogueSource view={central} />}
