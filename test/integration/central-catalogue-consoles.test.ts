@@ -149,6 +149,9 @@ describe('one catalogue for two consoles, on PostgreSQL', () => {
     expect(changed.length).toBeGreaterThan(20);
     for (const e of changed) expect(e.payload.central).toEqual({ version: 1, sha256: sha, publishedBy: 'poste-a/ADMA' });
     expect(changed.map((e) => e.payload)).toContainEqual(expect.objectContaining({ entity: 'site', id: 'tripode', change: 'created' }));
+    // Those entries go up with poste-b's journal like any other (the server takes the new field).
+    await waitUntil(async () => Number((await central.db('journal').where({ console_id: 'poste-b', kind: 'catalogue.changed' }).count({ n: '*' }).first())!.n) >= changed.length + 1, 20000, 'poste-b journal mirrored');
+    expect(b.s.mirror.mirror?.current?.state).not.toBe('conflict');
   });
 
   test('nothing new: the next pulls are 304 and journal nothing', async () => {
