@@ -97,6 +97,7 @@ export const FILE_PROBLEM_CODES = [
   'file_too_large', 'not_json', 'required', 'type', 'unknown_value', 'unknown_field', 'empty', 'too_few', 'too_small', 'too_long', 'too_many', 'too_big', 'format', 'invalid',
   'duplicate', 'unknown_ref', 'url', 'credentials_in_url', 'dates_inverted', 'convention_too_long', 'signed_after_start', 'durations_inverted',
   'password_short', 'password_is_matricule', 'password_unchanged', 'designation_without_designated', 'https_required',
+  'secret_refused',
 ] as const;
 
 /** One problem of a file: where (JSON path) and what (a code and its parameters, for the locales). */

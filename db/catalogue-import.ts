@@ -79,8 +79,9 @@ function wanted(f: CatalogueFile): Keyed[] {
   ];
 }
 
-/** The changes that importing `f` would make. `keep` is never deactivated (the administrateur importing). */
-export async function diffCatalogue(db: Knex, f: CatalogueFile, keep?: string): Promise<CatalogueChange[]> {
+/** The changes that importing `f` would make. `keep` is never deactivated (the administrateur importing, or a console's own administrateurs). */
+export async function diffCatalogue(db: Knex, f: CatalogueFile, keep?: string | readonly string[]): Promise<CatalogueChange[]> {
+  const kept = new Set(typeof keep === 'string' ? [keep] : (keep ?? []));
   const now = await current(db);
   const next = wanted(f);
   const key = (k: Keyed) => `${k.entity}:${k.id}`;
@@ -99,7 +100,7 @@ export async function diffCatalogue(db: Knex, f: CatalogueFile, keep?: string): 
   for (const k of now) {
     // Conventions lapse on their own; they have no « active » to withdraw.
     if (after.has(key(k)) || k.entity === 'convention' || k.rec.active === false) continue;
-    if (k.entity === 'operator' && k.id === keep) continue;
+    if (k.entity === 'operator' && kept.has(k.id)) continue;
     changes.push({ entity: k.entity, id: k.id, change: 'deactivated', fields: ['active'], before: { active: true }, after: { active: false } });
   }
   return changes;
@@ -127,7 +128,7 @@ export interface ImportResult {
 }
 
 /** Applies the file in one transaction. Validate it with parseCatalogueFile first. */
-export async function importCatalogue(db: Knex, consoleId: string, f: CatalogueFile, o: { actor: string; now: number; keep?: string }): Promise<ImportResult> {
+export async function importCatalogue(db: Knex, consoleId: string, f: CatalogueFile, o: { actor: string; now: number; keep?: string | readonly string[]; central?: CentralSource }): Promise<ImportResult> {
   const changes = await diffCatalogue(db, f, o.keep);
   const existing = new Map((await listOperators(db)).map((x) => [x.matricule, x]));
   const temporaryPasswords: ImportResult['temporaryPasswords'] = [];
@@ -185,7 +186,7 @@ export async function importCatalogue(db: Knex, consoleId: string, f: CatalogueF
       await trx(table).where({ [keyCol]: c.id }).update({ active: false });
     }
     const v = changes.length > 0 ? await bumpCatalogueVersion(trx) : undefined;
-    if (changes.length > 0) await appendEntries(trx, consoleId, changes.map((c) => changeEntry(c, o.actor, o.now)));
+    if (changes.length > 0) await appendEntries(trx, consoleId, changes.map((c) => changeEntry(c, o.actor, o.now, o.central)));
     return v;
   });
   const cameraSecrets = f.sites.flatMap((s) => s.cameras.filter((c) => c.password !== undefined).map((c) => ({ cameraId: c.id, password: c.password! })));
@@ -193,8 +194,16 @@ export async function importCatalogue(db: Knex, consoleId: string, f: CatalogueF
 }
 
 /** One change as a journal entry: who, which entity, before and after (never a secret: none is in these records). */
-export function changeEntry(c: Pick<CatalogueChange, 'entity' | 'id' | 'change' | 'before' | 'after'>, actor: string, now: number): AppendInput<'catalogue.changed'> {
-  return { kind: 'catalogue.changed', actor, ts: now, payload: { entity: c.entity, id: c.id, change: c.change, before: c.before, after: c.after } };
+export function changeEntry(c: Pick<CatalogueChange, 'entity' | 'id' | 'change' | 'before' | 'after'>, actor: string, now: number, central?: CentralSource): AppendInput<'catalogue.changed'> {
+  return { kind: 'catalogue.changed', actor, ts: now, payload: { entity: c.entity, id: c.id, change: c.change, before: c.before, after: c.after, ...(central ? { central } : {}) } };
+}
+
+/** A change applied from the central server's catalogue: which version, which hash. */
+export interface CentralSource {
+  version: number;
+  sha256: string;
+  /** « console/matricule » of the publication. */
+  publishedBy: string;
 }
 
 /** The catalogue as a file, without any secret (no camera password, no password hash). */

@@ -64,7 +64,15 @@ export const payloadSchemas = {
   'grant.taken_over': z.object({ grantId: id, from: matricule, to: matricule }).strict(),
   /** A change of the catalogue (operators, designations, cameras, conventions); never a secret. */
   'catalogue.changed': z
-    .object({ entity: z.enum(['site', 'camera', 'convention', 'service', 'operator', 'bailleur']), id, change: z.enum(['created', 'updated', 'deactivated', 'renewed']), before: z.record(z.string(), z.unknown()).nullable(), after: z.record(z.string(), z.unknown()).nullable() })
+    .object({
+      entity: z.enum(['site', 'camera', 'convention', 'service', 'operator', 'bailleur']),
+      id,
+      change: z.enum(['created', 'updated', 'deactivated', 'renewed']),
+      before: z.record(z.string(), z.unknown()).nullable(),
+      after: z.record(z.string(), z.unknown()).nullable(),
+      /** The central server's catalogue version this change came from (absent for a local edit). */
+      central: z.object({ version: z.number().int().positive(), sha256: z.string().regex(/^[0-9a-f]{64}$/), publishedBy: z.string().min(1).max(100) }).strict().optional(),
+    })
     .strict(),
   'stream.closed': z.object({ grantId: id, cameraId: id, reason: z.string().min(1).max(100) }).strict(),
   'session.opened': z.object({ matricule }).strict(),

@@ -63,3 +63,28 @@ export function checkSignatures(consoleId: string, rows: { seq: number; hash: st
   }
   return { signedUpTo, bad };
 }
+
+/**
+ * A publication of the shared catalogue (issue G2): the console, the matricule publishing and the
+ * catalogue's SHA-256, under its own label, so a journal signature can never pass for one.
+ */
+export function catalogueMessage(consoleId: string, publishedBy: string, sha256: string): Buffer {
+  return Buffer.from(`csu-catalogue-v1\n${consoleId}\n${publishedBy}\n${sha256}`, 'utf8');
+}
+
+export function signCatalogue(privateKeyPem: string, consoleId: string, publishedBy: string, sha256: string): string {
+  return sign(null, catalogueMessage(consoleId, publishedBy, sha256), privateKeyPem).toString('base64');
+}
+
+/** False for a malformed key or signature too: never throws on hostile input. */
+export function verifyCatalogue(publicKeyPem: string, consoleId: string, publishedBy: string, sha256: string, signature: string): boolean {
+  try {
+    const sig = Buffer.from(signature, 'base64');
+    if (sig.length !== 64) return false;
+    const key = createPublicKey(publicKeyPem);
+    if (key.asymmetricKeyType !== 'ed25519') return false;
+    return verify(null, catalogueMessage(consoleId, publishedBy, sha256), key, sig);
+  } catch {
+    return false;
+  }
+}

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { listCameras, listConventions, listServices, listSites, parisDay } from '../db/catalogue';
 import { entriesOfKinds } from '../db/journal';
 import { registryRows } from '../db/registry';
-import { REGISTRY_EVENT_KINDS, type AppInfo, type CameraTestView, type MirrorTestView, type Handlers, type IntegrityStatusView, type MirrorStatusView, type RegistryEventView } from '../preload/contract';
+import { REGISTRY_EVENT_KINDS, type AppInfo, type CameraTestView, type CentralCatalogueView, type MirrorTestView, type Handlers, type IntegrityStatusView, type MirrorStatusView, type RegistryEventView } from '../preload/contract';
 import { AppError } from './errors';
 import type { Clock } from './clock';
 import type { GrantService } from './grants/service';
@@ -16,6 +16,7 @@ import type { SessionService } from './session';
 import type { AdminService } from './admin/service';
 import type { ReviewService } from './review/service';
 import type { WallState } from './wall';
+import type { CatalogueFollower } from './mirror/catalogue-follower';
 import type { CallContext } from './transport/dispatch';
 
 export interface HandlerDeps {
@@ -34,7 +35,11 @@ export interface HandlerDeps {
   mirrorStatus: () => MirrorStatusView;
   integrity: () => Promise<IntegrityStatusView>;
   reports: ReportService;
+  /** The central catalogue this console follows; absent without a central server. */
+  central?: CatalogueFollower | undefined;
 }
+
+const NOT_FOLLOWING: CentralCatalogueView = { following: false, canPublish: false, version: null, publishedAt: null, publishedBy: null, checkedAt: null, lastError: null };
 
 export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
   return {
@@ -99,6 +104,15 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
         return { ok: true as const };
       },
       testMirror: () => d.testMirror(),
+      centralCatalogue: () => d.central?.view() ?? NOT_FOLLOWING,
+      checkCentralCatalogue: () => {
+        if (!d.central) throw new AppError('CATALOGUE_CENTRAL_NOT_CONFIGURED', 'no central server configured');
+        return d.central.pull();
+      },
+      publishCatalogue: (_a, ctx) => {
+        if (!d.central) throw new AppError('CATALOGUE_CENTRAL_NOT_CONFIGURED', 'no central server configured');
+        return d.central.publish(ctx.operator.matricule);
+      },
     },
     grants: {
       request: (a, ctx) => d.grants.request(a, ctx.operator.matricule),

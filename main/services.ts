@@ -21,6 +21,7 @@ import { OneTimeDownloads } from './reports/downloads';
 import { ReportService, type ReportDelivery } from './reports/service';
 import { buildHandlers } from './handlers';
 import { setupMirror, type MirrorSetup } from './mirror/setup';
+import { startCatalogueFollower } from './mirror/catalogue-follower-setup';
 import type { MirrorStatus } from './mirror/mirror';
 import { fileSecretStore, type SecretStore } from './secrets';
 import { SessionService } from './session';
@@ -144,6 +145,8 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     },
   });
   if (!mirror.mirror) mirrorStatus = { state: 'not_configured' };
+  // Where a central server is configured, the catalogue comes from it (issue G2, several consoles).
+  const central = await startCatalogueFollower({ db, consoleId: settings.consoleId, serverUrl: settings.mirror?.serverUrl, caFile: settings.mirror?.caFile, secrets, clock: config.clock, log: config.log, allowSim: settings.mode === 'demo', pollMs: settings.mirror?.cataloguePollMs });
   const downloads = new OneTimeDownloads(config.clock);
   const reportDelivery: ReportDelivery = config.reportDelivery?.(downloads) ?? { deliver: async (f, mode) => ({ url: downloads.add(f.path, f.fileName, f.mime, mode === 'print') }) };
   const reports = new ReportService({
@@ -168,8 +171,13 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     allowSim: settings.mode === 'demo',
     mirrorSettings: {
       get: () => ({ serverUrl: config.settings.get().mirror?.serverUrl ?? null, caFile: config.settings.get().mirror?.caFile ?? null }),
-      set: ({ serverUrl, caFile }) => void config.settings.update({ mirror: { serverUrl, ...(caFile ? { caFile } : {}) } }),
+      // The other mirror settings (the catalogue's poll period…) stay; an empty CA file removes the setting.
+      set: ({ serverUrl, caFile }) => {
+        const { caFile: _previous, ...rest } = config.settings.get().mirror ?? {};
+        void config.settings.update({ mirror: { ...rest, serverUrl, ...(caFile ? { caFile } : {}) } });
+      },
     },
+    central: () => ({ following: central !== undefined, canPublish: central?.canPublish ?? false }),
   });
   const ffmpegPath = resolveFfmpegPath(settings.ffmpegPath);
   const handlers = buildHandlers({
@@ -200,6 +208,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     },
     wall,
     mirrorStatus: () => mirrorStatus,
+    central,
     db,
     consoleId: settings.consoleId,
     clock: config.clock,
@@ -237,6 +246,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       await attempts.stop();
       await relay.close('application_stopped');
       // Last. What was journaled above stays in the local journal and goes out at the next start.
+      await central?.stop();
       await mirror.close();
       await db.destroy();
     },

@@ -155,3 +155,20 @@ export type MirrorTestView = z.infer<typeof MirrorTestView>;
 /** Conventions that lapse within 30 days, or have lapsed (banner for superviseurs and administrateurs). */
 export const ConventionAlertView = z.object({ conventionId: z.string(), siteId: z.string(), siteName: z.string(), validTo: z.string(), daysLeft: z.number(), lapsed: z.boolean() });
 export type ConventionAlertView = z.infer<typeof ConventionAlertView>;
+
+/**
+ * The central catalogue as this console follows it (issue G2, several consoles): the central
+ * version it last applied, when it last asked, whether it may publish, what went wrong last time.
+ */
+export const CentralCatalogueView = z.object({
+  /** A central server is configured: the catalogue comes from it (local edits only where `canPublish`). */
+  following: z.boolean(),
+  canPublish: z.boolean(),
+  version: z.number().nullable(),
+  publishedAt: z.number().nullable(),
+  /** « console/matricule ». */
+  publishedBy: z.string().nullable(),
+  checkedAt: z.number().nullable(),
+  lastError: z.enum(['UNREACHABLE', 'TOKEN_REFUSED', 'INVALID', 'HTTP_ERROR']).nullable(),
+});
+export type CentralCatalogueView = z.infer<typeof CentralCatalogueView>;

@@ -5,7 +5,7 @@
  * Adding a method: one line under its namespace in `contract`, one handler in main.
  */
 import { z } from 'zod';
-import { AdminCatalogueView, CameraTestView, ConventionAlertView, ImportResultView, MirrorTestView, SaveBailleurArgs, SaveCameraArgs, SaveConventionArgs, SaveOperatorArgs, SaveServiceArgs, SaveSiteArgs } from './admin';
+import { AdminCatalogueView, CameraTestView, CentralCatalogueView, ConventionAlertView, ImportResultView, MirrorTestView, SaveBailleurArgs, SaveCameraArgs, SaveConventionArgs, SaveOperatorArgs, SaveServiceArgs, SaveSiteArgs } from './admin';
 import { EvidenceArgs, EvidenceView, JournalEntryView, TimelineArgs, TimelineView } from './review';
 import { COMMON_ERROR_CODES, END_REASONS, MIRROR_CONFLICT_KINDS, MIRROR_REFUSAL_REASONS, MOTIVES, REPORT_SOURCES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
 
@@ -298,15 +298,15 @@ export const contract = {
   admin: {
     catalogue: method({ access: 'admin', args: none, result: AdminCatalogueView, errors: [] }),
     /** A catalogue file (issue G2): every problem with its JSON path, or the changes (applied unless dryRun). */
-    importCatalogue: method({ access: 'admin', args: z.object({ text: z.string().max(2 * 1024 * 1024), dryRun: z.boolean() }).strict(), result: ImportResultView, errors: [] }),
+    importCatalogue: method({ access: 'admin', args: z.object({ text: z.string().max(2 * 1024 * 1024), dryRun: z.boolean() }).strict(), result: ImportResultView, errors: ['CATALOGUE_CENTRAL'] }),
     exportCatalogue: method({ access: 'admin', args: none, result: z.object({ text: z.string() }), errors: [] }),
-    saveBailleur: method({ access: 'admin', args: SaveBailleurArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND'] }),
-    saveService: method({ access: 'admin', args: SaveServiceArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND'] }),
-    saveSite: method({ access: 'admin', args: SaveSiteArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND'] }),
-    saveCamera: method({ access: 'admin', args: SaveCameraArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND'] }),
-    saveConvention: method({ access: 'admin', args: SaveConventionArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND'] }),
+    saveBailleur: method({ access: 'admin', args: SaveBailleurArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND', 'CATALOGUE_CENTRAL'] }),
+    saveService: method({ access: 'admin', args: SaveServiceArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND', 'CATALOGUE_CENTRAL'] }),
+    saveSite: method({ access: 'admin', args: SaveSiteArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND', 'CATALOGUE_CENTRAL'] }),
+    saveCamera: method({ access: 'admin', args: SaveCameraArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND', 'CATALOGUE_CENTRAL'] }),
+    saveConvention: method({ access: 'admin', args: SaveConventionArgs, result: z.object({ version: z.number() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND', 'CATALOGUE_CENTRAL'] }),
     /** Creating an operator returns a temporary password, shown once, to change at first login. */
-    saveOperator: method({ access: 'admin', args: SaveOperatorArgs, result: z.object({ version: z.number(), temporaryPassword: z.string().nullable() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND', 'MATRICULE_TAKEN', 'SELF_LOCKOUT'] }),
+    saveOperator: method({ access: 'admin', args: SaveOperatorArgs, result: z.object({ version: z.number(), temporaryPassword: z.string().nullable() }), errors: ['CATALOGUE_INVALID', 'NOT_FOUND', 'MATRICULE_TAKEN', 'SELF_LOCKOUT', 'CATALOGUE_CENTRAL'] }),
     resetPassword: method({ access: 'admin', args: z.object({ matricule: z.string().max(32) }).strict(), result: z.object({ temporaryPassword: z.string() }), errors: ['NOT_FOUND'] }),
     /** Reaches the camera and reports technical facts only: never a picture. */
     testCamera: method({ access: 'admin', args: z.object({ cameraId: z.string().max(100) }).strict(), result: CameraTestView, errors: ['NOT_FOUND'] }),
@@ -318,6 +318,12 @@ export const contract = {
       errors: ['CATALOGUE_INVALID'],
     }),
     testMirror: method({ access: 'admin', args: none, result: MirrorTestView, errors: [] }),
+    /** The central catalogue this console follows (version, source, last check). */
+    centralCatalogue: method({ access: 'admin', args: none, result: CentralCatalogueView, errors: [] }),
+    /** Asks the central server now instead of waiting for the minute. */
+    checkCentralCatalogue: method({ access: 'admin', args: none, result: CentralCatalogueView, errors: ['CATALOGUE_CENTRAL_NOT_CONFIGURED'] }),
+    /** « Publier sur le serveur central »: this console's catalogue becomes the next central version. */
+    publishCatalogue: method({ access: 'admin', args: none, result: z.object({ version: z.number(), unchanged: z.boolean() }), errors: ['CATALOGUE_CENTRAL_NOT_CONFIGURED', 'CENTRAL_REFUSED', 'CATALOGUE_CENTRAL_UNREACHABLE'] }),
   },
   grants: {
     request: method({

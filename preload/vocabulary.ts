@@ -89,6 +89,10 @@ export const ERROR_CODES = [
   'CENTRAL_TLS',
   'CENTRAL_READER_REFUSED',
   'CENTRAL_ANSWER_INVALID',
+  'CATALOGUE_CENTRAL',
+  'CENTRAL_REFUSED',
+  'CATALOGUE_CENTRAL_UNREACHABLE',
+  'CATALOGUE_CENTRAL_NOT_CONFIGURED',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

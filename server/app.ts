@@ -1,7 +1,9 @@
 /** The central registry server's HTTP API (Fastify: JSON-schema validation, body limits, light). */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
-import { verifyHead } from '../db/journal-signature';
+import { MAX_CATALOGUE_FILE_BYTES } from '../db/catalogue-file';
+import { verifyCatalogue, verifyHead } from '../db/journal-signature';
+import { catalogueSha256, consoleOfToken, latestCatalogue, latestCatalogueHash, matchesEtag, publishCatalogue } from './catalogue';
 import { registerKey, signingOf } from './enrolment';
 import { useErrorHandler } from './errors';
 import { useJsonBody } from './json-body';
@@ -112,6 +114,45 @@ export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance
       const after = req.query.cursor === undefined ? undefined : decodeCursor(req.query.cursor);
       if (req.query.cursor !== undefined && !after) return reply.code(400).send({ error: 'invalid cursor' });
       return registryPage(db, req.query, after);
+    },
+  );
+
+  // The CSU's catalogue (issue G2). Any console reads it; only a console allowed with
+  // `allow-publish` writes a new version (the console's main has already checked that the
+  // person publishing is an administrateur; the server records both).
+  app.get('/v1/catalogue', async (req, reply) => {
+    const who = await consoleOfToken(db, bearer(req.headers.authorization));
+    if (!who) return reply.code(401).send({ error: 'unauthorized' });
+    reply.header('x-csu-can-publish', who.canPublish ? '1' : '0');
+    const hash = await latestCatalogueHash(db);
+    if (!hash) return reply.code(404).send({ error: 'no catalogue published yet' });
+    reply.header('etag', `"${hash}"`);
+    if (matchesEtag(req.headers['if-none-match'], hash)) return reply.code(304).send();
+    const latest = await latestCatalogue(db);
+    return latest;
+  });
+
+  app.put<{ Body: { publishedBy: string; catalogue: Record<string, unknown> } }>(
+    '/v1/catalogue',
+    {
+      bodyLimit: MAX_CATALOGUE_FILE_BYTES + 4096,
+      schema: { body: { type: 'object', properties: { publishedBy: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,32}$' }, catalogue: { type: 'object' } }, required: ['publishedBy', 'catalogue'], additionalProperties: false } },
+    },
+    async (req, reply) => {
+      const who = await consoleOfToken(db, bearer(req.headers.authorization));
+      if (!who) return reply.code(401).send({ error: 'unauthorized' });
+      if (!who.canPublish) return reply.code(403).send({ error: 'forbidden', reason: 'this console may not publish the catalogue (npm run server -- allow-publish <id>)' });
+      // A signing console signs what it publishes, as it signs its journal: its token alone publishes nothing.
+      const signing = await signingOf(db, who.id);
+      if (signing.signed) {
+        if (!signing.publicKey) return reply.code(401).send({ error: 'not enrolled' });
+        const signature = req.headers['x-csu-signature'];
+        if (typeof signature !== 'string' || !verifyCatalogue(signing.publicKey, who.id, req.body.publishedBy, catalogueSha256(req.body.catalogue), signature)) return reply.code(401).send({ error: 'bad signature' });
+      }
+      const r = await publishCatalogue(db, req.body.catalogue, { console: who.id, operator: req.body.publishedBy }, Date.now());
+      if (!r.ok) return reply.code(400).send({ error: 'invalid catalogue', problems: r.problems });
+      reply.header('etag', `"${r.latest.sha256}"`);
+      return { ...r.latest, unchanged: r.unchanged };
     },
   );
 

@@ -1,5 +1,5 @@
 /**
- * npm run server [-- serve [--insecure] | add-console <id> [--rotate] | add-reader <id> [--rotate]] [--config file.json]
+ * npm run server [-- serve [--insecure] | add-console <id> [--rotate] | add-reader <id> [--rotate] | allow-publish <id> [--revoke]] [--config file.json]
  * Settings from the environment (or the JSON file, same names): CSU_SERVER_DB (a postgres:// URL
  * in production, else an SQLite file), CSU_SERVER_LISTEN (host:port, default 127.0.0.1:8787),
  * CSU_SERVER_TLS_CERT and CSU_SERVER_TLS_KEY (PEM files; HTTPS when both are set).
@@ -9,6 +9,7 @@ import { buildServer } from './app';
 import { openServerDb } from './db';
 import { addSignedConsole } from './enrolment';
 import { issueToken } from './store';
+import { setCanPublish } from './catalogue';
 
 function settings(argv: string[]): Record<string, string | undefined> {
   const i = argv.indexOf('--config');
@@ -52,6 +53,18 @@ async function main(): Promise<void> {
     }
     // Printed once; only their SHA-256 are stored.
     process.stdout.write(out);
+    return;
+  }
+  if (cmd === 'allow-publish') {
+    // The console of the CSU's administration post publishes the shared catalogue; the others only read it.
+    if (!arg) throw new Error('usage: allow-publish <id> [--revoke]');
+    const allowed = !argv.includes('--revoke');
+    try {
+      if (!(await setCanPublish(db, arg, allowed))) throw new Error(`no console ${arg}: add-console it first`);
+    } finally {
+      await db.destroy();
+    }
+    process.stdout.write(`${arg} ${allowed ? 'may' : 'may no longer'} publish the catalogue\n`);
     return;
   }
   if (cmd !== 'serve') throw new Error(`unknown command ${cmd}`);

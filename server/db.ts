@@ -6,12 +6,14 @@ import * as m0001 from './migrations/0001-server';
 import * as m0002 from './migrations/0002-interruptions';
 import * as m0003 from './migrations/0003-registry-scope';
 import * as m0004 from './migrations/0004-signatures';
+import * as m0005 from './migrations/0005-catalogue';
 
 const migrations: [string, Knex.Migration][] = [
   ['0001-server', m0001],
   ['0002-interruptions', m0002],
   ['0003-registry-scope', m0003],
   ['0004-signatures', m0004],
+  ['0005-catalogue', m0005],
 ];
 const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
   getMigrations: async () => migrations,

@@ -13,8 +13,10 @@ import { countOperators } from '../../db/catalogue';
 import { MAX_CATALOGUE_FILE_BYTES, passwordProblem } from '../../db/catalogue-file';
 import { appendEntry } from '../../db/journal';
 import { createFirstAdmin } from '../../db/operators';
+import { readCentralState } from '../../db/central-catalogue';
 import { hashPassword } from '../../db/passwords';
 import { systemClock } from '../clock';
+import { AppError } from '../errors';
 import { mainT } from '../i18n';
 import { fileSecretStore } from '../secrets';
 import { openConfSettings } from '../settings/conf-store';
@@ -93,7 +95,10 @@ export async function main(argv: string[]): Promise<void> {
       say(t('cli.adminCreated', { matricule }));
       return;
     }
-    const admin = new AdminService({ db, consoleId: settings.consoleId, clock: systemClock, secrets: fileSecretStore(args.dataDir), allowSim: settings.mode === 'demo', mirrorSettings: { get: () => ({ serverUrl: null, caFile: null }), set: () => undefined } });
+    // The same rule as the screens: a console following the central catalogue imports nothing locally unless the server lets it publish.
+    const following = !!settings.mirror?.serverUrl && fileSecretStore(args.dataDir).get('mirror-token') !== undefined;
+    const { canPublish } = await readCentralState(db);
+    const admin = new AdminService({ db, consoleId: settings.consoleId, clock: systemClock, secrets: fileSecretStore(args.dataDir), allowSim: settings.mode === 'demo', mirrorSettings: { get: () => ({ serverUrl: null, caFile: null }), set: () => undefined }, central: () => ({ following, canPublish }) });
     if (args.command === 'export') {
       const text = await admin.exportFile();
       if (args.positional[0]) writeFileSync(args.positional[0], text, { mode: 0o600 });
@@ -109,7 +114,7 @@ export async function main(argv: string[]): Promise<void> {
     } catch (err) {
       return fail(t('cli.cannotRead', { file, reason: (err as Error).message }));
     }
-    const r = await admin.importFile(text, args.dryRun, 'console-admin-cli');
+    const r = await admin.importFile(text, args.dryRun, 'console-admin-cli').catch((err: unknown) => (err instanceof AppError && err.code === 'CATALOGUE_CENTRAL' ? fail(t('errors.CATALOGUE_CENTRAL')) : Promise.reject(err)));
     if (r.problems.length > 0) {
       for (const p of r.problems) process.stderr.write(`${p.path} : ${t(`importErrors.${p.code}`, p.params ?? {})}\n`);
       fail(t('cli.nothingApplied', { count: r.problems.length }));

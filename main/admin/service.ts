@@ -30,6 +30,12 @@ export interface AdminServiceOptions {
   /** Demo consoles keep their `sim:` test-pattern cameras; production accepts rtsp:// and rtsps:// only. */
   allowSim: boolean;
   mirrorSettings: { get(): { serverUrl: string | null; caFile: string | null }; set(m: { serverUrl: string; caFile: string | null }): void };
+  /**
+   * Whether this console follows the central server's catalogue, and may publish it. A follower
+   * that may not publish refuses local catalogue edits (they would be overwritten by the next
+   * version, and the other consoles would never see them); camera passwords stay editable.
+   */
+  central?: () => { following: boolean; canPublish: boolean };
 }
 
 type Edit = (f: CatalogueFileInput) => void;
@@ -60,6 +66,7 @@ export class AdminService {
 
   /** A whole file: every problem with its path, or the changes (applied unless a dry run). */
   async importFile(text: string, dryRun: boolean, actor: string): Promise<ImportResultView> {
+    if (!dryRun) this.refuseIfCentral();
     const parsed = parseCatalogueFile(text, { allowSim: this.o.allowSim });
     const version = await catalogueVersion(this.o.db);
     if (!parsed.ok) return { applied: false, problems: parsed.problems, changes: [], version, temporaryPasswords: [] };
@@ -78,6 +85,7 @@ export class AdminService {
 
   /** One edit, through the file's rules; a problem is CATALOGUE_INVALID with every problem's path. */
   private async edit(actor: string, apply: Edit, extra: { temporaryPassword?: { matricule: string; password: string } } = {}): Promise<number> {
+    this.refuseIfCentral();
     const file = await exportCatalogue(this.o.db);
     apply(file);
     if (extra.temporaryPassword) {
@@ -106,7 +114,10 @@ export class AdminService {
   }
 
   async saveCamera(a: z.output<typeof SaveCameraArgs>, actor: string): Promise<number> {
-    const version = await this.edit(actor, (f) => {
+    // A follower keeps its own camera passwords: a save that changes nothing else is allowed.
+    const old = (await listCameras(this.o.db)).find((c) => c.id === a.id);
+    const passwordOnly = !!old && old.siteId === a.siteId && old.label === a.label && old.zone === a.zone && old.sourceUrl === a.url && old.subStreamUrl === a.subStreamUrl && old.username === a.username && old.active === a.active;
+    const version = passwordOnly && this.centralLocked() ? await catalogueVersion(this.o.db) : await this.edit(actor, (f) => {
       for (const s of f.sites) if (s.id !== a.siteId) s.cameras = (s.cameras ?? []).filter((c) => c.id !== a.id);
       const site = f.sites.find((s) => s.id === a.siteId);
       if (!site) throw new AppError('NOT_FOUND', `no site ${a.siteId}`);
@@ -173,6 +184,15 @@ export class AdminService {
       if (daysLeft <= 30) out.push({ conventionId: last.id, siteId: s.id, siteName: s.name, validTo: last.validTo, daysLeft, lapsed: daysLeft < 0 });
     }
     return out.sort((a, b) => a.daysLeft - b.daysLeft);
+  }
+
+  private centralLocked(): boolean {
+    const c = this.o.central?.();
+    return !!c && c.following && !c.canPublish;
+  }
+
+  private refuseIfCentral(): void {
+    if (this.centralLocked()) throw new AppError('CATALOGUE_CENTRAL', 'this console follows the central catalogue: edit it on the publishing console');
   }
 
   /**

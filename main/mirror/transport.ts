@@ -20,6 +20,8 @@ export interface Answer {
   ok: boolean;
   text: string;
   json(): unknown;
+  /** Response headers, lower-case names (the catalogue's ETag). */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /** http:// is allowed only to the console itself: a token and a registry never cross a network in clear. */
@@ -39,7 +41,7 @@ export function checkServerUrl(url: string): 'ok' | 'not_a_url' | 'https_require
   return u.protocol === 'http:' && isLoopbackUrl(u) ? 'ok' : 'https_required';
 }
 
-export function request(url: string, o: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; timeoutMs: number } & TransportOptions): Promise<Answer> {
+export function request(url: string, o: { method?: 'GET' | 'POST' | 'PUT'; headers?: Record<string, string>; body?: string; timeoutMs: number } & TransportOptions): Promise<Answer> {
   const u = new URL(url);
   if (checkServerUrl(url) !== 'ok') return Promise.reject(Object.assign(new Error(`refused: ${u.protocol}// outside loopback`), { code: 'HTTPS_REQUIRED' }));
   const mod = u.protocol === 'https:' ? https : http;
@@ -64,7 +66,7 @@ export function request(url: string, o: { method?: 'GET' | 'POST'; headers?: Rec
           clearTimeout(timer);
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
-          resolve({ status, ok: status >= 200 && status < 300, text, json: () => JSON.parse(text) as unknown });
+          resolve({ status, ok: status >= 200 && status < 300, text, json: () => JSON.parse(text) as unknown, headers: res.headers });
         });
       },
     );

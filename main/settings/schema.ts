@@ -16,6 +16,8 @@ export const SettingsSchema = z
         serverUrl: z.string().url().regex(/^https?:\/\//),
         /** A PEM file of the CA that signed the server's certificate (an internal PKI), trusted besides the public roots. */
         caFile: z.string().min(1).optional(),
+        /** How often the central catalogue is asked for (ms; 60 s by default, shorter in tests). */
+        cataloguePollMs: z.number().int().min(200).max(3600000).optional(),
       })
       .strict()
       .optional(),

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../db';
 import { getOperator, listSites } from '../../db/catalogue';
+import { fileSecretStore } from '../../main/secrets';
 import { openConfSettings } from '../../main/settings/conf-store';
 import { repoRoot, tmpDir } from '../helpers/tmp';
 
@@ -82,6 +83,26 @@ describe('admin CLI', () => {
     expect(file.format).toBe('csu-catalogue');
     expect(exported.out).not.toMatch(/scrypt|temporaryPassword|"password"/);
   }, 60000);
+
+  test('a console following a central catalogue refuses a local import (dry runs still work)', async () => {
+    const follower = tmpDir('csu-cli-follower-');
+    try {
+      // No server needs to answer: the rule holds offline too (the console never learnt it may publish).
+      openConfSettings(follower.dir).update({ mode: 'production', mirror: { serverUrl: 'http://127.0.0.1:9' } });
+      fileSecretStore(follower.dir).set('mirror-token', 'x'.repeat(43));
+      const d = ['--data-dir', follower.dir];
+      expect((await run(['create-admin', '--matricule', 'ADM1', '--name', 'Alice Admin', ...d], 'correct cheval batterie\ncorrect cheval batterie\n')).code).toBe(0);
+      expect((await run(['import', example, '--dry-run', ...d])).code).toBe(0);
+      const refused = await run(['import', example, ...d]);
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain('Ce poste suit le catalogue du serveur central');
+      const db = await openDatabase(path.join(follower.dir, 'console.sqlite'));
+      expect(await listSites(db)).toEqual([]);
+      await db.destroy();
+    } finally {
+      follower.cleanup();
+    }
+  });
 
   test('wrong usage says how to use it', async () => {
     const r = await run(['effacer-tout']);

@@ -64,6 +64,22 @@ describe.each(['sqlite', 'postgres'] as const)('operating the server on %s', (ki
     expect(await ack(token2)).toBe(200);
   }, 60000);
 
+  test('allow-publish lets a console publish the shared catalogue, --revoke withdraws it; a rotation keeps it; an unknown id is refused', async () => {
+    const env = { CSU_SERVER_DB: dbInfo.url };
+    const token = await issueToken(central.db, 'consoles', 'poste-p', Date.now());
+    const canPublish = async (t: string) => (await fetch(`${central.url}/v1/catalogue`, { headers: { authorization: `Bearer ${t}` } })).headers.get('x-csu-can-publish');
+    expect(await canPublish(token)).toBe('0');
+    expect(await run(['allow-publish', 'poste-p'], env)).toMatchObject({ code: 0, out: 'poste-p may publish the catalogue\n' });
+    expect(await canPublish(token)).toBe('1');
+    const rotated = await issueToken(central.db, 'consoles', 'poste-p', Date.now(), { rotate: true });
+    expect(await canPublish(rotated)).toBe('1');
+    expect(await run(['allow-publish', 'poste-p', '--revoke'], env)).toMatchObject({ code: 0, out: 'poste-p may no longer publish the catalogue\n' });
+    expect(await canPublish(rotated)).toBe('0');
+    const unknown = await run(['allow-publish', 'poste-inconnu'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('no console poste-inconnu');
+  }, 60000);
+
   test('a running console picks up a rotated token without a restart', async () => {
     const local = await freshDb();
     try {

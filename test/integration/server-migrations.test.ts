@@ -45,4 +45,21 @@ describe.each(['sqlite', 'postgres'] as const)('server migrations on %s', (kind)
       await info.drop();
     }
   }, 30000);
+  test('0005-catalogue keeps the consoles (none may publish until allowed) and adds an empty catalogue history', async () => {
+    const info = await freshCentralDb(kind);
+    const db = await openServerDb(info.url, {}, { migrate: false });
+    try {
+      await db.migrate.latest({ migrationSource: serverMigrationSourceUpTo('0004-signatures'), tableName: SERVER_MIGRATIONS_TABLE });
+      await db('consoles').insert({ id: 'poste-1', token_sha256: 'a'.repeat(64), created_at: 1 });
+      await db.migrate.latest({ migrationSource: serverMigrationSourceUpTo('0005-catalogue'), tableName: SERVER_MIGRATIONS_TABLE });
+      const c = await db('consoles').where({ id: 'poste-1' }).first('id', 'can_publish_catalogue');
+      expect({ ...c, can_publish_catalogue: Boolean(c.can_publish_catalogue) }).toEqual({ id: 'poste-1', can_publish_catalogue: false });
+      expect(await db('catalogue_versions').count({ n: '*' }).first()).toMatchObject({ n: kind === 'postgres' ? '0' : 0 });
+      await db('catalogue_versions').insert({ version: 1, sha256: 'b'.repeat(64), body: '{}', published_by_console: 'poste-1', published_by_operator: 'ADM1', published_at: 5 });
+      await expect(db('catalogue_versions').insert({ version: 1, sha256: 'c'.repeat(64), body: '{}', published_by_console: 'poste-1', published_by_operator: 'ADM1', published_at: 6 })).rejects.toThrow();
+    } finally {
+      await db.destroy();
+      await info.drop();
+    }
+  }, 30000);
 });

@@ -4,6 +4,7 @@ import type { AdminCatalogueView, OperatorView } from '../../../preload/contract
 import { errorText } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CamerasAdmin } from './CamerasAdmin';
+import { CatalogueSource, CentralCatalogueAdmin, useCentralCatalogue } from './CentralCatalogueAdmin';
 import { ConventionsAdmin } from './ConventionsAdmin';
 import { ImportExportAdmin } from './ImportExportAdmin';
 import { MirrorAdmin } from './MirrorAdmin';
@@ -26,12 +27,14 @@ export function AdminView({ operator, onChanged }: { operator: OperatorView; onC
   const [section, setSection] = useState<Section>('sites');
   const [cat, setCat] = useState<AdminCatalogueView | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [central, reloadCentral] = useCentralCatalogue();
   const reload = useCallback(() => {
+    reloadCentral();
     window.csu.admin.catalogue().then(
       (c) => (setCat(c), setError(undefined), onChanged?.()),
       (e: unknown) => setError(errorText(t, e)),
     );
-  }, [t, onChanged]);
+  }, [t, onChanged, reloadCentral]);
   useEffect(reload, [reload]);
 
   return (
@@ -40,9 +43,11 @@ export function AdminView({ operator, onChanged }: { operator: OperatorView; onC
         <h2 id="title-admin">{t('admin.title')}</h2>
         {cat && (
           <span className="hint" data-testid="catalogue-version">
-            {t('admin.version', { version: cat.version })}
+            {/* A follower's own counter differs from the central version number: named apart so the two are not confused. */}
+            {central?.following ? t('admin.central.localRevision', { version: cat.version }) : t('admin.version', { version: cat.version })}
           </span>
         )}
+        {central && <CatalogueSource view={central} />}
       </div>
       <nav aria-label={t('admin.sectionsLabel')}>
         <ul className="subnav">
@@ -56,6 +61,11 @@ export function AdminView({ operator, onChanged }: { operator: OperatorView; onC
         </ul>
       </nav>
       <ErrorAlert message={error} />
+      {central?.following && !central.canPublish && (
+        <p className="notice" data-testid="central-follower">
+          {t('admin.central.explainFollower')}
+        </p>
+      )}
       {!cat && !error && <p>{t('views.about.loading')}</p>}
       {cat && (
         <div className="admin-body">
@@ -66,6 +76,7 @@ export function AdminView({ operator, onChanged }: { operator: OperatorView; onC
           {section === 'operators' && <OperatorsAdmin cat={cat} reload={reload} self={operator.matricule} />}
           {section === 'import' && <ImportExportAdmin reload={reload} />}
           {section === 'mirror' && <MirrorAdmin cat={cat} reload={reload} />}
+          {section === 'mirror' && <CentralCatalogueAdmin reload={reload} />}
         </div>
       )}
     </section>

@@ -75,6 +75,11 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
             <td>
               {c.username ?? '—'}
               {c.hasPassword ? ` · ${t('admin.cameras.stored')}` : ''}
+              {c.username && !c.hasPassword && (
+                <span className="warn" data-testid="camera-no-password">
+                  {` · ${t('admin.central.noPassword')}`}
+                </span>
+              )}
             </td>
             <td>
               <ActiveMark active={c.active} feminine />
