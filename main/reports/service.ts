@@ -51,6 +51,8 @@ export interface ReportServiceOptions {
   delivery: ReportDelivery;
 }
 
+type Prepared = Omit<ReportModel, 'verification' | 'mirror'> & { verifying: Promise<Verification> };
+
 export class ReportService {
   constructor(private readonly o: ReportServiceOptions) {}
 
@@ -75,6 +77,13 @@ export class ReportService {
    * IntegrityService (at start and every few minutes), whose finding is carried over: that SQL
    * comparison grows with the square of the registry (85 s for 10,000 grants here), too slow to
    * run on every report.
+   *
+   * Not only the entries after the IntegrityService's verified head, although that would save
+   * most of the time: an entry below that head edited after the start-up check (the file is on
+   * the supervisor's disk) would then go unseen, and « Registre vérifié jusqu'à l'entrée n° N »
+   * would vouch for a check made hours ago. Comparing the head's stored hash and a count is no
+   * cheaper proof: an edited payload keeps both. So the whole chain, now, in every report; the CSV
+   * overlaps it with its rows instead (prepare).
    */
   private async verify(actor: string): Promise<Verification> {
     const chain = await verifyChain(this.o.db, this.o.consoleId);
@@ -92,6 +101,23 @@ export class ReportService {
   }
 
   async model(f: ReportFilters, by: OperatorView): Promise<ReportModel> {
+    return this.complete(await this.prepare(f, by, false));
+  }
+
+  /** The model once its verification is in; the mirror is counted then (the verification's own entry is pending too). */
+  private async complete({ verifying, ...rest }: Prepared): Promise<ReportModel> {
+    const verification = await verifying;
+    return { ...rest, verification, mirror: await mirrorSummary(this.o.db, this.o.consoleId, this.o.mirrorStatus()) };
+  }
+
+  /**
+   * The model with its verification still running when `alongside`: the CSV carries no
+   * verification line, so its rows are written while the chain is verified (the chain's SHA-256 in
+   * JS and the rows' reads in SQLite's thread overlap; it was half of a 10,000-row CSV's time).
+   * The verification is the same whole-chain check either way and is awaited, and journaled,
+   * before the report is (generate). The PDF prints it on its first page: verified first.
+   */
+  private async prepare(f: ReportFilters, by: OperatorView, alongside: boolean): Promise<Prepared> {
     const { db, consoleId, clock } = this.o;
     const filters = await resolveFilters(db, consoleId, f);
     if (filters.labels.operator) {
@@ -99,15 +125,15 @@ export class ReportService {
       if (op) filters.labels.operator = `${op.name} (${op.matricule})`;
     }
     const v0 = performance.now();
-    const verification = await this.verify(by.matricule);
-    this.o.log.info('report: journal verified in %d ms', Math.round(performance.now() - v0));
+    const verifying = this.verify(by.matricule).then((v) => {
+      this.o.log.info('report: journal verified in %d ms', Math.round(performance.now() - v0));
+      return v;
+    });
+    // Awaited by the caller; until then a failure must not be an unhandled rejection.
+    verifying.catch(() => undefined);
+    if (!alongside) await verifying;
     const now = clock.now();
-    const [mirror, t, refused, count] = await Promise.all([
-      mirrorSummary(db, consoleId, this.o.mirrorStatus()),
-      totals(db, filters.registry),
-      refusedRequests(db, consoleId, filters),
-      countRegistryRows(db, filters.registry),
-    ]);
+    const [t, refused, count] = await Promise.all([totals(db, filters.registry), refusedRequests(db, consoleId, filters), countRegistryRows(db, filters.registry)]);
     return {
       organisation: this.o.organisation(),
       consoleId,
@@ -115,8 +141,7 @@ export class ReportService {
       generatedBy: { matricule: by.matricule, name: by.name },
       filters,
       source: { kind: 'local', consoleId, readAt: now },
-      verification,
-      mirror,
+      verifying,
       count,
       totals: t,
       refused,
@@ -147,26 +172,31 @@ export class ReportService {
   async generate(f: ReportFilters, format: ReportFormat, mode: DeliveryMode, by: OperatorView) {
     const t = mainT();
     const t0 = performance.now();
-    const m = await this.model(f, by);
+    const prepared = await this.prepare(f, by, format === 'csv');
+    let m = format === 'pdf' ? await this.complete(prepared) : undefined;
     const t1 = performance.now();
     await fs.mkdir(this.o.workDir, { recursive: true, mode: 0o700 });
-    const stamp = new Date(m.generatedAt).toISOString().replace(/[-:]/g, '').slice(0, 15);
-    const fileName = `rapport-registre_${m.filters.period.first}_${m.filters.period.last}_${stamp}.${format}`;
+    const stamp = new Date(prepared.generatedAt).toISOString().replace(/[-:]/g, '').slice(0, 15);
+    const fileName = `rapport-registre_${prepared.filters.period.first}_${prepared.filters.period.last}_${stamp}.${format}`;
     const file = path.join(this.o.workDir, `${process.pid}-${Date.now()}-${fileName}`);
     const out = createWriteStream(file, { mode: 0o600 });
     let rows: number;
     let pages: number | undefined;
     try {
-      if (format === 'pdf') ({ rows, pages } = await writePdf(out, t, m, this.o.fontsDir));
+      if (m) ({ rows, pages } = await writePdf(out, t, m, this.o.fontsDir));
       else {
-        rows = await writeCsv(out, t, m.rows());
+        rows = await writeCsv(out, t, prepared.rows());
         await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
       }
     } catch (err) {
       out.destroy();
       await fs.rm(file, { force: true });
+      await prepared.verifying.catch(() => undefined);
       throw err;
     }
+    // The CSV's verification ran alongside its rows: in before the report is journaled, so
+    // registry.verified still comes before report.generated.
+    m ??= await this.complete(prepared);
     const t2 = performance.now();
     const { sha256, bytes } = await hashFile(file);
     await appendEntry(this.o.db, this.o.consoleId, { kind: 'report.generated', actor: by.matricule, ts: this.o.clock.now(), payload: { format, filters: m.filters.journal, rows, sha256 } });
