@@ -36,8 +36,3 @@ export async function registerKey(db: Knex, id: string, code: string, publicKeyP
     return 'ok';
   });
 }
-
-export async function signingOf(db: Knex, id: string): Promise<{ signed: boolean; publicKey: string | null }> {
-  const row = await db('consoles').where({ id }).first('signed', 'public_key');
-  return { signed: Boolean(row?.signed), publicKey: (row?.public_key as string | null) ?? null };
-}
