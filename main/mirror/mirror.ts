@@ -8,7 +8,7 @@ import { appendEntry, entriesAfter, lastEntryOfKind, lastSeqOf } from '../../db/
 import type { JournalEntry } from '../../db/journal-codec';
 export { fitBatch, type ConflictKind } from './batch';
 import { publicKeyOf, signHead } from '../../db/journal-signature';
-import { mirrorAckedSeq, saveMirrorAck } from '../../db/mirror-state';
+import { mirrorAckedSeq, saveBatchSignature, saveMirrorAck } from '../../db/mirror-state';
 import type { Clock } from '../clock';
 import { fitBatch, type ConflictBody, type ConflictKind } from './batch';
 import { request, type Answer } from './transport';
@@ -155,6 +155,7 @@ export class Mirror {
       // (an accented justification is one character but two bytes).
       const { batch, body: payload } = fitBatch(fetched, this.o.batchBytes ?? 900 * 1024);
       let res: Answer;
+      const signed = this.signatureOf(batch);
       // Read the next batch while this one is on its way (the server's commit is most of a batch's
       // time). Only a read: nothing is sent before this batch is acknowledged, so the order and
       // the chain are the server's to check as before. Dropped unless the cursor lands on it.
@@ -167,7 +168,7 @@ export class Mirror {
       try {
         res = await request(this.url('journal'), {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}`, ...this.signatureOf(batch) },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}`, ...signed },
           body: payload,
           timeoutMs: this.o.timeoutMs ?? 15000,
           ...(this.o.ca ? { ca: this.o.ca } : {}),
@@ -191,7 +192,13 @@ export class Mirror {
           // Written while the next batch is on its way, and settled before its answer is acted on:
           // a crash before it is on disk only means resending entries the server acknowledges again.
           this.cursor = ack;
-          this.saving = saveMirrorAck(this.o.db, this.o.consoleId, { seq: ack, hash: batch.find((e) => e.seq === ack)?.hash ?? null, at: this.o.clock.now() });
+          const head = batch[batch.length - 1]!;
+          const signature = signed['x-csu-signature'];
+          const at = this.o.clock.now();
+          // The batch's signature is kept beside the ack: evidence bundles carry it to csu-verify (G6).
+          this.saving = saveMirrorAck(this.o.db, this.o.consoleId, { seq: ack, hash: batch.find((e) => e.seq === ack)?.hash ?? null, at }).then(() =>
+            signature && ack === head.seq ? saveBatchSignature(this.o.db, this.o.consoleId, { seq: head.seq, hash: head.hash, signature, at }) : undefined,
+          );
           this.saving.catch(() => undefined);
         }
         this.failures = 0;
@@ -224,7 +231,7 @@ export class Mirror {
     }
   }
 
-  private signatureOf(batch: JournalEntry[]): Record<string, string> {
+  private signatureOf(batch: JournalEntry[]): { 'x-csu-signature'?: string } {
     const head = batch[batch.length - 1];
     if (!this.o.signing || !head) return {};
     return { 'x-csu-signature': signHead(this.o.signing.privateKeyPem, this.o.consoleId, head.seq, head.hash) };

@@ -130,6 +130,8 @@ describe('incident review and evidence', () => {
     const cli = await runVerifier([bundle]);
     expect(cli.code).toBe(0);
     expect(cli.out).toMatch(/^Lot de preuves vérifié : 4 fichiers conformes au manifeste/);
+    // The demo console mirrors to its embedded server without a signing key: said, not an error (G6).
+    expect(cli.out).toContain('Signatures : non signé');
     const json = await runVerifier([bundle, '--json']);
     expect(JSON.parse(json.out)).toMatchObject({ ok: true });
   });
