@@ -4,11 +4,11 @@
  * the server is away. On a 409 it stops and says so: it never skips or rewrites an entry.
  */
 import type { Knex } from 'knex';
-import { appendEntry, entriesAfter, lastEntryOfKind, lastSeqOf } from '../../db/journal';
+import { appendEntry, entriesAfter, lastEntryOfKind } from '../../db/journal';
 import type { JournalEntry } from '../../db/journal-codec';
 export { fitBatch, type ConflictKind } from './batch';
 import { publicKeyOf, signHead } from '../../db/journal-signature';
-import { mirrorAckedSeq, saveBatchSignature, saveMirrorAck } from '../../db/mirror-state';
+import { Outbox } from './outbox';
 import type { Clock } from '../clock';
 import { fitBatch, type ConflictBody, type ConflictKind } from './batch';
 import { request, type Answer } from './transport';
@@ -58,13 +58,11 @@ export class Mirror {
   private refused: { key: string; at: number } | undefined;
   /** Entries per batch; halved after a 413, grown back after each accepted batch. */
   private cap: number | undefined;
-  /** The next batch, read ahead while the current one is sent: the entries after `after`. */
-  private ahead: { after: number; limit: number; entries: Promise<JournalEntry[]> } | undefined;
-  /** The acknowledged seq as this mirror last saved it (the database's copy may still be on its way: `saving`). */
-  private cursor: number | undefined;
-  private saving: Promise<void> | undefined;
+  private readonly outbox: Outbox;
 
-  constructor(private readonly o: MirrorOptions) {}
+  constructor(private readonly o: MirrorOptions) {
+    this.outbox = new Outbox(o.db, o.consoleId);
+  }
 
   start(): void {
     this.stopped = false;
@@ -75,7 +73,7 @@ export class Mirror {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.inflight;
-    await this.settleAck().catch((err: unknown) => this.o.log.error('mirror: acknowledgement not saved: %s', err instanceof Error ? err.message : String(err)));
+    await this.outbox.settle().catch((err: unknown) => this.o.log.error('mirror: acknowledgement not saved: %s', err instanceof Error ? err.message : String(err)));
   }
 
   get current(): MirrorStatus | undefined {
@@ -104,28 +102,8 @@ export class Mirror {
     return `${token ?? ''}\n${this.o.signing?.enrolmentCode() ?? ''}`;
   }
 
-  async ackedSeq(): Promise<number> {
-    return mirrorAckedSeq(this.o.db, this.o.consoleId);
-  }
-
-  /** The acknowledgement being written, if any; on failure the cursor is read from the database again. */
-  private async settleAck(): Promise<void> {
-    const saving = this.saving;
-    this.saving = undefined;
-    try {
-      await saving;
-    } catch (err) {
-      this.cursor = undefined;
-      throw err;
-    }
-  }
-
-  /**
-   * Entries after `acked`: the journal's last seq minus it (seqs follow each other, the chain
-   * checks it), an index look-up where counting walked every pending row after every batch.
-   */
-  private async pendingAfter(acked: number): Promise<number> {
-    return Math.max(0, (await lastSeqOf(this.o.db, this.o.consoleId)) - acked);
+  private pendingAfter(acked: number): Promise<number> {
+    return this.outbox.pendingAfter(acked);
   }
 
   /** One send: resolves when the next cycle is scheduled. */
@@ -133,13 +111,10 @@ export class Mirror {
     if (this.running || this.stopped) return;
     this.running = true;
     try {
-      const acked = this.cursor ?? (await this.ackedSeq());
+      const acked = await this.outbox.acked();
       const max = this.o.batchMax ?? 500;
       const limit = Math.min(max, this.cap ?? max);
-      // The batch read while the previous one was on its way, if it starts where the cursor is now.
-      const ahead = this.ahead;
-      this.ahead = undefined;
-      const fetched = ahead && ahead.after === acked && ahead.limit === limit ? await ahead.entries : await entriesAfter(this.o.db, this.o.consoleId, acked, limit);
+      const fetched = await this.outbox.after(acked, limit);
       if (fetched.length === 0) {
         this.failures = 0;
         this.offlineSince = undefined;
@@ -156,15 +131,7 @@ export class Mirror {
       const { batch, body: payload } = fitBatch(fetched, this.o.batchBytes ?? 900 * 1024);
       let res: Answer;
       const signed = this.signatureOf(batch);
-      // Read the next batch while this one is on its way (the server's commit is most of a batch's
-      // time). Only a read: nothing is sent before this batch is acknowledged, so the order and
-      // the chain are the server's to check as before. Dropped unless the cursor lands on it.
-      if (fetched.length === limit) {
-        const after = batch[batch.length - 1]!.seq;
-        const entries = entriesAfter(this.o.db, this.o.consoleId, after, limit);
-        entries.catch(() => undefined);
-        this.ahead = { after, limit, entries };
-      }
+      if (fetched.length === limit) this.outbox.readAhead(batch[batch.length - 1]!.seq, limit);
       try {
         res = await request(this.url('journal'), {
           method: 'POST',
@@ -174,10 +141,10 @@ export class Mirror {
           ...(this.o.ca ? { ca: this.o.ca } : {}),
         });
       } catch (err) {
-        await this.settleAck();
+        await this.outbox.settle();
         return await this.retryLater(acked, `network: ${err instanceof Error ? err.message : String(err)}`);
       }
-      await this.settleAck();
+      await this.outbox.settle();
       let body: { ackSeq?: number; error?: string } & ConflictBody = {};
       try {
         body = res.json() as typeof body;
@@ -189,17 +156,9 @@ export class Mirror {
         // The server acknowledges what it holds; never move the cursor past what was sent.
         const ack = Math.min(body.ackSeq, last);
         if (ack > acked) {
-          // Written while the next batch is on its way, and settled before its answer is acted on:
-          // a crash before it is on disk only means resending entries the server acknowledges again.
-          this.cursor = ack;
           const head = batch[batch.length - 1]!;
           const signature = signed['x-csu-signature'];
-          const at = this.o.clock.now();
-          // The batch's signature is kept beside the ack: evidence bundles carry it to csu-verify (G6).
-          this.saving = saveMirrorAck(this.o.db, this.o.consoleId, { seq: ack, hash: batch.find((e) => e.seq === ack)?.hash ?? null, at }).then(() =>
-            signature && ack === head.seq ? saveBatchSignature(this.o.db, this.o.consoleId, { seq: head.seq, hash: head.hash, signature, at }) : undefined,
-          );
-          this.saving.catch(() => undefined);
+          this.outbox.acknowledge({ seq: ack, hash: batch.find((e) => e.seq === ack)?.hash ?? null, at: this.o.clock.now() }, signature && ack === head.seq ? { seq: head.seq, hash: head.hash, signature } : undefined);
         }
         this.failures = 0;
         this.offlineSince = undefined;
@@ -314,8 +273,7 @@ export class Mirror {
     }
     this.o.log.warn('mirror: the server holds up to seq %d but had acknowledged %d (restored?): resending from there', serverSeq, acked);
     await appendEntry(this.o.db, this.o.consoleId, { kind: 'mirror.resync', actor: 'system', ts: this.o.clock.now(), payload: { serverSeq, ackedSeq: acked } });
-    await saveMirrorAck(this.o.db, this.o.consoleId, { seq: serverSeq, hash: serverSeq === 0 ? null : (ack.hash as string), at: this.o.clock.now() });
-    this.cursor = serverSeq;
+    await this.outbox.moveBack({ seq: serverSeq, hash: serverSeq === 0 ? null : (ack.hash as string), at: this.o.clock.now() });
     this.setStatus({ state: 'pending', pending: await this.pendingAfter(serverSeq), ackedSeq: serverSeq });
     this.schedule(0);
   }
