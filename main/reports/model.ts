@@ -148,5 +148,6 @@ export async function countsPreview(db: Knex, consoleId: string, r: ResolvedFilt
 }
 
 export function rowsOf(db: Knex, r: ResolvedFilters): () => AsyncGenerator<RegistryRow> {
-  return () => iterateRegistryRows(db, r.registry);
+  // Pages of 2,500 rows (about 2 MB): a quarter of the queries of the default 1,000, still never the whole report.
+  return () => iterateRegistryRows(db, r.registry, 2500);
 }
