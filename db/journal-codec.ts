@@ -51,10 +51,21 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** hash = SHA-256(prev_hash + canonical JSON of the entry without its hash). */
-export function entryHash(entry: Omit<JournalEntry, 'hash'>): string {
+export function entryHash(entry: Omit<JournalEntry, 'hash'>, payloadJson?: string): string {
   const { seq, uuid, console_id, ts, kind, actor, payload, prev_hash } = entry;
-  const body = canonicalJson({ seq, uuid, console_id, ts, kind, actor, payload, prev_hash });
+  const body = payloadJson === undefined ? canonicalJson({ seq, uuid, console_id, ts, kind, actor, payload, prev_hash }) : canonicalEntryBody(entry, payloadJson);
   return createHash('sha256').update(prev_hash).update(body).digest('hex');
+}
+
+/**
+ * canonicalJson of an entry without its hash, from its payload already in canonical form: the
+ * central server serialises each payload once and stores that same text (it serialised it twice,
+ * for the hash and for the row). Keys in canonicalJson's order; seq and ts are the schema's
+ * integers, which JSON writes as String does.
+ */
+export function canonicalEntryBody(e: Omit<JournalEntry, 'hash'>, payloadJson: string): string {
+  const q = JSON.stringify;
+  return `{"actor":${q(e.actor)},"console_id":${q(e.console_id)},"kind":${q(e.kind)},"payload":${payloadJson},"prev_hash":${q(e.prev_hash)},"seq":${q(e.seq)},"ts":${q(e.ts)},"uuid":${q(e.uuid)}}`;
 }
 
 export type EntryProblem = 'schema' | 'payload' | 'gap' | 'prev_hash' | 'hash';
@@ -69,13 +80,16 @@ export function checkEntry(entry: unknown, prev: { seq: number; hash: string } |
   return checkParsedEntry(parsed.data as JournalEntry, prev);
 }
 
-/** checkEntry for an entry already parsed with JournalEntrySchema (the central server parses each entry once). */
-export function checkParsedEntry(e: JournalEntry, prev: { seq: number; hash: string } | undefined): EntryProblem | undefined {
+/**
+ * checkEntry for an entry already parsed with JournalEntrySchema (the central server parses each
+ * entry once); `payloadJson`, the payload's canonicalJson when the caller has it already.
+ */
+export function checkParsedEntry(e: JournalEntry, prev: { seq: number; hash: string } | undefined, payloadJson?: string): EntryProblem | undefined {
   if (!payloadSchemaOf(e.kind).safeParse(e.payload).success) return 'payload';
   const expectedSeq = prev ? prev.seq + 1 : 1;
   if (e.seq !== expectedSeq) return 'gap';
   if (e.prev_hash !== (prev ? prev.hash : GENESIS_HASH)) return 'prev_hash';
-  if (entryHash(e) !== e.hash) return 'hash';
+  if (entryHash(e, payloadJson) !== e.hash) return 'hash';
   return undefined;
 }
 

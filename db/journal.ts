@@ -76,7 +76,8 @@ export async function appendEntries(db: Knex, consoleId: string, inputs: AppendI
     for (const { input, payloadText } of checked) {
       seq += 1;
       const base = { seq, uuid: randomUUID(), console_id: consoleId, ts: input.ts, kind: input.kind, actor: input.actor, payload: JSON.parse(payloadText) as unknown, prev_hash: prevHash };
-      const entry: JournalEntry = { ...base, hash: entryHash(base) };
+      // payloadText is the payload's canonical form already: hashed as it is stored, not serialised again.
+      const entry: JournalEntry = { ...base, hash: entryHash(base, payloadText) };
       await trx('journal').insert({ ...entry, payload: payloadText });
       await applyToRegistry(trx, entry);
       written.push(entry);
@@ -218,6 +219,12 @@ export async function verifyChain(db: Knex, consoleId: string, opts: VerifyOptio
     }
     if (rows.length < pageSize) return { ok: true, checked, head: head() };
   }
+}
+
+/** This console's last seq (0 for an empty journal): one look-up in the primary key. */
+export async function lastSeqOf(db: Knex, consoleId: string): Promise<number> {
+  const row = await db<JournalRow>('journal').where({ console_id: consoleId }).orderBy('seq', 'desc').first('seq');
+  return Number(row?.seq ?? 0);
 }
 
 /** How many of this console's entries come after `afterSeq` (the mirror's outbox size). */

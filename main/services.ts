@@ -188,6 +188,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       consoleId: settings.consoleId,
       clock: config.clock,
       dataDir: config.dataDir,
+      signingKey: () => secrets.get('mirror-signing-key'),
       // The bundle's PDF summary is the registry report (G1's model) of the days the period covers.
       pdfSummary: async (from, to, siteId, by) => {
         const op = await getOperator(db, by);

@@ -8,7 +8,7 @@ import { registerKey, signingOf } from './enrolment';
 import { useErrorHandler } from './errors';
 import { useJsonBody } from './json-body';
 import { decodeCursor, PAGE_MAX, registryPage, type RegistryQuery } from './registry-page';
-import { ackOf, checkToken, ingest } from './store';
+import { ackOf, checkConsole, checkToken, ingest } from './store';
 
 export const MAX_BATCH_ENTRIES = 500;
 export const MAX_BATCH_BYTES = 1024 * 1024;
@@ -47,11 +47,10 @@ export function buildServer(db: Knex, opts: ServerOptions = {}): FastifyInstance
     '/v1/consoles/:id/journal',
     { schema: { params: idParam, body: { type: 'object', properties: { entries: { type: 'array', items: { type: 'object' } } }, required: ['entries'], additionalProperties: false } } },
     async (req, reply) => {
-      const auth = await checkToken(db, 'consoles', req.params.id, bearer(req.headers.authorization));
-      if (!auth.ok) return reply.code(auth.status).send({ error: auth.status === 401 ? 'unauthorized' : 'forbidden' });
+      const signing = await checkConsole(db, req.params.id, bearer(req.headers.authorization));
+      if (!signing.ok) return reply.code(signing.status).send({ error: signing.status === 401 ? 'unauthorized' : 'forbidden' });
       if (req.body.entries.length > MAX_BATCH_ENTRIES) return reply.code(413).send({ error: `at most ${MAX_BATCH_ENTRIES} entries per batch` });
       // A signing console's batch must carry its signature of the batch's last entry: the token alone proves nothing.
-      const signing = await signingOf(db, req.params.id);
       const signature = typeof req.headers['x-csu-signature'] === 'string' ? req.headers['x-csu-signature'] : undefined;
       if (signing.signed) {
         if (!signing.publicKey) return reply.code(401).send({ error: 'not enrolled' });

@@ -52,6 +52,19 @@ export async function checkToken(db: Knex, table: 'consoles' | 'readers', id: st
   return any && sameHash(any.token_sha256, hash) ? { ok: true } : { ok: false, status: 401 };
 }
 
+/**
+ * checkToken for a console, with what the journal route needs next (does it sign, with which
+ * key) read in the same query: one round trip fewer per batch, on a server that takes hundreds.
+ */
+export async function checkConsole(db: Knex, id: string, token: string | undefined): Promise<(Auth & { ok: false }) | { ok: true; signed: boolean; publicKey: string | null }> {
+  if (!token) return { ok: false, status: 401 };
+  const hash = sha256(token);
+  const row = await db('consoles').where({ id }).first('token_sha256', 'signed', 'public_key');
+  if (row && sameHash(row.token_sha256, hash)) return { ok: true, signed: Boolean(row.signed), publicKey: (row.public_key as string | null) ?? null };
+  const other = await db('consoles').where({ token_sha256: hash }).first('id');
+  return { ok: false, status: other ? 403 : 401 };
+}
+
 export async function ackOf(db: Knex, consoleId: string): Promise<{ seq: number; hash: string | null }> {
   const row = await db('journal').where({ console_id: consoleId }).orderBy('seq', 'desc').first('seq', 'hash');
   return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: null };
@@ -120,6 +133,7 @@ export async function ingest(db: Knex, consoleId: string, raw: unknown[], signat
       let prev = last ? { seq: Number(last.seq), hash: last.hash as string } : undefined;
       const lastSeq = prev?.seq ?? 0;
       const fresh: JournalEntry[] = [];
+      const payloads: string[] = [];
       // Entries the server already holds: read in one query, not one per entry.
       const resent = entries.filter((e) => e.seq <= lastSeq).map((e) => e.seq);
       const storedRows = new Map<number, Record<string, unknown>>();
@@ -137,24 +151,30 @@ export async function ingest(db: Knex, consoleId: string, raw: unknown[], signat
           if (differs.length > 0) throw new Conflict('divergence', e.seq, lastSeq + 1, `different entry at stored seq ${e.seq}: ${differs.join(', ')}`);
           continue;
         }
-        const problem = checkParsedEntry(e, prev);
+        // Serialised once: the same canonical text is hashed and stored.
+        const payloadJson = e.payload === undefined ? undefined : canonicalJson(e.payload);
+        const problem = checkParsedEntry(e, prev, payloadJson);
         const next = (prev?.seq ?? 0) + 1;
         if (problem === 'gap' && e.seq > next) throw new Conflict('gap', e.seq, next, `gap: the server holds up to seq ${next - 1}`);
         // A first entry that does not link to the last stored one: the two histories differ there.
         if (problem === 'prev_hash') throw new Conflict('divergence', e.seq, next, `entry ${e.seq} does not link to stored entry ${next - 1}`);
         if (problem) throw new Conflict('invalid', e.seq, next, `entry ${e.seq}: ${problem}`);
         fresh.push(e);
+        payloads.push(payloadJson!);
         prev = { seq: e.seq, hash: e.hash };
       }
-      // A uuid already stored (by this console or another) is a conflict with a reason, not a database error.
+      // A uuid already stored (by this console or another, or twice in this batch) is a conflict
+      // with a reason, not a database error: the rows whose uuid is taken are skipped by the
+      // insert itself (one statement, not a look-up first), and any skipped one undoes the batch.
+      const head = entries[entries.length - 1];
       for (let i = 0; i < fresh.length; i += 500) {
-        const taken = await trx('journal').whereIn('uuid', fresh.slice(i, i + 500).map((e) => e.uuid)).first('uuid');
-        if (taken) throw new Conflict('duplicate', fresh.find((e) => e.uuid === taken.uuid)?.seq ?? fresh[0]!.seq, fresh[0]!.seq, `entry uuid ${String(taken.uuid)} is already stored`);
-      }
-      // 10 columns × 500 rows: one statement per server batch.
-      for (let i = 0; i < fresh.length; i += 500) {
-        const head = entries[entries.length - 1];
-        await trx('journal').insert(fresh.slice(i, i + 500).map((e) => ({ ...e, payload: canonicalJson(e.payload), received_at: now, signature: signature !== undefined && e === head ? signature : null })));
+        const rows = fresh.slice(i, i + 500).map((e, k) => ({ ...e, payload: payloads[i + k]!, received_at: now, signature: signature !== undefined && e === head ? signature : null }));
+        const inserted = await trx('journal').insert(rows).onConflict('uuid').ignore().returning('seq');
+        if (inserted.length < rows.length) {
+          const got = new Set(inserted.map((r: { seq: number | string } | number) => Number(typeof r === 'object' ? r.seq : r)));
+          const taken = rows.find((r) => !got.has(r.seq))!;
+          throw new Conflict('duplicate', taken.seq, fresh[0]!.seq, `entry uuid ${taken.uuid} is already stored`);
+        }
       }
       await applyBatchToRegistry(trx, consoleId, fresh);
       return { status: 200 as const, ackSeq: prev?.seq ?? 0, ackHash: prev?.hash ?? null, stored: fresh.length };

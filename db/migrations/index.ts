@@ -6,6 +6,7 @@ import * as m0004 from './0004-registry-guard';
 import * as m0005 from './0005-administration';
 import * as m0006 from './0006-attempt-counts';
 import * as m0007 from './0007-journal-time-index';
+import * as m0008 from './0008-batch-signatures';
 
 /**
  * Migrations listed in code (not read from a folder) so the bundled main process carries them.
@@ -19,6 +20,7 @@ const migrations: [string, Knex.Migration][] = [
   ['0005-administration', m0005],
   ['0006-attempt-counts', m0006],
   ['0007-journal-time-index', m0007],
+  ['0008-batch-signatures', m0008],
 ];
 
 export function knownMigrationNames(): string[] {

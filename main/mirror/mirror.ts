@@ -4,12 +4,12 @@
  * the server is away. On a 409 it stops and says so: it never skips or rewrites an entry.
  */
 import type { Knex } from 'knex';
-import { appendEntry, countEntriesAfter, entriesAfter, lastEntryOfKind } from '../../db/journal';
+import { appendEntry, entriesAfter, lastEntryOfKind } from '../../db/journal';
 import type { JournalEntry } from '../../db/journal-codec';
 export { fitBatch, type ConflictKind } from './batch';
 import { signHead } from '../../db/journal-signature';
 import { enrolKey, refusalReason, type EnrolResult } from './enrol';
-import { mirrorAckedSeq, saveMirrorAck } from '../../db/mirror-state';
+import { Outbox } from './outbox';
 import type { Clock } from '../clock';
 import { fitBatch, type ConflictBody, type ConflictKind } from './batch';
 import { request, type Answer } from './transport';
@@ -59,8 +59,11 @@ export class Mirror {
   private refused: { key: string; at: number } | undefined;
   /** Entries per batch; halved after a 413, grown back after each accepted batch. */
   private cap: number | undefined;
+  private readonly outbox: Outbox;
 
-  constructor(private readonly o: MirrorOptions) {}
+  constructor(private readonly o: MirrorOptions) {
+    this.outbox = new Outbox(o.db, o.consoleId);
+  }
 
   start(): void {
     this.stopped = false;
@@ -71,6 +74,7 @@ export class Mirror {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.inflight;
+    await this.outbox.settle().catch((err: unknown) => this.o.log.error('mirror: acknowledgement not saved: %s', err instanceof Error ? err.message : String(err)));
   }
 
   get current(): MirrorStatus | undefined {
@@ -99,12 +103,8 @@ export class Mirror {
     return `${token ?? ''}\n${this.o.signing?.enrolmentCode() ?? ''}`;
   }
 
-  async ackedSeq(): Promise<number> {
-    return mirrorAckedSeq(this.o.db, this.o.consoleId);
-  }
-
-  private async pendingAfter(acked: number): Promise<number> {
-    return countEntriesAfter(this.o.db, this.o.consoleId, acked);
+  private pendingAfter(acked: number): Promise<number> {
+    return this.outbox.pendingAfter(acked);
   }
 
   /** One send: resolves when the next cycle is scheduled. */
@@ -112,9 +112,10 @@ export class Mirror {
     if (this.running || this.stopped) return;
     this.running = true;
     try {
-      const acked = await this.ackedSeq();
+      const acked = await this.outbox.acked();
       const max = this.o.batchMax ?? 500;
-      const fetched = await entriesAfter(this.o.db, this.o.consoleId, acked, Math.min(max, this.cap ?? max));
+      const limit = Math.min(max, this.cap ?? max);
+      const fetched = await this.outbox.after(acked, limit);
       if (fetched.length === 0) {
         this.failures = 0;
         this.offlineSince = undefined;
@@ -130,17 +131,21 @@ export class Mirror {
       // (an accented justification is one character but two bytes).
       const { batch, body: payload } = fitBatch(fetched, this.o.batchBytes ?? 900 * 1024);
       let res: Answer;
+      const signed = this.signatureOf(batch);
+      if (fetched.length === limit) this.outbox.readAhead(batch[batch.length - 1]!.seq, limit);
       try {
         res = await request(this.url('journal'), {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}`, ...this.signatureOf(batch) },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}`, ...signed },
           body: payload,
           timeoutMs: this.o.timeoutMs ?? 15000,
           ...(this.o.ca ? { ca: this.o.ca } : {}),
         });
       } catch (err) {
+        await this.outbox.settle();
         return await this.retryLater(acked, `network: ${err instanceof Error ? err.message : String(err)}`);
       }
+      await this.outbox.settle();
       let body: { ackSeq?: number; error?: string } & ConflictBody = {};
       try {
         body = res.json() as typeof body;
@@ -152,7 +157,9 @@ export class Mirror {
         // The server acknowledges what it holds; never move the cursor past what was sent.
         const ack = Math.min(body.ackSeq, last);
         if (ack > acked) {
-          await saveMirrorAck(this.o.db, this.o.consoleId, { seq: ack, hash: batch.find((e) => e.seq === ack)?.hash ?? null, at: this.o.clock.now() });
+          const head = batch[batch.length - 1]!;
+          const signature = signed['x-csu-signature'];
+          this.outbox.acknowledge({ seq: ack, hash: batch.find((e) => e.seq === ack)?.hash ?? null, at: this.o.clock.now() }, signature && ack === head.seq ? { seq: head.seq, hash: head.hash, signature } : undefined);
         }
         this.failures = 0;
         this.offlineSince = undefined;
@@ -185,7 +192,7 @@ export class Mirror {
     }
   }
 
-  private signatureOf(batch: JournalEntry[]): Record<string, string> {
+  private signatureOf(batch: JournalEntry[]): { 'x-csu-signature'?: string } {
     const head = batch[batch.length - 1];
     if (!this.o.signing || !head) return {};
     return { 'x-csu-signature': signHead(this.o.signing.privateKeyPem, this.o.consoleId, head.seq, head.hash) };
@@ -252,7 +259,7 @@ export class Mirror {
     }
     this.o.log.warn('mirror: the server holds up to seq %d but had acknowledged %d (restored?): resending from there', serverSeq, acked);
     await appendEntry(this.o.db, this.o.consoleId, { kind: 'mirror.resync', actor: 'system', ts: this.o.clock.now(), payload: { serverSeq, ackedSeq: acked } });
-    await saveMirrorAck(this.o.db, this.o.consoleId, { seq: serverSeq, hash: serverSeq === 0 ? null : (ack.hash as string), at: this.o.clock.now() });
+    await this.outbox.moveBack({ seq: serverSeq, hash: serverSeq === 0 ? null : (ack.hash as string), at: this.o.clock.now() });
     this.setStatus({ state: 'pending', pending: await this.pendingAfter(serverSeq), ackedSeq: serverSeq });
     this.schedule(0);
   }

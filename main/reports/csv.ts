@@ -18,18 +18,23 @@ import { dateTimeNumeric, dayNumeric, durationFrench, hourNumeric } from './form
  */
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
-  let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[;"\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (typeof value === 'number') return String(value);
+  let s = value;
+  if (FORMULA_START.test(s)) s = `'${s}`;
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[;"\r\n]|^\s|\s$/;
 
 export const CSV_COLUMNS = ['day', 'hour', 'startedAt', 'endedAt', 'granted', 'grantedMin', 'effective', 'effectiveMin', 'service', 'motive', 'justification', 'site', 'cameras', 'operator', 'operatorName', 'end', 'console', 'grantId'] as const;
 
 function cells(t: TFunction, r: RegistryRow): (string | number | null)[] {
+  const day = dayNumeric(r.startsAt);
+  const hour = hourNumeric(r.startsAt);
   return [
-    dayNumeric(r.startsAt),
-    hourNumeric(r.startsAt),
-    dateTimeNumeric(r.startsAt),
+    day,
+    hour,
+    `${day} ${hour}`,
     r.endedAt === null ? null : dateTimeNumeric(r.endedAt),
     durationFrench(r.grantedMin),
     r.grantedMin,

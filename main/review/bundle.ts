@@ -4,6 +4,9 @@
  *                   just before (the link to the rest of the chain)
  *   resume.txt      what the bundle covers, in French
  *   rapport.pdf     the registry report of the days the period covers (G1's model), where given
+ *   signatures.json where the console signs (G6): its public key, its signatures of the batches it
+ *                   sent whose last entry is in the extract, and its signature of the extract's last
+ *                   entry made at export (which vouches for every entry before it, through the chain)
  *   manifest.json   the SHA-256 and size of every other file, the console, the period, who exported
  * (recordings join it, each with its SHA-256, where a convention allows recording).
  */
@@ -13,12 +16,33 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { ZipFile } from 'yazl';
 import type { JournalEntry } from '../../db/journal-codec';
+import { batchSignaturesBetween, type BatchSignature } from '../../db/mirror-state';
 import { entriesBetween, seqRangeOfPeriod } from '../../db/review';
 import type { TimelineView } from '../../preload/review';
 
 export const MANIFEST = 'manifest.json';
 export const JOURNAL = 'journal.jsonl';
 export const SUMMARY = 'resume.txt';
+export const SIGNATURES = 'signatures.json';
+
+/** What signatures.json holds. */
+export interface SignaturesFile {
+  format: 'csu-signatures';
+  version: 1;
+  consoleId: string;
+  /** Ed25519, SPKI PEM. */
+  publicKey: string;
+  /** Signatures made when the batches were sent (the server holds the same). */
+  batches: BatchSignature[];
+  /** Made at export, over the extract's last entry; absent when the extract is empty. */
+  export?: BatchSignature;
+}
+
+/** The console's key, where it has one (the mirror makes it): its public half and a signer. */
+export interface BundleSigning {
+  publicKeyPem: string;
+  sign(seq: number, hash: string): string;
+}
 
 export interface Manifest {
   format: 'csu-evidence';
@@ -39,13 +63,17 @@ function sha256(data: Buffer | string): string {
 
 export async function writeEvidenceBundle(
   db: Knex,
-  o: { consoleId: string; from: number; to: number; cameraIds: string[]; actor: string; now: number; dir: string; summary: (timeline: { entries: number }) => string; extra?: { name: string; data: Buffer }[] },
+  o: { consoleId: string; from: number; to: number; cameraIds: string[]; actor: string; now: number; dir: string; summary: (timeline: { entries: number }) => string; extra?: { name: string; data: Buffer }[]; signing?: BundleSigning | undefined },
 ): Promise<{ file: string; bytes: number; sha256: string; entries: number; files: number }> {
   const range = await seqRangeOfPeriod(db, o.consoleId, o.from, o.to);
   const anchorSeq = range ? Math.max(0, range.first - 1) : 0;
   const lines: string[] = [];
+  let last: JournalEntry | undefined;
   if (range) {
-    for await (const e of entriesBetween(db, o.consoleId, Math.max(1, anchorSeq), range.last)) lines.push(JSON.stringify(wire(e)));
+    for await (const e of entriesBetween(db, o.consoleId, Math.max(1, anchorSeq), range.last)) {
+      lines.push(JSON.stringify(wire(e)));
+      last = e;
+    }
   }
   const journal = lines.length > 0 ? `${lines.join('\n')}\n` : '';
   const entries = range ? range.last - range.first + 1 : 0;
@@ -54,6 +82,7 @@ export async function writeEvidenceBundle(
     { name: JOURNAL, data: Buffer.from(journal, 'utf8') },
     { name: SUMMARY, data: Buffer.from(summary, 'utf8') },
     ...(o.extra ?? []),
+    ...(o.signing ? [{ name: SIGNATURES, data: Buffer.from(`${JSON.stringify(await signaturesOf(db, o.consoleId, o.signing, range ? Math.max(1, anchorSeq) : 0, last), null, 2)}\n`, 'utf8') }] : []),
   ];
   const manifest: Manifest = {
     format: 'csu-evidence',
@@ -81,6 +110,17 @@ export async function writeEvidenceBundle(
   renameSync(`${file}.part`, file);
   const data = readFileSync(file);
   return { file, bytes: data.length, sha256: sha256(data), entries, files: files.length + 1 };
+}
+
+async function signaturesOf(db: Knex, consoleId: string, signing: BundleSigning, fromSeq: number, last: JournalEntry | undefined): Promise<SignaturesFile> {
+  return {
+    format: 'csu-signatures',
+    version: 1,
+    consoleId,
+    publicKey: signing.publicKeyPem,
+    batches: last ? await batchSignaturesBetween(db, consoleId, fromSeq, last.seq) : [],
+    ...(last ? { export: { seq: last.seq, hash: last.hash, signature: signing.sign(last.seq, last.hash) } } : {}),
+  };
 }
 
 /** An entry as the bundle carries it: exactly the fields the chain hashes, nothing added. */

@@ -11,7 +11,8 @@ import type { EvidenceView, JournalEntryView, TimelineView } from '../../preload
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { mainT } from '../i18n';
-import { writeEvidenceBundle } from './bundle';
+import { publicKeyOf, signHead } from '../../db/journal-signature';
+import { type BundleSigning, writeEvidenceBundle } from './bundle';
 import { buildTimeline } from './timeline';
 
 /** A review covers at most a quarter: longer, and it is a report, not a timeline. */
@@ -25,7 +26,17 @@ export interface ReviewQuery {
 }
 
 export class ReviewService {
-  constructor(private readonly o: { db: Knex; consoleId: string; clock: Clock; dataDir: string; pdfSummary?: (from: number, to: number, siteId: string | undefined, by: string) => Promise<Buffer> }) {}
+  constructor(
+    private readonly o: {
+      db: Knex;
+      consoleId: string;
+      clock: Clock;
+      dataDir: string;
+      pdfSummary?: (from: number, to: number, siteId: string | undefined, by: string) => Promise<Buffer>;
+      /** The console's signing key (PEM), where the mirror made one: bundles then carry signatures (G6). */
+      signingKey?: () => string | undefined;
+    },
+  ) {}
 
   private check(q: ReviewQuery): void {
     if (q.to <= q.from) throw new AppError('PERIOD_INVALID', 'the period ends before it starts');
@@ -45,6 +56,12 @@ export class ReviewService {
     return { seq: e.seq, uuid: e.uuid, ts: e.ts, kind: e.kind, actor: e.actor, payload: e.payload, prevHash: e.prev_hash, hash: e.hash };
   }
 
+  private signing(): BundleSigning | undefined {
+    const key = this.o.signingKey?.();
+    if (!key) return undefined;
+    return { publicKeyPem: publicKeyOf(key), sign: (seq, hash) => signHead(key, this.o.consoleId, seq, hash) };
+  }
+
   async exportEvidence(q: ReviewQuery, actor: string): Promise<EvidenceView> {
     this.check(q);
     const now = this.o.clock.now();
@@ -55,6 +72,7 @@ export class ReviewService {
     const pdf = this.o.pdfSummary ? await this.o.pdfSummary(q.from, q.to, q.siteId, actor) : undefined;
     const r = await writeEvidenceBundle(this.o.db, {
       ...(pdf ? { extra: [{ name: 'rapport.pdf', data: pdf }] } : {}),
+      signing: this.signing(),
       consoleId: this.o.consoleId,
       from: q.from,
       to: q.to,

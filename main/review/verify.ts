@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import yauzl from 'yauzl';
 import { z } from 'zod';
 import { checkEntry } from '../../db/journal-codec';
-import { JOURNAL, MANIFEST } from './bundle';
+import { JOURNAL, MANIFEST, SIGNATURES } from './bundle';
+import { checkBundleSignatures, type SignatureProblemCode, type SignatureSummary } from './verify-signatures';
 
-export type ProblemCode = 'bundle_unreadable' | 'manifest_missing' | 'manifest_invalid' | 'file_missing' | 'file_altered' | 'file_unlisted' | 'journal_line_unreadable' | 'journal_entry_invalid' | 'journal_gap' | 'journal_link_broken' | 'journal_hash' | 'journal_range';
+export type ProblemCode = SignatureProblemCode | 'bundle_unreadable' | 'manifest_missing' | 'manifest_invalid' | 'file_missing' | 'file_altered' | 'file_unlisted' | 'journal_line_unreadable' | 'journal_entry_invalid' | 'journal_gap' | 'journal_link_broken' | 'journal_hash' | 'journal_range';
 export interface VerifyProblem {
   code: ProblemCode;
   file?: string;
@@ -26,6 +27,8 @@ export interface VerifyReport {
   files: number;
   lastSeq?: number;
   lastHash?: string;
+  /** The console's signatures the bundle carries (G6), or « non signé ». */
+  signatures?: SignatureSummary;
 }
 
 const ManifestSchema = z
@@ -70,7 +73,8 @@ function readZip(file: string): Promise<Map<string, Buffer>> {
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-export async function verifyBundle(file: string): Promise<VerifyReport> {
+/** `expectedKey`: the console's public key (PEM) as the verifier knows it, to check the signatures against. */
+export async function verifyBundle(file: string, opts: { expectedKey?: string } = {}): Promise<VerifyReport> {
   let files: Map<string, Buffer>;
   try {
     files = await readZip(file);
@@ -96,6 +100,7 @@ export async function verifyBundle(file: string): Promise<VerifyReport> {
   const journal = files.get(JOURNAL);
   let count = 0;
   let last: { seq: number; hash: string } | undefined;
+  const hashes = new Map<number, string>();
   if (journal) {
     const lines = journal.toString('utf8').split('\n').filter((l) => l.length > 0);
     for (let i = 0; i < lines.length; i++) {
@@ -116,6 +121,7 @@ export async function verifyBundle(file: string): Promise<VerifyReport> {
         break;
       }
       last = { seq: seq!, hash: String(entry.hash) };
+      hashes.set(last.seq, last.hash);
       count++;
     }
     if (!problems.some((p) => p.file === JOURNAL) && manifest.journal.entries > 0) {
@@ -125,9 +131,12 @@ export async function verifyBundle(file: string): Promise<VerifyReport> {
       if (firstSeq !== expectedFirst || last?.seq !== manifest.journal.lastSeq) problems.push({ code: 'journal_range', file: JOURNAL });
     }
   }
+  const signed = checkBundleSignatures(files.get(SIGNATURES), manifest.consoleId, hashes, manifest.journal.entries > 0 ? manifest.journal.lastSeq : undefined, opts.expectedKey);
+  for (const p of signed.problems) problems.push({ ...p, file: SIGNATURES });
   return {
     ok: problems.length === 0,
     problems,
+    signatures: signed.summary,
     consoleId: manifest.consoleId,
     period: manifest.period,
     entries: count,

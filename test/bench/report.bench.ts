@@ -7,7 +7,7 @@
  * - report_rss_mb: peak growth of the process's resident memory while the two are generated
  * - pdf_10k_cpu_ms, csv_10k_cpu_ms: the process's CPU time for each (main thread and libuv's pool: SQLite, zlib)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../db';
@@ -23,6 +23,8 @@ const N = 10_000;
 const silent = { info() {}, warn() {}, error() {} };
 
 async function main(): Promise<void> {
+  const results = path.resolve(__dirname, '..', '..', 'bench-results');
+  mkdirSync(results, { recursive: true });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'csu-bench-report-'));
   const db = await openDatabase(path.join(dir, 'bench.sqlite'));
   // 10,000 ended transmissions over one year (about 27 a day), varied sites, motives and services.
@@ -51,7 +53,13 @@ async function main(): Promise<void> {
     organisation: () => ({ commune: 'Charenton-le-Pont', csuName: 'Centre de supervision urbaine de Charenton-le-Pont' }),
     fontsDir: path.resolve(__dirname, '..', '..', 'assets', 'fonts'),
     workDir: path.join(dir, 'out'),
-    delivery: { deliver: async (f) => ({ savedTo: f.path }) },
+    delivery: {
+      deliver: async (f) => {
+        // BENCH_REPORT_KEEP=1 keeps the two files in bench-results/ to look at them (pdftoppm, a spreadsheet).
+        if (process.env.BENCH_REPORT_KEEP) copyFileSync(f.path, path.join(results, `report-10k${path.extname(f.fileName)}`));
+        return { savedTo: f.path };
+      },
+    },
   });
   const by = { matricule: 'SUP201', name: 'Nadia Benali', role: 'superviseur' as const, designated: true, mustChangePassword: false };
   const filters = { period: { kind: 'custom' as const, from: '2026-01-01', to: '2026-12-31' } };

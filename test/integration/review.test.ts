@@ -20,6 +20,9 @@ const silent = { info() {}, warn() {}, error() {} };
 const MIN = 60000;
 const base = { siteId: 'tripode', motive: 'atteintes_integrite_physique', justification: 'Agression signalée dans le hall par un locataire.', serviceId: 'pn-charenton' };
 
+/** What the verifier says of the journal and the files; the signatures' findings are evidence-signatures.test.ts's. */
+const journalProblems = (v: { problems: { file?: string }[] }) => v.problems.filter((p) => p.file !== 'signatures.json');
+
 function unzip(file: string): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true }, (err, zip) => {
@@ -116,7 +119,8 @@ describe('incident review and evidence', () => {
     expect(v).toMatchObject({ ok: true, problems: [] });
     expect(v.entries).toBe(r.entries + 0);
     const files = await unzip(bundle);
-    expect([...files.keys()].sort()).toEqual(['journal.jsonl', 'manifest.json', 'rapport.pdf', 'resume.txt']);
+    // The demo console signs its journal (its embedded central enrols it): the bundle carries the signatures too.
+    expect([...files.keys()].sort()).toEqual(['journal.jsonl', 'manifest.json', 'rapport.pdf', 'resume.txt', 'signatures.json']);
     expect(files.get('resume.txt')!.toString()).toContain('LOT DE PREUVES');
     // The PDF summary is the registry report of the period's days (G1's model), listed in the manifest.
     const pdf = path.join(tmp.dir, 'rapport.pdf');
@@ -124,12 +128,14 @@ describe('incident review and evidence', () => {
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
     expect(text).toContain('Rapport du registre');
     expect(text).toContain('Parking niveau -1');
-    expect(JSON.parse(files.get('manifest.json')!.toString()).files.map((f: any) => f.name)).toEqual(['journal.jsonl', 'resume.txt', 'rapport.pdf']);
+    expect(JSON.parse(files.get('manifest.json')!.toString()).files.map((f: any) => f.name)).toEqual(expect.arrayContaining(['journal.jsonl', 'resume.txt', 'rapport.pdf', 'signatures.json']));
     const exported = await s.db('journal').where({ kind: 'evidence.exported' });
     expect(JSON.parse(exported[0].payload)).toMatchObject({ sha256: r.sha256, bytes: r.bytes });
     const cli = await runVerifier([bundle]);
     expect(cli.code).toBe(0);
-    expect(cli.out).toMatch(/^Lot de preuves vérifié : 4 fichiers conformes au manifeste/);
+    expect(cli.out).toMatch(/^Lot de preuves vérifié : 5 fichiers conformes au manifeste/);
+    // The demo console signs (its embedded central enrols its key); without --key the verifier says what that proves.
+    expect(cli.out).toContain('Signatures du poste valides');
     const json = await runVerifier([bundle, '--json']);
     expect(JSON.parse(json.out)).toMatchObject({ ok: true });
   });
@@ -145,14 +151,17 @@ describe('incident review and evidence', () => {
 
     // The journal line edited, the manifest left alone: the file no longer matches its SHA-256.
     const a = new Map(files).set('journal.jsonl', journal);
-    expect((await verifyBundle(await zipOf(a, path.join(tmp.dir, 'a.zip')))).problems).toEqual([{ code: 'file_altered', file: 'journal.jsonl' }, { code: 'journal_hash', file: 'journal.jsonl', line: target, seq: edited.seq }]);
+    const va = await verifyBundle(await zipOf(a, path.join(tmp.dir, 'a.zip')));
+    expect(journalProblems(va)).toEqual([{ code: 'file_altered', file: 'journal.jsonl' }, { code: 'journal_hash', file: 'journal.jsonl', line: target, seq: edited.seq }]);
+    // The console's signatures no longer match the edited extract either (test/integration/evidence-signatures.test.ts for the rest).
+    expect(va.problems.some((p: any) => p.file === 'signatures.json' && p.code === 'signature_export_bad')).toBe(true);
 
     // An attacker who also rewrites the manifest: the chain still names the entry.
     const manifest = JSON.parse(files.get('manifest.json')!.toString());
     manifest.files.find((f: any) => f.name === 'journal.jsonl').sha256 = createHash('sha256').update(journal).digest('hex');
     manifest.files.find((f: any) => f.name === 'journal.jsonl').bytes = journal.length;
     const b = new Map(a).set('manifest.json', Buffer.from(JSON.stringify(manifest)));
-    expect((await verifyBundle(await zipOf(b, path.join(tmp.dir, 'b.zip')))).problems).toEqual([{ code: 'journal_hash', file: 'journal.jsonl', line: target, seq: edited.seq }]);
+    expect(journalProblems(await verifyBundle(await zipOf(b, path.join(tmp.dir, 'b.zip'))))).toEqual([{ code: 'journal_hash', file: 'journal.jsonl', line: target, seq: edited.seq }]);
     const cli = await runVerifier([path.join(tmp.dir, 'b.zip')]);
     expect(cli.code).toBe(1);
     expect(cli.out).toContain(`Entrée altérée à la ligne ${target} : l'empreinte de l'entrée n° ${edited.seq} ne correspond plus à son contenu.`);
@@ -164,7 +173,7 @@ describe('incident review and evidence', () => {
     const m2 = JSON.parse(files.get('manifest.json')!.toString());
     Object.assign(m2.files.find((f: any) => f.name === 'journal.jsonl'), { sha256: createHash('sha256').update(cutJournal).digest('hex'), bytes: cutJournal.length });
     const c = new Map(files).set('journal.jsonl', cutJournal).set('manifest.json', Buffer.from(JSON.stringify(m2)));
-    expect((await verifyBundle(await zipOf(c, path.join(tmp.dir, 'c.zip')))).problems).toEqual([expect.objectContaining({ code: 'journal_gap', line: 5 })]);
+    expect(journalProblems(await verifyBundle(await zipOf(c, path.join(tmp.dir, 'c.zip'))))).toEqual([expect.objectContaining({ code: 'journal_gap', line: 5 })]);
 
     // A file missing, an extra one slipped in.
     const d = new Map(files);

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { appendEntry, appendEntries, entriesAfter, lastEntry, recentEntries, verifyChain } from '../../db/journal';
-import { canonicalJson, checkEntry, entryHash, GENESIS_HASH } from '../../db/journal-codec';
+import { canonicalEntryBody, canonicalJson, checkEntry, checkParsedEntry, entryHash, GENESIS_HASH } from '../../db/journal-codec';
 import { appendGrant, freshDb } from '../helpers/db';
 
 const C = 'poste-test';
@@ -25,6 +25,16 @@ describe('journal codec', () => {
     expect(checkEntry({ ...base, hash: expected }, { seq: 1, hash: expected })).toBe('gap');
     expect(checkEntry({ ...base, hash: expected.replace(/^./, 'f') }, undefined)).toBe('hash');
     expect(checkEntry({ ...base, kind: 'nope', hash: expected }, undefined)).toBe('schema');
+  });
+
+  test('the entry body built from a canonical payload is canonicalJson of the entry, odd characters included', () => {
+    const odd = { z: 'guillemets « » “quote” \\ \n \t \u0001 \u2028 é 😀', a: [1.5, -0, 1e21, null, true], m: { y: 'x', b: { d: 2, c: 1 } } };
+    const base = { seq: 42, uuid: '2b0c6f4e-4a5e-4c9b-9d63-2f1f4a1c8e11', console_id: C, ts: T0, kind: 'session.opened' as const, actor: 'OP "1" é', payload: odd, prev_hash: GENESIS_HASH };
+    const { seq, uuid, console_id, ts, kind, actor, payload, prev_hash } = base;
+    expect(canonicalEntryBody(base, canonicalJson(odd))).toBe(canonicalJson({ seq, uuid, console_id, ts, kind, actor, payload, prev_hash }));
+    expect(entryHash(base, canonicalJson(odd))).toBe(entryHash(base));
+    // The given text is what is hashed: a payload text that is not the payload's gives another hash.
+    expect(checkParsedEntry({ ...base, payload: { matricule: 'OP101' }, hash: entryHash({ ...base, payload: { matricule: 'OP101' } }) }, { seq: 41, hash: GENESIS_HASH }, '{"matricule":"OP102"}')).toBe('hash');
   });
 });
 

@@ -137,4 +137,19 @@ describe('migrations', () => {
     expect(JSON.stringify(plan)).toContain('journal_console_ts');
     await cleanup();
   });
+
+  test('0008-batch-signatures: the journal keeps its entries; signatures are kept once per seq and never changed', async () => {
+    const { db, cleanup } = await at('0007-journal-time-index');
+    const e = { seq: 1, uuid: '2b0c6f4e-4a5e-4c9b-9d63-2f1f4a1c8e11', console_id: 'poste-1', ts: 1000, kind: 'session.opened', actor: 'OP101', payload: { matricule: 'OP101' }, prev_hash: GENESIS_HASH };
+    const hash = entryHash(e as never);
+    await db('journal').insert({ ...e, payload: canonicalJson(e.payload), hash });
+    await db.migrate.latest({ migrationSource: migrationSourceUpTo('0008-batch-signatures') });
+    expect((await db('journal').select('seq')).map((r: { seq: number }) => r.seq)).toEqual([1]);
+    await db('journal_signatures').insert({ console_id: 'poste-1', seq: 1, hash, signature: 'c2ln', signed_at: 2000 });
+    await expect(db('journal_signatures').insert({ console_id: 'poste-1', seq: 1, hash, signature: 'b3RoZXI=', signed_at: 3000 })).rejects.toThrow();
+    await expect(db('journal_signatures').update({ signature: 'x' })).rejects.toThrow(/append-only/);
+    await expect(db('journal_signatures').delete()).rejects.toThrow(/append-only/);
+    expect(await db('journal_signatures').select('seq', 'signature')).toEqual([{ seq: 1, signature: 'c2ln' }]);
+    await cleanup();
+  });
 });
