@@ -96,7 +96,9 @@ export const CatalogueView = z.object({
       addresses: z.array(z.string()),
       homes: z.number(),
       cameras: z.array(z.object({ id, label: z.string(), zone: z.enum(ZONES) })),
-      convention: z.object({ id, validFrom: z.string(), validTo: z.string(), motives: z.array(z.enum(MOTIVES)), minDurationMin: z.number(), maxDurationMin: z.number(), serviceIds: z.array(z.string()) }).nullable(),
+      convention: z
+        .object({ id, validFrom: z.string(), validTo: z.string(), motives: z.array(z.enum(MOTIVES)), minDurationMin: z.number(), maxDurationMin: z.number(), serviceIds: z.array(z.string()), recordingAllowed: z.boolean().optional() })
+        .nullable(),
     }),
   ),
   services: z.array(z.object({ id, name: z.string(), kind: z.enum(['police_municipale', 'police_nationale']) })),
@@ -119,6 +121,8 @@ export const GrantView = z.object({
   endsAt: z.number(),
   /** The grant this one renews, if any. */
   renews: grantId.optional(),
+  /** Recorded (the convention allows it and the request asked for it). */
+  recorded: z.boolean().optional(),
 });
 export type GrantView = z.infer<typeof GrantView>;
 
@@ -132,6 +136,8 @@ export const RequestArgs = z
     serviceId: z.string().max(100),
     /** Renewal: the running grant this request takes over from, without a black gap on the wall. */
     renews: grantId.optional(),
+    /** Record the transmission, with a reason: refused (RECORDING_NOT_ALLOWED) unless the convention allows it. */
+    record: z.object({ reason: z.string().max(5000) }).strict().optional(),
   })
   .strict();
 export type RequestArgs = z.infer<typeof RequestArgs>;

@@ -48,6 +48,8 @@ export const REFUSAL_CODES = [
   'JUSTIFICATION_TOO_SHORT',
   'JUSTIFICATION_TOO_LONG',
   'JUSTIFICATION_CONTROL_CHARS',
+  'RECORDING_NOT_ALLOWED',
+  'RECORDING_REASON_INVALID',
 ] as const;
 export const RefusalCode = z.enum(REFUSAL_CODES);
 export type RefusalCode = z.infer<typeof RefusalCode>;

@@ -85,6 +85,20 @@ interface TokenEntry {
   cameraId: string;
   pipeKey: string;
   clients: Set<Client>;
+  /** A recording of this grant's camera (main/recording/): fed like a client, never reachable by a socket. */
+  sink?: RecordSink;
+}
+
+/**
+ * What the recorder plugs into a camera's pipe: the TS the relay already remuxed, cut at keyframes,
+ * with the tables a segment starts with. A pipe with a sink runs whether or not a tile watches.
+ */
+export interface RecordSink {
+  write(pieces: Piece[], tables: Buffer[]): void;
+  /** A new ffmpeg run: a new stream, so the segment in progress ends here. */
+  restart(): void;
+  /** The grant ended or the recording stopped: the segment in progress is sealed and journaled. */
+  close(): Promise<void>;
 }
 
 interface PipeEntry {
@@ -193,11 +207,11 @@ export class RelayHub extends EventEmitter {
   private maybeIdle(key: string): void {
     const entry = this.pipes.get(key);
     if (!entry?.camera.lazy || !entry.pipe) return;
-    const watched = [...entry.tokens].some((t) => (this.tokens.get(t)?.clients.size ?? 0) > 0);
-    if (watched) return;
+    const watched = () => [...entry.tokens].some((t) => (this.tokens.get(t)?.clients.size ?? 0) > 0 || !!this.tokens.get(t)?.sink);
+    if (watched()) return;
     clearTimeout(entry.idleTimer);
     entry.idleTimer = setTimeout(() => {
-      const still = [...entry.tokens].some((t) => (this.tokens.get(t)?.clients.size ?? 0) > 0);
+      const still = watched();
       if (still || !entry.pipe) return;
       const pipe = entry.pipe;
       entry.pipe = undefined;
@@ -219,6 +233,7 @@ export class RelayHub extends EventEmitter {
     const pipe = new CameraPipe({ cameraId: camera.id, source: camera.sourceUrl, ffmpegPath: this.o.ffmpegPath, log: this.o.log, pidFile: this.pidFile, sim, ...this.o.pipe });
     pipe.on('pieces', (pieces: Piece[]) => this.fanOut(key, pieces));
     pipe.on('restart', () => {
+      for (const t of this.pipes.get(key)?.tokens ?? []) this.tokens.get(t)?.sink?.restart();
       // A player fed across two ffmpeg runs stalls on the timestamp jump (currentTime leaps by
       // hours while no frame shows): a client that got bytes of the old run is closed so its tile
       // opens a fresh player; one that got nothing yet simply waits for the new run's keyframe.
@@ -257,7 +272,7 @@ export class RelayHub extends EventEmitter {
     const token = m?.[1];
     if (!token || !TOKEN_RE.test(token)) return refuse(404, 'Not Found');
     const entry = this.tokens.get(token);
-    if (!entry) return refuse(404, 'Not Found');
+    if (!entry || entry.sink) return refuse(404, 'Not Found');
     const origin = req.headers.origin;
     if (!origin || !this.o.allowedOrigins().includes(origin)) return refuse(403, 'Forbidden');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(entry, ws));
@@ -302,6 +317,7 @@ export class RelayHub extends EventEmitter {
     for (const t of entry.tokens) {
       const te = this.tokens.get(t);
       if (!te) continue;
+      te.sink?.write(pieces, entry.pipe.cache.tables());
       for (const c of te.clients) {
         if (c.ws.readyState !== c.ws.OPEN) continue;
         if (c.ws.bufferedAmount > high) {
@@ -341,18 +357,63 @@ export class RelayHub extends EventEmitter {
     }, 250).unref();
   }
 
-  /** Ends a grant's streams: sockets closed with the reason's code, unused ffmpegs stopped. */
+  /**
+   * Records one camera of a grant: its pipe (the main stream) runs from now until the grant
+   * closes or stopRecording, whether or not a tile watches, so the recording never depends on the screen.
+   */
+  record(grantId: string, camera: RelayCamera, sink: RecordSink): void {
+    if (!this.server) throw new Error('relay not started');
+    const token = randomBytes(32).toString('base64url');
+    const pipeKey = pipeKeyOf(camera);
+    this.tokens.set(token, { token, grantId, cameraId: camera.id, pipeKey, clients: new Set(), sink });
+    let entry = this.pipes.get(pipeKey);
+    if (!entry) {
+      entry = { pipe: undefined, camera, tokens: new Set() };
+      this.pipes.set(pipeKey, entry);
+    }
+    entry.tokens.add(token);
+    this.startPipe(pipeKey, entry);
+  }
+
+  /** Stops a grant's recordings only (disk full, quota): its tiles keep playing. */
+  async stopRecording(grantId: string): Promise<void> {
+    const sinks: RecordSink[] = [];
+    const keys = new Set<string>();
+    for (const [token, te] of this.tokens) {
+      if (te.grantId !== grantId || !te.sink) continue;
+      this.tokens.delete(token);
+      this.pipes.get(te.pipeKey)?.tokens.delete(token);
+      sinks.push(te.sink);
+      keys.add(te.pipeKey);
+    }
+    await Promise.all(sinks.map((s) => s.close()));
+    for (const key of keys) {
+      const entry = this.pipes.get(key);
+      if (entry && entry.tokens.size === 0) {
+        this.pipes.delete(key);
+        clearTimeout(entry.idleTimer);
+        await entry.pipe?.stop();
+      } else {
+        this.maybeIdle(key);
+      }
+    }
+  }
+
+  /** Ends a grant's streams: sockets closed with the reason's code, recordings sealed, unused ffmpegs stopped. */
   async closeGrant(grantId: string, reason: CloseReason): Promise<void> {
     const cameras = new Set<string>();
+    const sinks: RecordSink[] = [];
     for (const [token, te] of this.tokens) {
       if (te.grantId !== grantId) continue;
       this.tokens.delete(token);
+      if (te.sink) sinks.push(te.sink);
       for (const c of te.clients) this.closeClient(c, CLOSE_CODES[reason], reason);
       te.clients.clear();
       this.pipes.get(te.pipeKey)?.tokens.delete(token);
       cameras.add(te.pipeKey);
     }
-    const stops: Promise<void>[] = [];
+    // The bytes stop for the recording as for the tiles: no piece reaches a closed sink.
+    const stops: Promise<void>[] = sinks.map((s) => s.close());
     for (const key of cameras) {
       const entry = this.pipes.get(key);
       if (entry && entry.tokens.size === 0) {
