@@ -69,7 +69,7 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
                 addresses: s.addresses,
                 homes: s.homes,
                 cameras: cameras.filter((cam) => cam.siteId === s.id && cam.active).map((cam) => ({ id: cam.id, label: cam.label, zone: cam.zone })),
-                convention: c ? { id: c.id, validFrom: c.validFrom, validTo: c.validTo, motives: c.motives, minDurationMin: c.minDurationMin, maxDurationMin: c.maxDurationMin, serviceIds: c.serviceIds, recordingAllowed: c.recordingAllowed } : null,
+                convention: c ? { id: c.id, validFrom: c.validFrom, validTo: c.validTo, motives: c.motives, minDurationMin: c.minDurationMin, maxDurationMin: c.maxDurationMin, serviceIds: c.serviceIds, recordingAllowed: c.recordingAllowed, retentionDays: c.retentionDays } : null,
               };
             }),
           services: services.filter((s) => s.active).map((s) => ({ id: s.id, name: s.name, kind: s.kind })),

@@ -97,7 +97,7 @@ export const CatalogueView = z.object({
       homes: z.number(),
       cameras: z.array(z.object({ id, label: z.string(), zone: z.enum(ZONES) })),
       convention: z
-        .object({ id, validFrom: z.string(), validTo: z.string(), motives: z.array(z.enum(MOTIVES)), minDurationMin: z.number(), maxDurationMin: z.number(), serviceIds: z.array(z.string()), recordingAllowed: z.boolean().optional() })
+        .object({ id, validFrom: z.string(), validTo: z.string(), motives: z.array(z.enum(MOTIVES)), minDurationMin: z.number(), maxDurationMin: z.number(), serviceIds: z.array(z.string()), recordingAllowed: z.boolean().optional(), retentionDays: z.number().nullable().optional() })
         .nullable(),
     }),
   ),
