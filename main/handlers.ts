@@ -81,6 +81,8 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
       timeline: (a, ctx) => d.review.timeline(a, ctx.operator.matricule),
       entry: (a) => d.review.entry(a.seq),
       exportEvidence: (a, ctx) => d.review.exportEvidence(a, ctx.operator.matricule),
+      recording: (a) => d.review.recording(a.grantId, a.cameraId),
+      play: (a, ctx) => d.review.play(a, ctx.operator.matricule),
     },
     admin: {
       catalogue: () => d.admin.catalogue(),

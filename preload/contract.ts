@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { AdminCatalogueView, CameraTestView, ConventionAlertView, ImportResultView, MirrorTestView, SaveBailleurArgs, SaveCameraArgs, SaveConventionArgs, SaveOperatorArgs, SaveServiceArgs, SaveSiteArgs } from './admin';
-import { EvidenceArgs, EvidenceView, JournalEntryView, TimelineArgs, TimelineView } from './review';
+import { EvidenceArgs, EvidenceView, JournalEntryView, PlayArgs, PlayView, RecordingArgs, RecordingView, TimelineArgs, TimelineView } from './review';
 import { COMMON_ERROR_CODES, END_REASONS, MIRROR_CONFLICT_KINDS, MOTIVES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
 
 export { ACCESS, COMMON_ERROR_CODES, END_REASONS, ERROR_CODES, ErrorCode, MIRROR_CONFLICT_KINDS, MIRROR_STATES, MOTIVES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES } from './vocabulary';
@@ -361,6 +361,10 @@ export const contract = {
     entry: method({ access: ['supervisor', 'admin'], args: z.object({ seq: z.number().int().positive() }).strict(), result: JournalEntryView, errors: ['NOT_FOUND'] }),
     /** An evidence bundle (zip) any one can check offline with csu-verify; journaled as evidence.exported. */
     exportEvidence: method({ access: 'supervisor', args: EvidenceArgs, result: EvidenceView, errors: ['PERIOD_INVALID', 'PERIOD_TOO_LONG'] }),
+    /** What was recorded of a transmission's camera, span by span: present, missing, altered or destroyed at the end of its retention. */
+    recording: method({ access: ['supervisor', 'admin'], args: RecordingArgs, result: RecordingView, errors: ['NOT_FOUND'] }),
+    /** Plays up to ten minutes of a recording (one-time loopback socket); journaled as recording.viewed. Images: superviseurs only. */
+    play: method({ access: 'supervisor', args: PlayArgs, result: PlayView, errors: ['NOT_FOUND', 'RECORDING_UNAVAILABLE'] }),
   },
   reports: {
     /** The counts a report with these filters would hold, and the journal's last verification. */

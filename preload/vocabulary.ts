@@ -86,6 +86,7 @@ export const ERROR_CODES = [
   'SITE_UNKNOWN',
   'BAILLEUR_UNKNOWN',
   'SERVICE_UNKNOWN',
+  'RECORDING_UNAVAILABLE',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

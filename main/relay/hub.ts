@@ -10,6 +10,7 @@ import type { Logger } from '../log';
 import { CameraPipe, type PipeStatus } from './camera-pipe';
 import { probeRtspTimeoutOption } from './ffmpeg-args';
 import type { Piece } from './gop-cache';
+import { OnceSockets, type OnceProducer } from './once-sockets';
 import { PidFile } from './pid-file';
 import { claimWorkDir } from './work-dir';
 
@@ -125,6 +126,7 @@ export class RelayHub extends EventEmitter {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false });
   private readonly tokens = new Map<string, TokenEntry>();
   private readonly pipes = new Map<string, PipeEntry>();
+  private readonly onceSockets = new OnceSockets();
   private readonly pidFile: PidFile;
   private readonly workDir: string;
   private port = 0;
@@ -268,9 +270,17 @@ export class RelayHub extends EventEmitter {
     socket.on('error', (err) => this.o.log.warn('relay: upgrade socket error: %s', err.message));
     // DNS rebinding: only our loopback host, whatever the token.
     if (req.headers.host !== `127.0.0.1:${this.port}`) return refuse(421, 'Misdirected Request');
-    const m = /^\/stream\/([^/?#]+)$/.exec(req.url ?? '');
-    const token = m?.[1];
+    const m = /^\/(stream|recording)\/([^/?#]+)$/.exec(req.url ?? '');
+    const token = m?.[2];
     if (!token || !TOKEN_RE.test(token)) return refuse(404, 'Not Found');
+    if (m![1] === 'recording') {
+      const origin = req.headers.origin;
+      if (!this.onceSockets.has(token)) return refuse(404, 'Not Found');
+      if (!origin || !this.o.allowedOrigins().includes(origin)) return refuse(403, 'Forbidden');
+      const run = this.onceSockets.take(token)!;
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onceSockets.serve(ws, run, (err) => this.o.log.warn('relay: playback: %s', err.message)));
+      return;
+    }
     const entry = this.tokens.get(token);
     if (!entry || entry.sink) return refuse(404, 'Not Found');
     const origin = req.headers.origin;
@@ -375,6 +385,12 @@ export class RelayHub extends EventEmitter {
     this.startPipe(pipeKey, entry);
   }
 
+  /** A one-time socket (recording playback): the URL's token is spent by its first connection, lapses unused after ttlMs. */
+  offerOnce(run: OnceProducer, ttlMs = 60000): string {
+    if (!this.server) throw new Error('relay not started');
+    return `ws://127.0.0.1:${this.port}/recording/${this.onceSockets.offer(run, ttlMs)}`;
+  }
+
   /** Stops a grant's recordings only (disk full, quota): its tiles keep playing. */
   async stopRecording(grantId: string): Promise<void> {
     const sinks: RecordSink[] = [];
@@ -460,6 +476,7 @@ export class RelayHub extends EventEmitter {
     const grants = new Set([...this.tokens.values()].map((t) => t.grantId));
     for (const g of grants) await this.closeGrant(g, reason);
     for (const e of this.pipes.values()) clearTimeout(e.idleTimer);
+    this.onceSockets.clear();
     await Promise.all([...this.pipes.values()].map((e) => e.pipe?.stop()));
     this.pipes.clear();
     for (const c of this.wss.clients) c.terminate();

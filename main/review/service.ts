@@ -6,8 +6,11 @@
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { appendEntry } from '../../db/journal';
+import { purgedGrants, segmentEntries } from '../../db/recordings';
+import type { OnceProducer } from '../relay/once-sockets';
+import { checkSegments, sendWindow, spansOf, windowOf, type CheckedSegment } from '../recording/playback';
 import { entryBySeq } from '../../db/review';
-import type { EvidenceView, JournalEntryView, TimelineView } from '../../preload/review';
+import type { EvidenceView, JournalEntryView, PlayView, RecordingView, TimelineView } from '../../preload/review';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { mainT } from '../i18n';
@@ -24,8 +27,39 @@ export interface ReviewQuery {
   cameraIds?: string[] | undefined;
 }
 
+/** Where the recordings are and how to play them (main/recording/); absent in tests that need none. */
+export interface ReviewRecordings {
+  root: string;
+  key: () => Buffer;
+  /** A one-time loopback socket that sends what the producer gives it (relay.offerOnce). */
+  offer: (run: OnceProducer) => string;
+  log: (m: string) => void;
+}
+
 export class ReviewService {
-  constructor(private readonly o: { db: Knex; consoleId: string; clock: Clock; dataDir: string; pdfSummary?: (from: number, to: number, siteId: string | undefined, by: string) => Promise<Buffer> }) {}
+  constructor(private readonly o: { db: Knex; consoleId: string; clock: Clock; dataDir: string; pdfSummary?: (from: number, to: number, siteId: string | undefined, by: string) => Promise<Buffer>; recordings?: ReviewRecordings }) {}
+
+  private async checked(grantId: string, cameraId: string): Promise<CheckedSegment[]> {
+    const entries = await segmentEntries(this.o.db, this.o.consoleId, grantId, cameraId);
+    if (entries.length === 0 || !this.o.recordings) throw new AppError('NOT_FOUND', 'no recording of this grant and camera');
+    return checkSegments(this.o.recordings.root, entries, await purgedGrants(this.o.db, this.o.consoleId, grantId));
+  }
+
+  /** The spans of a recording, each checked against its journal entry (present, missing, altered, destroyed). */
+  async recording(grantId: string, cameraId: string): Promise<RecordingView> {
+    return { grantId, cameraId, spans: spansOf(await this.checked(grantId, cameraId)) };
+  }
+
+  /** Up to ten minutes from `from`, decrypted in main, on a one-time socket; who looked at what is journaled. */
+  async play(a: { grantId: string; cameraId: string; from: number }, actor: string): Promise<PlayView> {
+    const segs = await this.checked(a.grantId, a.cameraId);
+    const w = windowOf(segs, a.from);
+    if (w.play.length === 0) throw new AppError('RECORDING_UNAVAILABLE', 'nothing playable at this instant');
+    const rec = this.o.recordings!;
+    const url = rec.offer((send) => sendWindow(w.play, rec.key(), send, rec.log));
+    await appendEntry(this.o.db, this.o.consoleId, { kind: 'recording.viewed', actor, ts: this.o.clock.now(), payload: { grantId: a.grantId, cameraId: a.cameraId, from: w.from, to: w.to } });
+    return { url, from: w.from, to: w.to, spans: spansOf(segs) };
+  }
 
   private check(q: ReviewQuery): void {
     if (q.to <= q.from) throw new AppError('PERIOD_INVALID', 'the period ends before it starts');
