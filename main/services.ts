@@ -191,7 +191,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       consoleId: settings.consoleId,
       clock: config.clock,
       dataDir: config.dataDir,
-      recordings: { root: recorder.store.root, key: () => recorder.recordingKey(), offer: (run) => relay.offerOnce(run), log: (m) => config.log.warn('%s', m) },
+      recordings: { root: recorder.store.root, key: () => recorder.recordingKey(), offer: (run) => relay.offerOnce(run), log: (m) => config.log.warn('%s', m), ffmpegPath: resolveFfmpegPath(settings.ffmpegPath) },
       // The bundle's PDF summary is the registry report (G1's model) of the days the period covers.
       pdfSummary: async (from, to, siteId, by) => {
         const op = await getOperator(db, by);

@@ -49,7 +49,17 @@ export const JournalEntryView = z.object({ seq: z.number(), uuid: z.string(), ts
 export type JournalEntryView = z.infer<typeof JournalEntryView>;
 
 export const EvidenceArgs = TimelineArgs;
-export const EvidenceView = z.object({ fileName: z.string(), path: z.string(), bytes: z.number(), sha256: z.string(), entries: z.number(), files: z.number() });
+export const EvidenceView = z.object({
+  fileName: z.string(),
+  path: z.string(),
+  bytes: z.number(),
+  sha256: z.string(),
+  entries: z.number(),
+  files: z.number(),
+  /** MP4 files in the bundle, and recorded segments left out (missing, altered, destroyed). */
+  recordings: z.number().optional(),
+  recordingProblems: z.number().optional(),
+});
 export type EvidenceView = z.infer<typeof EvidenceView>;
 
 /** A recording in the review (issue G3): what the journal says was recorded, checked against the disk. */

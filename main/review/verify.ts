@@ -3,6 +3,12 @@
  * manifest, every file's SHA-256 and size, and the journal extract — each entry's hash, each link
  * to the one before, the range the manifest announces — and names the first thing that does not
  * hold (a truncated zip, a swapped file, an edited line, a missing file).
+ *
+ * Recordings: each MP4's SHA-256 is checked like any file, and each segment the manifest says it
+ * was made from must be a `recording.segment` entry of the chained extract with the same grant,
+ * camera, instants and TS hash. That proves the MP4 is intact since the export and that its
+ * footage was journaled when it was recorded; it cannot prove offline, without the console's key,
+ * that the MP4 is the remux of those encrypted segments (the console checked that when exporting).
  */
 import { createHash } from 'node:crypto';
 import yauzl from 'yauzl';
@@ -10,7 +16,22 @@ import { z } from 'zod';
 import { checkEntry } from '../../db/journal-codec';
 import { JOURNAL, MANIFEST } from './bundle';
 
-export type ProblemCode = 'bundle_unreadable' | 'manifest_missing' | 'manifest_invalid' | 'file_missing' | 'file_altered' | 'file_unlisted' | 'journal_line_unreadable' | 'journal_entry_invalid' | 'journal_gap' | 'journal_link_broken' | 'journal_hash' | 'journal_range';
+export type ProblemCode =
+  | 'bundle_unreadable'
+  | 'manifest_missing'
+  | 'manifest_invalid'
+  | 'file_missing'
+  | 'file_altered'
+  | 'file_unlisted'
+  | 'journal_line_unreadable'
+  | 'journal_entry_invalid'
+  | 'journal_gap'
+  | 'journal_link_broken'
+  | 'journal_hash'
+  | 'journal_range'
+  | 'recording_entry_missing'
+  | 'recording_entry_mismatch'
+  | 'recording_file_unlisted';
 export interface VerifyProblem {
   code: ProblemCode;
   file?: string;
@@ -26,7 +47,19 @@ export interface VerifyReport {
   files: number;
   lastSeq?: number;
   lastHash?: string;
+  /** MP4 files checked, the journaled segments they come from, and segments the export declared left out. */
+  recordings?: { files: number; segments: number; excluded: number };
 }
+
+const RecordingsSchema = z.array(
+  z.object({
+    file: z.string().nullable(),
+    grantId: z.string(),
+    cameraId: z.string(),
+    segments: z.array(z.object({ seq: z.number().int().positive(), start: z.number(), end: z.number(), sha256: z.string() })),
+    excluded: z.array(z.object({ seq: z.number().int().positive(), start: z.number(), end: z.number(), status: z.string() })),
+  }),
+);
 
 const ManifestSchema = z
   .object({
@@ -96,6 +129,7 @@ export async function verifyBundle(file: string): Promise<VerifyReport> {
   const journal = files.get(JOURNAL);
   let count = 0;
   let last: { seq: number; hash: string } | undefined;
+  const bySeq = new Map<number, { kind?: unknown; payload?: unknown }>();
   if (journal) {
     const lines = journal.toString('utf8').split('\n').filter((l) => l.length > 0);
     for (let i = 0; i < lines.length; i++) {
@@ -116,6 +150,7 @@ export async function verifyBundle(file: string): Promise<VerifyReport> {
         break;
       }
       last = { seq: seq!, hash: String(entry.hash) };
+      bySeq.set(seq!, entry as { kind?: unknown; payload?: unknown });
       count++;
     }
     if (!problems.some((p) => p.file === JOURNAL) && manifest.journal.entries > 0) {
@@ -125,9 +160,31 @@ export async function verifyBundle(file: string): Promise<VerifyReport> {
       if (firstSeq !== expectedFirst || last?.seq !== manifest.journal.lastSeq) problems.push({ code: 'journal_range', file: JOURNAL });
     }
   }
+  let recordings: VerifyReport['recordings'];
+  if ((manifest as { recordings?: unknown }).recordings !== undefined) {
+    const parsed = RecordingsSchema.safeParse((manifest as { recordings?: unknown }).recordings);
+    if (!parsed.success) problems.push({ code: 'manifest_invalid', file: MANIFEST });
+    else {
+      recordings = { files: 0, segments: 0, excluded: 0 };
+      for (const r of parsed.data) {
+        recordings.excluded += r.excluded.length;
+        if (r.file === null) continue;
+        recordings.files++;
+        if (!manifest.files.some((f) => f.name === r.file)) problems.push({ code: 'recording_file_unlisted', file: r.file });
+        for (const s of r.segments) {
+          recordings.segments++;
+          const e = bySeq.get(s.seq);
+          const p = e?.payload as { grantId?: unknown; cameraId?: unknown; start?: unknown; end?: unknown; sha256?: unknown } | undefined;
+          if (!e) problems.push({ code: 'recording_entry_missing', file: r.file, seq: s.seq });
+          else if (e.kind !== 'recording.segment' || p?.grantId !== r.grantId || p.cameraId !== r.cameraId || p.start !== s.start || p.end !== s.end || p.sha256 !== s.sha256) problems.push({ code: 'recording_entry_mismatch', file: r.file, seq: s.seq });
+        }
+      }
+    }
+  }
   return {
     ok: problems.length === 0,
     problems,
+    ...(recordings ? { recordings } : {}),
     consoleId: manifest.consoleId,
     period: manifest.period,
     entries: count,

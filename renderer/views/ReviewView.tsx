@@ -137,6 +137,12 @@ export function ReviewView({ operator, now }: { operator: OperatorView; now: num
           <p>{t('review.exported', { file: exported.fileName, size: Math.ceil(exported.bytes / 1024), sha: exported.sha256 })}</p>
           <p>{t('review.exportedWhere', { path: exported.path })}</p>
           <p>{t('review.verifyHint', { file: exported.fileName })}</p>
+          {!!exported.recordings && <p>{t('review.exportedRecordings', { count: exported.recordings })}</p>}
+          {!!exported.recordingProblems && (
+            <p className="warn" data-testid="evidence-recording-problems">
+              {t('review.exportedProblems', { count: exported.recordingProblems })}
+            </p>
+          )}
         </div>
       )}
       {timeline && (

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { OffsetClock } from '../../main/clock';
 import { createServices, type Services } from '../../main/services';
@@ -13,6 +13,13 @@ import { countDecodedFrames } from '../helpers/decode';
 import { repoRoot, tmpDir } from '../helpers/tmp';
 import { connectStream, waitFor } from '../helpers/ws-client';
 import type { SettingsStore } from '../../main/settings/store';
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import yauzl from 'yauzl';
+import { ZipFile } from 'yazl';
+import { createDispatcher } from '../../main/transport/dispatch';
+import { verifyBundle } from '../../main/review/verify';
+import { FFMPEG } from '../helpers/decode';
 
 /**
  * Recording on the real service graph (issue G3): the GStreamer RTSP simulator, the real ffmpeg
@@ -59,6 +66,41 @@ async function boot(dir: string, clock: OffsetClock, recordingAllowed = true): P
 async function journal(s: Services, kind: string) {
   const rows = await s.db('journal').where({ kind }).orderBy('seq');
   return rows.map((r: any) => ({ ...r, payload: JSON.parse(r.payload) }));
+}
+
+function unzip(file: string): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err);
+      const out = new Map<string, Buffer>();
+      zip.on('end', () => resolve(out));
+      zip.on('entry', (e: yauzl.Entry) =>
+        zip.openReadStream(e, (er, st) => {
+          if (er || !st) return reject(er);
+          const chunks: Buffer[] = [];
+          st.on('data', (c: Buffer) => chunks.push(c)).on('end', () => (out.set(e.fileName, Buffer.concat(chunks)), zip.readEntry()));
+        }),
+      );
+      zip.readEntry();
+    });
+  });
+}
+
+function zipOf(files: Map<string, Buffer>, file: string): Promise<string> {
+  const z = new ZipFile();
+  for (const [name, data] of files) z.addBuffer(data, name);
+  z.end();
+  return new Promise((resolve) => z.outputStream.pipe(createWriteStream(file)).on('close', () => resolve(file)));
+}
+
+function runVerifier(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'main', 'verify.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => resolve({ code, out }));
+  });
 }
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -208,4 +250,87 @@ describe('recording where the convention allows it', () => {
       t.cleanup();
     }
   }, 40000);
+
+  test('evidence: the recording as an MP4 by copy, proven by its journaled segments; a flipped segment byte is named by the review and the export; a flipped MP4 byte by the verifier', async () => {
+    const t = tmpDir('csu-rec-export-');
+    const clock = new OffsetClock();
+    const s = await boot(t.dir, clock);
+    try {
+      const from = clock.now() - MIN;
+      const g = await s.grants.request({ ...base, cameraIds: [CAM], record }, 'OP101');
+      if (!g.accepted) throw new Error('refused');
+      await until(async () => (await journal(s, 'recording.segment')).length >= 4, 30000, 'four segments');
+      await s.grants.stop(g.grant.id, OP101);
+      await s.session.logout();
+      await s.session.login('SUP201', 'demo-superviseur');
+      const dispatch = createDispatcher(s.handlers, silent, () => s.session.operator);
+      const call = async (ch: string, args: unknown): Promise<any> => {
+        const r = await dispatch(ch, args, { transport: 'ws' });
+        if (!r.ok) throw new Error(JSON.stringify(r.error));
+        return r.value;
+      };
+      const period = { from, to: clock.now() + MIN };
+      const tl = await call('review.timeline', period);
+      expect(tl.lanes.find((l: any) => l.cameraId === CAM).bars[0]).toMatchObject({ grantId: g.grant.id, recorded: true });
+      expect((await call('review.recording', { grantId: g.grant.id, cameraId: CAM })).spans).toEqual([expect.objectContaining({ status: 'ok' })]);
+
+      const ev = await call('review.exportEvidence', period);
+      expect(ev).toMatchObject({ recordings: 1, recordingProblems: 0 });
+      const v = await verifyBundle(ev.path);
+      expect(v).toMatchObject({ ok: true, problems: [], recordings: { files: 1, excluded: 0 } });
+      const segs = await journal(s, 'recording.segment');
+      expect(v.recordings!.segments).toBe(segs.length);
+      const files = await unzip(ev.path);
+      const mp4Name = [...files.keys()].find((n) => n.endsWith('.mp4'))!;
+      expect(mp4Name).toMatch(new RegExp(`^enregistrements/${CAM}_`));
+      const mp4 = files.get(mp4Name)!;
+      // faststart: the index (moov) comes before the pictures (mdat).
+      expect(mp4.indexOf('moov')).toBeGreaterThan(0);
+      expect(mp4.indexOf('moov')).toBeLessThan(mp4.indexOf('mdat'));
+      const mp4File = path.join(t.dir, 'out.mp4');
+      writeFileSync(mp4File, mp4);
+      // Copy, not transcode: the same H.264 the camera sent, every frame decodable.
+      const probe = spawnSync(FFMPEG, ['-hide_banner', '-i', mp4File, '-map', '0:v:0', '-f', 'framemd5', '-'], { encoding: 'utf8' });
+      expect(probe.stderr).toMatch(/Video: h264/);
+      expect(probe.stdout.split('\n').filter((l) => l && !l.startsWith('#')).length).toBeGreaterThan(30);
+      const manifest = JSON.parse(files.get('manifest.json')!.toString());
+      expect(manifest.files.find((f: any) => f.name === mp4Name).sha256).toBe(sha(mp4));
+      expect(manifest.recordings[0].segments.map((x: any) => x.seq)).toEqual(segs.map((e) => e.seq));
+      const cli = await runVerifier([ev.path]);
+      expect(cli.code).toBe(0);
+      expect(cli.out).toContain('Enregistrements : 1 fichier(s) MP4 conformes au manifeste');
+      expect(cli.out).toContain('ne peut pas refaire un MP4');
+
+      // One byte of the MP4 flipped in the bundle: the verifier names exactly that file.
+      const flipped = Buffer.from(mp4);
+      const mid = Math.floor(flipped.length / 2);
+      flipped[mid] = flipped[mid]! ^ 0x01;
+      const bad = await zipOf(new Map(files).set(mp4Name, flipped), path.join(t.dir, 'bad.zip'));
+      expect((await verifyBundle(bad)).problems).toEqual([{ code: 'file_altered', file: mp4Name }]);
+      // A segment entry the manifest claims but the extract does not hold.
+      const m2 = JSON.parse(files.get('manifest.json')!.toString());
+      m2.recordings[0].segments[0].sha256 = '0'.repeat(64);
+      const forged = await zipOf(new Map(files).set('manifest.json', Buffer.from(JSON.stringify(m2))), path.join(t.dir, 'forged.zip'));
+      expect((await verifyBundle(forged)).problems).toEqual([{ code: 'recording_entry_mismatch', file: mp4Name, seq: segs[0].seq }]);
+
+      // One byte of a stored segment flipped on disk: the review says altered, the export leaves it out and says so.
+      const victim = path.join(t.dir, 'recordings', segs[1].payload.file);
+      const data = readFileSync(victim);
+      data[data.length - 40] = data[data.length - 40]! ^ 0x01;
+      writeFileSync(victim, data);
+      const spans = (await call('review.recording', { grantId: g.grant.id, cameraId: CAM })).spans;
+      expect(spans.map((x: any) => x.status)).toEqual(['ok', 'altered', 'ok']);
+      const ev2 = await call('review.exportEvidence', period);
+      expect(ev2).toMatchObject({ recordings: 1, recordingProblems: 1 });
+      const files2 = await unzip(ev2.path);
+      expect(files2.get('resume.txt')!.toString()).toContain(`Enregistrement altéré, non exporté : caméra ${CAM}, segment de l'entrée n° ${segs[1].seq}`);
+      const v2 = await verifyBundle(ev2.path);
+      expect(v2).toMatchObject({ ok: true, recordings: { files: 1, excluded: 1 } });
+      expect(JSON.parse(files2.get('manifest.json')!.toString()).recordings[0].excluded).toEqual([expect.objectContaining({ seq: segs[1].seq, status: 'altered' })]);
+      expect((await runVerifier([ev2.path])).out).toContain('Segments d\'enregistrement non exportés (manquants, altérés ou détruits), déclarés au manifeste : 1.');
+    } finally {
+      await s.close();
+      t.cleanup();
+    }
+  }, 90000);
 });
