@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { openDatabase } from '../../db';
 import { listConventions, upsertCamera, upsertConvention } from '../../db/catalogue';
 import { seedDemo } from '../../db/seeds/demo';
+import { verifyBundle } from '../../main/review/verify';
 import { launchChromium } from '../helpers/browser';
 import { login, testHook } from '../helpers/console-ui';
 import { spawnHeadless } from '../helpers/headless';
@@ -126,6 +127,13 @@ describe('recording on screen', () => {
       await page.screenshot({ path: path.join(shots, 'review-recording-1920.png'), fullPage: true });
       await page.setViewportSize({ width: 1366, height: 768 });
 
+      // The evidence bundle carries the recording as MP4, and verifies offline.
+      await page.getByRole('button', { name: 'Exporter un lot de preuves' }).click();
+      const exported = page.getByTestId('evidence-exported');
+      await exported.getByText('1 enregistrement(s) MP4 dans le lot.').waitFor();
+      const bundle = /Emplacement sur ce poste : (\/.+?\.zip)/.exec((await exported.textContent())!)![1]!;
+      expect(await verifyBundle(bundle)).toMatchObject({ ok: true, recordings: { files: 1, excluded: 0 } });
+
       // A file removed by hand, one byte flipped in another: the review names both, and still plays the rest.
       const files = segFiles();
       rmSync(path.join(dir, grantId, CAM, files[1]!));
@@ -137,7 +145,9 @@ describe('recording on screen', () => {
       await bar.click();
       await page.locator('[data-testid=recording-problem][data-status=missing]').getByText(/enregistrement manquant/).waitFor();
       await page.locator('[data-testid=recording-problem][data-status=altered]').getByText(/enregistrement altéré/).waitFor();
-      await page.screenshot({ path: path.join(shots, 'review-recording-altered-1366.png'), fullPage: true });
+      await page.getByRole('button', { name: 'Exporter un lot de preuves' }).click();
+      await page.getByTestId('evidence-recording-problems').getByText(/2 segment\(s\) d'enregistrement manquant\(s\) ou altéré\(s\)/).waitFor();
+            await page.screenshot({ path: path.join(shots, 'review-recording-altered-1366.png'), fullPage: true });
       await page.setViewportSize({ width: 1920, height: 1080 });
       await page.screenshot({ path: path.join(shots, 'review-recording-altered-1920.png') });
 
@@ -155,4 +165,47 @@ describe('recording on screen', () => {
       tmp.cleanup();
     }
   }, 120000);
+
+  test('over the quota the recording stops with a French banner; the tile keeps playing', async () => {
+    const tmp = tmpDir();
+    const db = await openDatabase(path.join(tmp.dir, 'console.sqlite'));
+    await seedDemo(db, Date.now());
+    const tripode = (await listConventions(db, 'tripode'))[0]!;
+    await upsertConvention(db, { ...tripode, recordingAllowed: true, retentionDays: 7 });
+    await upsertCamera(db, { id: CAM, siteId: 'tripode', label: "Hall — 1 rue de l'Arcade", zone: 'hall', sourceUrl: sim.url('cam1') });
+    await db.destroy();
+    // A quota of a kilobyte: the first disk check (every 5 s) stops the recording.
+    writeFileSync(path.join(tmp.dir, 'settings.json'), JSON.stringify({ version: 1, recording: { quotaGb: 0.000001 } }));
+    const app = await spawnHeadless(tmp.dir, ['--test-hooks']);
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    try {
+      await page.goto(app.url);
+      await login(page);
+      await page.getByRole('navigation').getByRole('button', { name: 'Nouvelle demande' }).click();
+      await page.getByRole('radio', { name: /Résidence du Tripode/ }).check();
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('checkbox', { name: "Hall — 1 rue de l'Arcade" }).check();
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('radio', { name: 'Dégradations' }).check();
+      await page.getByLabel('Précisions / Justification').fill('Tags et vitre brisée signalés par le gardien.');
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('radio', { name: /Police municipale/ }).check();
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('checkbox', { name: 'Enregistrer la transmission' }).check();
+      await page.getByLabel("Motif de l'enregistrement").fill('Plainte annoncée par le bailleur : conserver les images.');
+      await page.getByRole('button', { name: 'Valider la demande' }).click();
+      await page.getByTestId('recording-banner').getByText("Enregistrement arrêté : le quota d'espace des enregistrements est atteint. La transmission en direct continue.").waitFor({ timeout: 20000 });
+      const frames = () => page.$eval(`[data-testid=tile][data-camera="${CAM}"] video.on-screen`, (v) => (v as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames);
+      const before = await frames();
+      await page.waitForTimeout(1500);
+      expect(await frames()).toBeGreaterThan(before);
+      await page.screenshot({ path: path.join(shots, 'recording-quota-banner-1366.png') });
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await page.screenshot({ path: path.join(shots, 'recording-quota-banner-1920.png') });
+    } finally {
+      await page.close();
+      await app.stop();
+      tmp.cleanup();
+    }
+  }, 90000);
 });
