@@ -20,6 +20,9 @@ export async function segmentEntries(db: Knex, consoleId: string, grantId: strin
  * grant's length (12 h) after the period's transmissions start.
  */
 export async function recordedInPeriod(db: Knex, consoleId: string, from: number, to: number): Promise<Set<string>> {
+  // Where no convention ever allowed recording, nothing was recorded: the period's entries need no scan.
+  const allowed = await db('conventions').where({ recording_allowed: true }).first('id');
+  if (!allowed) return new Set();
   const rows: { g: string | null; c: string | null }[] = await db('journal')
     .where({ console_id: consoleId })
     .andWhere('ts', '>=', from)

@@ -11,7 +11,7 @@
  * sits in the browser's media buffer.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { SegmentEntry } from '../../db/recordings';
 import { aadOf, decryptSegment } from './segment-file';
@@ -25,13 +25,18 @@ export interface CheckedSegment extends SegmentEntry {
   path: string;
 }
 
-/** Each journaled segment against its file: present, and the same bytes the journal hashed. */
-export function checkSegments(root: string, entries: SegmentEntry[], purged: boolean): CheckedSegment[] {
+/**
+ * Each journaled segment against its file: present, and the same bytes the journal hashed.
+ * `hashStored: false` checks presence and size only, for a caller that decrypts next (GCM and the
+ * plaintext's SHA-256 then catch any changed byte, without a third read of the file).
+ */
+export function checkSegments(root: string, entries: SegmentEntry[], purged: boolean, hashStored = true): CheckedSegment[] {
   return entries.map((e) => {
     const file = path.join(root, ...e.file.split('/'));
     // A journaled name outside the recordings folder is not ours to read.
     if (!file.startsWith(root + path.sep)) return { ...e, path: file, status: 'altered' as const };
     if (!existsSync(file)) return { ...e, path: file, status: purged ? ('purged' as const) : ('missing' as const) };
+    if (!hashStored) return { ...e, path: file, status: statSync(file).size === e.storedBytes ? ('ok' as const) : ('altered' as const) };
     const stored = readFileSync(file);
     const ok = stored.length === e.storedBytes && createHash('sha256').update(stored).digest('hex') === e.storedSha256;
     return { ...e, path: file, status: ok ? ('ok' as const) : ('altered' as const) };

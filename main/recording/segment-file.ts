@@ -10,9 +10,10 @@
  * The additional authenticated data is `<grantId>/<cameraId>/<start>`, taken from the path: a
  * segment moved to another grant, camera or instant no longer authenticates.
  *
- * The writer streams (a real camera writes megabytes a minute, four at a time), so nothing but the
- * current chunk sits in memory, and it hashes both the plaintext and the bytes it stores; see
- * recorder.ts for why the journal keeps both.
+ * The writer streams (a real camera writes megabytes a minute, four at a time): at most
+ * WRITE_BATCH bytes wait in memory (a write per relay hand-on would cost a system call every
+ * tenth of a second per camera; a crash loses at most that batch), and it hashes both the
+ * plaintext and the bytes it stores; see db/journal-kinds.ts (`recording.segment`) for why both.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes, type CipherGCM, type Hash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
@@ -21,6 +22,7 @@ export const MAGIC = Buffer.from('CSUSEG1\n', 'latin1');
 export const IV_BYTES = 12;
 export const TAG_BYTES = 16;
 export const HEADER_BYTES = MAGIC.length + IV_BYTES;
+export const WRITE_BATCH = 64 * 1024;
 
 export function aadOf(grantId: string, cameraId: string, start: number): Buffer {
   return Buffer.from(`${grantId}/${cameraId}/${start}`, 'utf8');
@@ -44,6 +46,8 @@ export class SegmentWriter {
   private plainBytes = 0;
   private storedBytes = 0;
   private closed = false;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(
     readonly partPath: string,
@@ -59,9 +63,19 @@ export class SegmentWriter {
 
   private put(b: Buffer): void {
     if (b.length === 0) return;
-    writeSync(this.fd, b);
     this.storedHash.update(b);
     this.storedBytes += b.length;
+    this.pending.push(b);
+    this.pendingBytes += b.length;
+    if (this.pendingBytes >= WRITE_BATCH) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pendingBytes === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    writeSync(this.fd, data);
   }
 
   write(plain: Buffer): void {
@@ -81,6 +95,7 @@ export class SegmentWriter {
     this.closed = true;
     this.put(this.cipher.final());
     this.put(this.cipher.getAuthTag());
+    this.flush();
     fsyncSync(this.fd);
     closeSync(this.fd);
     renameSync(this.partPath, finalPath);
@@ -91,7 +106,11 @@ export class SegmentWriter {
   abandon(): void {
     if (this.closed) return;
     this.closed = true;
-    closeSync(this.fd);
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
   }
 }
 

@@ -65,48 +65,68 @@ export async function exportRecordings(o: {
   const recordings: ManifestRecording[] = [];
   let lastSeq = 0;
   mkdirSync(o.workDir, { recursive: true, mode: 0o700 });
-  for (const { grantId, cameraId } of o.pairs) {
-    const entries = (await segmentEntries(o.db, o.consoleId, grantId, cameraId)).filter((e) => e.end > o.from && e.start < o.to);
-    if (entries.length === 0) continue;
-    const checked = checkSegments(o.root, entries, await purgedGrants(o.db, o.consoleId, grantId));
-    const rec: ManifestRecording = { file: null, grantId, cameraId, segments: [], excluded: [] };
-    const ok: typeof checked = [];
-    for (const s of checked) {
-      lastSeq = Math.max(lastSeq, s.seq);
-      if (s.status === 'ok') ok.push(s);
-      else rec.excluded.push({ seq: s.seq, start: s.start, end: s.end, status: s.status });
+  // Two at a time: one camera's decryption in main overlaps another's remux in ffmpeg (two cores here).
+  const queue = [...o.pairs];
+  const results: { rec: ManifestRecording; file?: { name: string; path: string }; lastSeq: number }[] = [];
+  const worker = async () => {
+    for (let pair = queue.shift(); pair; pair = queue.shift()) {
+      const r = await exportOne(o, pair.grantId, pair.cameraId);
+      if (r) results.push(r);
     }
-    if (ok.length > 0) {
-      const name = `${RECORDINGS_DIR}/${cameraId}_${stamp(ok[0]!.start)}_${grantId.slice(0, 8)}.mp4`;
-      const out = path.join(o.workDir, path.basename(name));
-      const done = remux(o.ffmpegPath, out, async (write) => {
-        for (const s of ok) {
-          let plain: Buffer;
-          try {
-            plain = decryptSegment(readFileSync(s.path), o.key(), aadOf(s.grantId, s.cameraId, s.start));
-          } catch {
-            plain = Buffer.alloc(0);
-          }
-          // Changed since it was checked, or not the journal's footage: left out, and said so.
-          if (plain.length === 0 || createHash('sha256').update(plain).digest('hex') !== s.sha256) {
-            rec.excluded.push({ seq: s.seq, start: s.start, end: s.end, status: 'altered' });
-            continue;
-          }
-          rec.segments.push({ seq: s.seq, start: s.start, end: s.end, sha256: s.sha256 });
-          await write(plain);
-        }
-      });
-      // ffmpeg refuses an empty input: that is « nothing exported », not a failure of the export.
-      await done.catch((err: unknown) => {
-        if (rec.segments.length > 0) throw err;
-      });
-      if (rec.segments.length > 0) {
-        rec.file = name;
-        files.push({ name, path: out });
-      }
-    }
-    rec.excluded.sort((a, b) => a.start - b.start);
-    recordings.push(rec);
+  };
+  await Promise.all([worker(), worker()]);
+  results.sort((a, b) => a.rec.cameraId.localeCompare(b.rec.cameraId) || a.rec.grantId.localeCompare(b.rec.grantId));
+  for (const r of results) {
+    recordings.push(r.rec);
+    if (r.file) files.push(r.file);
+    lastSeq = Math.max(lastSeq, r.lastSeq);
   }
   return { files, recordings, lastSeq };
+}
+
+async function exportOne(o: Parameters<typeof exportRecordings>[0], grantId: string, cameraId: string): Promise<{ rec: ManifestRecording; file?: { name: string; path: string }; lastSeq: number } | undefined> {
+  let lastSeq = 0;
+  let file: { name: string; path: string } | undefined;
+  const entries = (await segmentEntries(o.db, o.consoleId, grantId, cameraId)).filter((e) => e.end > o.from && e.start < o.to);
+  if (entries.length === 0) return undefined;
+  // Presence and size only: decrypting (GCM) and the plaintext's SHA-256 catch any changed byte.
+  const checked = checkSegments(o.root, entries, await purgedGrants(o.db, o.consoleId, grantId), false);
+  const rec: ManifestRecording = { file: null, grantId, cameraId, segments: [], excluded: [] };
+  const ok: typeof checked = [];
+  for (const s of checked) {
+    lastSeq = Math.max(lastSeq, s.seq);
+    if (s.status === 'ok') ok.push(s);
+    else rec.excluded.push({ seq: s.seq, start: s.start, end: s.end, status: s.status });
+  }
+  if (ok.length > 0) {
+    const name = `${RECORDINGS_DIR}/${cameraId}_${stamp(ok[0]!.start)}_${grantId.slice(0, 8)}.mp4`;
+    const out = path.join(o.workDir, path.basename(name));
+    const done = remux(o.ffmpegPath, out, async (write) => {
+      for (const s of ok) {
+        let plain: Buffer;
+        try {
+          plain = decryptSegment(readFileSync(s.path), o.key(), aadOf(s.grantId, s.cameraId, s.start));
+        } catch {
+          plain = Buffer.alloc(0);
+        }
+        // Changed since it was checked, or not the journal's footage: left out, and said so.
+        if (plain.length === 0 || createHash('sha256').update(plain).digest('hex') !== s.sha256) {
+          rec.excluded.push({ seq: s.seq, start: s.start, end: s.end, status: 'altered' });
+          continue;
+        }
+        rec.segments.push({ seq: s.seq, start: s.start, end: s.end, sha256: s.sha256 });
+        await write(plain);
+      }
+    });
+    // ffmpeg refuses an empty input: that is « nothing exported », not a failure of the export.
+    await done.catch((err: unknown) => {
+      if (rec.segments.length > 0) throw err;
+    });
+    if (rec.segments.length > 0) {
+      rec.file = name;
+      file = { name, path: out };
+    }
+  }
+  rec.excluded.sort((a, b) => a.start - b.start);
+  return { rec, ...(file ? { file } : {}), lastSeq };
 }
