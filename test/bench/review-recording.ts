@@ -108,6 +108,7 @@ export async function measureRecordingExport(): Promise<Record<string, number>> 
     const C = 'poste-bench';
     const t0 = Date.UTC(2026, 9, 12, 8);
     await seedDemo(db, t0);
+    await db('conventions').where({ site_id: 'tripode' }).update({ recording_allowed: true, retention_days: 30 });
     const cams = ['tripode-hall-arcade', 'tripode-hall-bercy', 'tripode-parking-n1', 'tripode-sous-sol'];
     const ts = hourOfTs(dir);
     const key = randomBytes(32);

@@ -74,6 +74,9 @@ async function main(): Promise<void> {
   // Recorded bars: free where no convention allows recording (the month above); where one does,
   // the scan of the period's entries for segments costs this much.
   const { recordedInPeriod } = await import('../../db/recordings');
+  p = performance.now();
+  await recordedInPeriod(db, C, monthStart, monthEnd);
+  const partRecordedNoneMs = performance.now() - p;
   await db('conventions').update({ recording_allowed: true, retention_days: 30 });
   p = performance.now();
   await recordedInPeriod(db, C, monthStart, monthEnd);
@@ -106,6 +109,7 @@ async function main(): Promise<void> {
       timeline_part_registry_ms: partRegistryMs,
       timeline_part_entries_ms: partEntriesMs,
       timeline_part_count_ms: partCountMs,
+      timeline_part_recorded_none_ms: partRecordedNoneMs,
       timeline_part_recorded_ms: partRecordedMs,
       timeline_month_lanes: lanes,
       timeline_month_markers_shown: markers,
