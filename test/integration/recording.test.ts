@@ -6,7 +6,9 @@ import { createServices, type Services } from '../../main/services';
 import { openConfSettings } from '../../main/settings/conf-store';
 import { upsertCamera } from '../../db/catalogue';
 import { aadOf, decryptSegment, SegmentWriter } from '../../main/recording/segment-file';
-import { RECORDING_KEY_SECRET } from '../../main/recording/recorder';
+import { Recorder, RECORDING_KEY_SECRET } from '../../main/recording/recorder';
+import { RelayHub } from '../../main/relay/hub';
+import { freshDb } from '../helpers/db';
 import { fileSecretStore } from '../../main/secrets';
 import { startRtspSim, type RtspSim } from '../helpers/rtsp-sim';
 import { countDecodedFrames } from '../helpers/decode';
@@ -333,4 +335,52 @@ describe('recording where the convention allows it', () => {
       t.cleanup();
     }
   }, 90000);
+
+  test('quitting the application seals and journals the segment in progress before the end; a restart verifies the journal and leaves nothing open', async () => {
+    const t = tmpDir('csu-rec-quit-');
+    const clock = new OffsetClock();
+    let s = await boot(t.dir, clock);
+    try {
+      const g = await s.grants.request({ ...base, cameraIds: [CAM], record }, 'OP101');
+      if (!g.accepted) throw new Error('refused');
+      const camDir = path.join(t.dir, 'recordings', g.grant.id, CAM);
+      const part = () => (existsSync(camDir) ? readdirSync(camDir).find((f) => f.endsWith('.part')) : undefined);
+      await until(async () => !!part(), 20000, 'a segment in progress');
+      const inProgress = Number(part()!.replace('.part', ''));
+      await s.close();
+      s = await boot(t.dir, clock);
+      const segs = await journal(s, 'recording.segment');
+      const seg = segs.find((e) => e.payload.start >= inProgress)!;
+      const [ended] = await journal(s, 'transmission.ended');
+      // The segment open at quit time was sealed by the quit itself, not recovered at the restart.
+      expect(seg.payload).toMatchObject({ grantId: g.grant.id, cameraId: CAM });
+      expect(segs.some((e) => e.payload.interrupted)).toBe(false);
+      expect(ended.payload.reason).toBe('application_stopped');
+      expect(seg.seq).toBeLessThan(ended.seq);
+      expect(readdirSync(path.join(t.dir, 'recordings', g.grant.id, CAM)).filter((f) => f.endsWith('.part'))).toEqual([]);
+      // The registry view built from entries that carry `record` still matches the journal.
+      expect(s.integrity.status().state).toBe('ok');
+      expect(s.grants.list()).toEqual([]);
+    } finally {
+      await s.close();
+      t.cleanup();
+    }
+  }, 60000);
+
+  test('below 10 % free disk a recording does not start: journaled with its reason, the grant goes on', async () => {
+    const d = await freshDb();
+    const hub = new RelayHub({ ffmpegPath: 'ffmpeg-not-needed', log: silent, allowedOrigins: () => [], fontFile: path.join(repoRoot, 'assets/fonts/DejaVuSans-Bold.ttf') });
+    try {
+      const rec = new Recorder({ db: d.db, consoleId: 'c1', clock: new OffsetClock(), log: silent, relay: hub, dataDir: d.dir, secrets: fileSecretStore(d.dir), quotaBytes: () => 1e12, freeRatio: () => 0.09 });
+      const grantId = '22222222-3333-4444-8555-666666666666';
+      await rec.start({ id: grantId, siteId: 'tripode', startsAt: 0, endsAt: 7200000, cameras: [{ id: CAM, label: 'Hall' }] }, 7, () => ({ main: 'rtsp://127.0.0.1:1/x' }));
+      expect(rec.isRecording(grantId)).toBe(false);
+      const rows = await d.db('journal').where({ kind: 'recording.stopped' });
+      expect(JSON.parse(rows[0].payload)).toEqual({ grantId, reason: 'disk_low' });
+      expect(existsSync(path.join(d.dir, 'recordings'))).toBe(false);
+    } finally {
+      await hub.close();
+      await d.cleanup();
+    }
+  });
 });
