@@ -11,7 +11,8 @@
  * sits in the browser's media buffer.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SegmentEntry } from '../../db/recordings';
 import { aadOf, decryptSegment } from './segment-file';
@@ -30,17 +31,22 @@ export interface CheckedSegment extends SegmentEntry {
  * `hashStored: false` checks presence and size only, for a caller that decrypts next (GCM and the
  * plaintext's SHA-256 then catch any changed byte, without a third read of the file).
  */
-export function checkSegments(root: string, entries: SegmentEntry[], purged: boolean, hashStored = true): CheckedSegment[] {
-  return entries.map((e) => {
-    const file = path.join(root, ...e.file.split('/'));
-    // A journaled name outside the recordings folder is not ours to read.
-    if (!file.startsWith(root + path.sep)) return { ...e, path: file, status: 'altered' as const };
-    if (!existsSync(file)) return { ...e, path: file, status: purged ? ('purged' as const) : ('missing' as const) };
-    if (!hashStored) return { ...e, path: file, status: statSync(file).size === e.storedBytes ? ('ok' as const) : ('altered' as const) };
-    const stored = readFileSync(file);
-    const ok = stored.length === e.storedBytes && createHash('sha256').update(stored).digest('hex') === e.storedSha256;
-    return { ...e, path: file, status: ok ? ('ok' as const) : ('altered' as const) };
-  });
+export async function checkSegments(root: string, entries: SegmentEntry[], purged: boolean, hashStored = true): Promise<CheckedSegment[]> {
+  const out: CheckedSegment[] = [];
+  // One file at a time, read off the event loop: a twelve-hour recording is hundreds of files.
+  for (const e of entries) out.push(await checkOne(root, e, purged, hashStored));
+  return out;
+}
+
+async function checkOne(root: string, e: SegmentEntry, purged: boolean, hashStored: boolean): Promise<CheckedSegment> {
+  const file = path.join(root, ...e.file.split('/'));
+  // A journaled name outside the recordings folder is not ours to read.
+  if (!file.startsWith(root + path.sep)) return { ...e, path: file, status: 'altered' as const };
+  if (!existsSync(file)) return { ...e, path: file, status: purged ? ('purged' as const) : ('missing' as const) };
+  if (!hashStored) return { ...e, path: file, status: statSync(file).size === e.storedBytes ? ('ok' as const) : ('altered' as const) };
+  const stored = await readFile(file);
+  const ok = stored.length === e.storedBytes && createHash('sha256').update(stored).digest('hex') === e.storedSha256;
+  return { ...e, path: file, status: ok ? ('ok' as const) : ('altered' as const) };
 }
 
 /** Adjacent segments of the same status as one span (what the review draws). */
@@ -71,7 +77,7 @@ export async function sendWindow(play: CheckedSegment[], key: Buffer, send: (ts:
   for (const s of play) {
     let plain: Buffer;
     try {
-      plain = decryptSegment(readFileSync(s.path), key, aadOf(s.grantId, s.cameraId, s.start));
+      plain = decryptSegment(await readFile(s.path), key, aadOf(s.grantId, s.cameraId, s.start));
     } catch (err) {
       log(`playback: segment ${s.file} skipped: ${err instanceof Error ? err.message : String(err)}`);
       continue;

@@ -90,7 +90,7 @@ async function exportOne(o: Parameters<typeof exportRecordings>[0], grantId: str
   const entries = (await segmentEntries(o.db, o.consoleId, grantId, cameraId)).filter((e) => e.end > o.from && e.start < o.to);
   if (entries.length === 0) return undefined;
   // Presence and size only: decrypting (GCM) and the plaintext's SHA-256 catch any changed byte.
-  const checked = checkSegments(o.root, entries, await purgedGrants(o.db, o.consoleId, grantId), false);
+  const checked = await checkSegments(o.root, entries, await purgedGrants(o.db, o.consoleId, grantId), false);
   const rec: ManifestRecording = { file: null, grantId, cameraId, segments: [], excluded: [] };
   const ok: typeof checked = [];
   for (const s of checked) {

@@ -45,7 +45,7 @@ export class ReviewService {
   private async checked(grantId: string, cameraId: string): Promise<CheckedSegment[]> {
     const entries = await segmentEntries(this.o.db, this.o.consoleId, grantId, cameraId);
     if (entries.length === 0 || !this.o.recordings) throw new AppError('NOT_FOUND', 'no recording of this grant and camera');
-    return checkSegments(this.o.recordings.root, entries, await purgedGrants(this.o.db, this.o.consoleId, grantId));
+    return await checkSegments(this.o.recordings.root, entries, await purgedGrants(this.o.db, this.o.consoleId, grantId));
   }
 
   /** The spans of a recording, each checked against its journal entry (present, missing, altered, destroyed). */

@@ -83,6 +83,9 @@ describe('recording on screen', () => {
       expect(await box.isChecked()).toBe(false);
       await box.check();
       await page.screenshot({ path: path.join(shots, 'wizard-record-1366.png'), fullPage: true });
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await page.screenshot({ path: path.join(shots, 'wizard-record-1920.png') });
+      await page.setViewportSize({ width: 1366, height: 768 });
       await page.getByRole('button', { name: 'Valider la demande' }).click();
       await page.getByText(/Indiquez pourquoi la transmission doit être enregistrée/).waitFor();
       await page.getByLabel("Motif de l'enregistrement").fill('Plainte annoncée par le bailleur : conserver les images.');
