@@ -71,6 +71,11 @@ export function RecordingPlayer({ grantId, cameraId, label, start, matricule, no
     if (video.current) video.current.playbackRate = speed;
   }, [speed, playing]);
 
+  // onInput as well as onChange: a value set from outside React (assistive tools, automation) still seeks.
+  const seek = (seconds: number) => {
+    if (video.current && Number.isFinite(seconds)) video.current.currentTime = seconds;
+  };
+
   const spans = playing?.spans ?? recording?.spans ?? [];
   const first = spans[0]?.start ?? start;
   const last = spans[spans.length - 1]?.end ?? start;
@@ -105,7 +110,7 @@ export function RecordingPlayer({ grantId, cameraId, label, start, matricule, no
           <span className="mono" data-testid="recording-instant">
             {formatDateTime(playing.from + position * 1000)}
           </span>
-          <input type="range" min={0} max={Math.max(1, Math.floor(lengthS))} step={1} value={Math.min(position, lengthS)} aria-label={t('review.recording.seek')} onChange={(e) => video.current && (video.current.currentTime = Number(e.target.value))} />
+          <input type="range" min={0} max={Math.max(1, Math.floor(lengthS))} step={1} value={Math.min(position, lengthS)} aria-label={t('review.recording.seek')} onInput={(e) => seek(Number(e.currentTarget.value))} onChange={(e) => seek(Number(e.target.value))} />
           {SPEEDS.map((x) => (
             <button key={x} type="button" aria-pressed={speed === x} onClick={() => setSpeed(x)}>
               ×{x}

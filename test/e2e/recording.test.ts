@@ -117,10 +117,13 @@ describe('recording on screen', () => {
       // ×2: the video element plays faster; seeking moves the position where the slider says.
       await page.getByRole('button', { name: '×2' }).click();
       expect(await page.$eval('[data-testid=recording-video]', (v) => (v as HTMLVideoElement).playbackRate)).toBe(2);
-      await page.$eval('[data-testid=recording-video]', (v) => ((v as HTMLVideoElement).currentTime = 1));
+      // Seek back to the start with a click on the slider, as a superviseur would.
+      await page.waitForFunction(() => (document.querySelector('[data-testid=recording-video]') as HTMLVideoElement).currentTime > 3, undefined, { timeout: 10000 });
+      const slider = await page.getByRole('slider', { name: 'Position dans la lecture' }).boundingBox();
+      await page.mouse.click(slider!.x + 3, slider!.y + slider!.height / 2);
       await page.waitForFunction(() => {
         const v = document.querySelector('[data-testid=recording-video]') as HTMLVideoElement;
-        return v.currentTime >= 1 && v.currentTime < 4 && !v.seeking;
+        return v.currentTime < 2.5 && !v.seeking;
       }, undefined, { timeout: 10000 });
       const f2 = await frames(page);
       await page.waitForTimeout(1000);
