@@ -29,6 +29,8 @@ export const payloadSchemas = {
       endsAt: ms,
       /** The grant this request renews (same site, asked before its end, justified again). */
       renews: id.optional(),
+      /** Recorded, where the convention allows it: why, and the retention the convention gave it (CSI L252-5: 30 days at most). */
+      record: z.object({ reason: z.string().min(10).max(1000), retentionDays: z.number().int().min(1).max(30) }).strict().optional(),
     })
     .strict(),
   'request.refused': z
@@ -115,6 +117,39 @@ export const payloadSchemas = {
     .strict(),
   /** The central server was behind this console (restored from a backup): the mirror resends from the server's last entry. */
   'mirror.resync': z.object({ serverSeq: z.number().int().nonnegative(), ackedSeq: z.number().int().nonnegative() }).strict(),
+  /**
+   * One sealed recording segment (main/recording/): where, when, how big, and two SHA-256 — of the
+   * TS it holds (the footage, whatever key or IV sealed it: what an exported MP4 is remuxed from)
+   * and of the file stored (checked without the key, before decrypting: a swapped or edited file
+   * is named at once, and the purge names exactly what it destroyed). `interrupted`: a segment a
+   * crash left open, re-sealed at the next start.
+   */
+  'recording.segment': z
+    .object({
+      grantId: id,
+      cameraId: id,
+      file: z.string().min(1).max(300),
+      start: ms,
+      end: ms,
+      bytes: z.number().int().nonnegative(),
+      storedBytes: z.number().int().nonnegative(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      storedSha256: z.string().regex(/^[0-9a-f]{64}$/),
+      interrupted: z.boolean().optional(),
+    })
+    .strict(),
+  /** Recordings past their convention's retention destroyed (at start and every hour). */
+  'recording.purged': z
+    .object({
+      grants: z.array(z.object({ grantId: id, retentionDays: z.number().int().min(1).max(30), segments: z.number().int().positive(), bytes: z.number().int().nonnegative(), lastEnd: ms }).strict()).max(1000),
+      segments: z.number().int().nonnegative(),
+      bytes: z.number().int().nonnegative(),
+    })
+    .strict(),
+  /** A grant's recording stopped before the grant (its live view goes on). */
+  'recording.stopped': z.object({ grantId: id, reason: z.enum(['disk_low', 'quota', 'write_failed']), detail: z.string().max(300).optional() }).strict(),
+  /** Someone played a recording back in the review (who looked at recorded images: CNIL, 2021). */
+  'recording.viewed': z.object({ grantId: id, cameraId: id, from: ms, to: ms }).strict(),
 } as const;
 
 export type EntryKind = keyof typeof payloadSchemas;

@@ -21,7 +21,9 @@ export async function registryOverlapping(db: Knex, consoleId: string, from: num
  * (console_id, ts) index: ordered by seq, SQLite would sort the whole period before the limit.
  */
 export async function entriesInPeriod(db: Knex, consoleId: string, from: number, to: number, limit: number): Promise<JournalEntry[]> {
-  const rows: JournalRow[] = await db<JournalRow>('journal').where({ console_id: consoleId }).andWhere('ts', '>=', from).andWhere('ts', '<', to).orderBy('ts').limit(limit);
+  // A recorded camera seals a segment a minute: its bar says « recorded », the player shows the
+  // segments; as markers they would crowd out every other event of a long period.
+  const rows: JournalRow[] = await db<JournalRow>('journal').where({ console_id: consoleId }).andWhere('ts', '>=', from).andWhere('ts', '<', to).andWhereNot('kind', 'recording.segment').orderBy('ts').limit(limit);
   return rows.map(rowToEntry);
 }
 
@@ -49,6 +51,6 @@ export async function* entriesBetween(db: Knex, consoleId: string, fromSeq: numb
 
 /** How many of this console's entries fall in [from, to) (the timeline says so when it shows only the first ones). */
 export async function countEntriesInPeriod(db: Knex, consoleId: string, from: number, to: number): Promise<number> {
-  const r: { n: number } | undefined = await db('journal').where({ console_id: consoleId }).andWhere('ts', '>=', from).andWhere('ts', '<', to).first(db.raw('count(*) as n'));
+  const r: { n: number } | undefined = await db('journal').where({ console_id: consoleId }).andWhere('ts', '>=', from).andWhere('ts', '<', to).andWhereNot('kind', 'recording.segment').first(db.raw('count(*) as n'));
   return Number(r?.n ?? 0);
 }

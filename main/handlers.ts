@@ -74,7 +74,7 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
                 addresses: s.addresses,
                 homes: s.homes,
                 cameras: cameras.filter((cam) => cam.siteId === s.id && cam.active).map((cam) => ({ id: cam.id, label: cam.label, zone: cam.zone })),
-                convention: c ? { id: c.id, validFrom: c.validFrom, validTo: c.validTo, motives: c.motives, minDurationMin: c.minDurationMin, maxDurationMin: c.maxDurationMin, serviceIds: c.serviceIds } : null,
+                convention: c ? { id: c.id, validFrom: c.validFrom, validTo: c.validTo, motives: c.motives, minDurationMin: c.minDurationMin, maxDurationMin: c.maxDurationMin, serviceIds: c.serviceIds, recordingAllowed: c.recordingAllowed, retentionDays: c.retentionDays } : null,
               };
             }),
           services: services.filter((s) => s.active).map((s) => ({ id: s.id, name: s.name, kind: s.kind })),
@@ -86,6 +86,8 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
       timeline: (a, ctx) => d.review.timeline(a, ctx.operator.matricule),
       entry: (a) => d.review.entry(a.seq),
       exportEvidence: (a, ctx) => d.review.exportEvidence(a, ctx.operator.matricule),
+      recording: (a) => d.review.recording(a.grantId, a.cameraId),
+      play: (a, ctx) => d.review.play(a, ctx.operator.matricule),
     },
     admin: {
       catalogue: () => d.admin.catalogue(),

@@ -33,7 +33,7 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
   mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
   const settings = openConfSettings(args.dataDir, { onUpgrade: (from, saved) => log.info('settings upgraded from version %d; the previous file is kept as %s', from, saved) });
   const clock = new OffsetClock();
-  const services = await createServices({ shell: 'headless', dataDir: args.dataDir, assetsDir: findAssetsDir(__dirname), settings, clock, log, testHooks: args.testHooks ? { clock } : undefined });
+  const services = await createServices({ shell: 'headless', dataDir: args.dataDir, assetsDir: findAssetsDir(__dirname), settings, clock, log, testHooks: args.testHooks ? { clock } : undefined, ...(args.testHooks && process.env.CSU_TEST_SEGMENT_MS ? { recordingSegmentMs: Number(process.env.CSU_TEST_SEGMENT_MS) } : {}) });
 
   const token = randomBytes(32).toString('base64url');
   let port = 0;

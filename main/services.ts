@@ -15,6 +15,8 @@ import { AppError } from './errors';
 import { AliveMark } from './alive-mark';
 import { AttemptGate } from './attempt-gate';
 import { GrantService } from './grants/service';
+import { Recorder } from './recording/recorder';
+import { purgeRecordings, PURGE_EVERY_MS } from './recording/purge';
 import type { ChildSpawner } from './child';
 import { IntegrityService } from './integrity';
 import { OneTimeDownloads } from './reports/downloads';
@@ -53,6 +55,8 @@ export interface ServicesConfig {
   spawnChild?: ChildSpawner;
   /** What the shell does with a finished report (Electron: dialogs); the headless one-time links by default. */
   reportDelivery?: (downloads: OneTimeDownloads) => ReportDelivery;
+  /** A recording segment's length (about a minute; tests shorten it). */
+  recordingSegmentMs?: number;
   /** Present only when the headless shell runs with --test-hooks; never in the Electron build. */
   testHooks?: { clock: OffsetClock };
 }
@@ -61,6 +65,10 @@ export interface Services {
   db: Knex;
   relay: RelayHub;
   grants: GrantService;
+  /** Recordings where a convention allows them (main/recording/). */
+  recorder: Recorder;
+  /** Runs the retention purge now (it also runs at start and every hour). */
+  purgeRecordings(): Promise<void>;
   session: SessionService;
   /** The journal's verification state (main/integrity.ts). */
   integrity: IntegrityService;
@@ -121,12 +129,23 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   await session.restore();
   const secrets = config.secrets ?? fileSecretStore(config.dataDir);
   const alive = new AliveMark(config.dataDir, config.clock, config.log);
-  const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log, alive, attempts, cameraPassword: (id) => secrets.get(cameraSecretName(id)) });
+  const recorder = new Recorder({ db, consoleId: settings.consoleId, clock: config.clock, log: config.log, relay, dataDir: config.dataDir, secrets, events, quotaBytes: () => config.settings.get().recording.quotaGb * 1e9, ...(config.recordingSegmentMs ? { segmentMs: config.recordingSegmentMs } : {}) });
+  // A segment a crash left open is sealed and journaled before anything records again.
+  await recorder.recoverLeftovers();
+  const grants = new GrantService({ db, consoleId: settings.consoleId, relay, clock: config.clock, events, log: config.log, alive, attempts, recorder, cameraPassword: (id) => secrets.get(cameraSecretName(id)) });
   await grants.restore({ downSince: alive.previousOutageStart(), trustedSeq: integrity.trustedSeq() });
   const wall = new WallState(events);
   // Grants resumed after a restart were on this console's wall: they come back on it.
   for (const g of grants.list()) wall.show(g);
   grants.start();
+  // Recordings past their retention are destroyed at start and every hour (CSI L252-5).
+  const purge = async () => {
+    const r = await purgeRecordings({ db, consoleId: settings.consoleId, store: recorder.store, now: config.clock.now(), isActive: (id) => !!grants.get(id) });
+    if (r) recorder.forget(r.bytes);
+  };
+  await purge();
+  const purgeTimer = setInterval(() => purge().catch((err: unknown) => config.log.error('recording purge failed: %s', err instanceof Error ? err.message : String(err))), PURGE_EVERY_MS);
+  purgeTimer.unref();
   let mirrorStatus: MirrorStatus | { state: 'not_configured' } | { state: 'starting' } = { state: 'starting' };
   const mirror = await setupMirror({
     db,
@@ -189,6 +208,7 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       clock: config.clock,
       dataDir: config.dataDir,
       signingKey: () => secrets.get('mirror-signing-key'),
+      recordings: { root: recorder.store.root, key: () => recorder.recordingKey(), offer: (run) => relay.offerOnce(run), log: (m) => config.log.warn('%s', m), ffmpegPath: resolveFfmpegPath(settings.ffmpegPath) },
       // The bundle's PDF summary is the registry report (G1's model) of the days the period covers.
       pdfSummary: async (from, to, siteId, by) => {
         const op = await getOperator(db, by);
@@ -227,6 +247,8 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
   });
   return {
     grants,
+    recorder,
+    purgeRecordings: purge,
     session,
     integrity,
     attempts,
@@ -242,7 +264,9 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
       // Quit: each active grant is ended and journaled as such before anything closes.
       await integrity.stop();
       await downloads.close();
+      clearInterval(purgeTimer);
       await grants.shutdown();
+      recorder.close();
       await session.logout('application_stopped');
       await attempts.stop();
       await relay.close('application_stopped');

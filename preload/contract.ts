@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { AdminCatalogueView, CameraTestView, CentralCatalogueView, ConventionAlertView, ImportResultView, MirrorTestView, SaveBailleurArgs, SaveCameraArgs, SaveConventionArgs, SaveOperatorArgs, SaveServiceArgs, SaveSiteArgs } from './admin';
-import { EvidenceArgs, EvidenceView, JournalEntryView, TimelineArgs, TimelineView } from './review';
+import { EvidenceArgs, EvidenceView, JournalEntryView, PlayArgs, PlayView, RecordingArgs, RecordingView, TimelineArgs, TimelineView } from './review';
 import { COMMON_ERROR_CODES, END_REASONS, MIRROR_CONFLICT_KINDS, MIRROR_REFUSAL_REASONS, MOTIVES, REPORT_SOURCES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES, type Access, type ErrorCode } from './vocabulary';
 
 export { ACCESS, COMMON_ERROR_CODES, END_REASONS, ERROR_CODES, ErrorCode, MIRROR_CONFLICT_KINDS, MIRROR_REFUSAL_REASONS, MIRROR_STATES, REPORT_SOURCES, MOTIVES, REFUSAL_CODES, REPORT_DELIVERIES, REPORT_FORMATS, ROLES, STREAM_ERROR_CODES, STREAM_STATES, ZONES } from './vocabulary';
@@ -96,7 +96,9 @@ export const CatalogueView = z.object({
       addresses: z.array(z.string()),
       homes: z.number(),
       cameras: z.array(z.object({ id, label: z.string(), zone: z.enum(ZONES) })),
-      convention: z.object({ id, validFrom: z.string(), validTo: z.string(), motives: z.array(z.enum(MOTIVES)), minDurationMin: z.number(), maxDurationMin: z.number(), serviceIds: z.array(z.string()) }).nullable(),
+      convention: z
+        .object({ id, validFrom: z.string(), validTo: z.string(), motives: z.array(z.enum(MOTIVES)), minDurationMin: z.number(), maxDurationMin: z.number(), serviceIds: z.array(z.string()), recordingAllowed: z.boolean().optional(), retentionDays: z.number().nullable().optional() })
+        .nullable(),
     }),
   ),
   services: z.array(z.object({ id, name: z.string(), kind: z.enum(['police_municipale', 'police_nationale']) })),
@@ -119,6 +121,8 @@ export const GrantView = z.object({
   endsAt: z.number(),
   /** The grant this one renews, if any. */
   renews: grantId.optional(),
+  /** Recorded (the convention allows it and the request asked for it). */
+  recorded: z.boolean().optional(),
 });
 export type GrantView = z.infer<typeof GrantView>;
 
@@ -132,6 +136,8 @@ export const RequestArgs = z
     serviceId: z.string().max(100),
     /** Renewal: the running grant this request takes over from, without a black gap on the wall. */
     renews: grantId.optional(),
+    /** Record the transmission, with a reason: refused (RECORDING_NOT_ALLOWED) unless the convention allows it. */
+    record: z.object({ reason: z.string().max(5000) }).strict().optional(),
   })
   .strict();
 export type RequestArgs = z.infer<typeof RequestArgs>;
@@ -378,6 +384,10 @@ export const contract = {
     entry: method({ access: ['supervisor', 'admin'], args: z.object({ seq: z.number().int().positive() }).strict(), result: JournalEntryView, errors: ['NOT_FOUND'] }),
     /** An evidence bundle (zip) any one can check offline with csu-verify; journaled as evidence.exported. */
     exportEvidence: method({ access: 'supervisor', args: EvidenceArgs, result: EvidenceView, errors: ['PERIOD_INVALID', 'PERIOD_TOO_LONG'] }),
+    /** What was recorded of a transmission's camera, span by span: present, missing, altered or destroyed at the end of its retention. */
+    recording: method({ access: ['supervisor', 'admin'], args: RecordingArgs, result: RecordingView, errors: ['NOT_FOUND'] }),
+    /** Plays up to ten minutes of a recording (one-time loopback socket); journaled as recording.viewed. Images: superviseurs only. */
+    play: method({ access: 'supervisor', args: PlayArgs, result: PlayView, errors: ['NOT_FOUND', 'RECORDING_UNAVAILABLE'] }),
   },
   reports: {
     /** The counts a report with these filters would hold, and the journal's last verification. */

@@ -22,6 +22,8 @@ export const TimelineBarView = z.object({
   operator: z.string(),
   motive: z.enum(MOTIVES),
   serviceName: z.string(),
+  /** This camera of this transmission was recorded (journaled segments exist): a click plays it. */
+  recorded: z.boolean().optional(),
 });
 export const TimelineMarkerView = z.object({
   seq: z.number(),
@@ -47,5 +49,26 @@ export const JournalEntryView = z.object({ seq: z.number(), uuid: z.string(), ts
 export type JournalEntryView = z.infer<typeof JournalEntryView>;
 
 export const EvidenceArgs = TimelineArgs;
-export const EvidenceView = z.object({ fileName: z.string(), path: z.string(), bytes: z.number(), sha256: z.string(), entries: z.number(), files: z.number() });
+export const EvidenceView = z.object({
+  fileName: z.string(),
+  path: z.string(),
+  bytes: z.number(),
+  sha256: z.string(),
+  entries: z.number(),
+  files: z.number(),
+  /** MP4 files in the bundle, and recorded segments left out (missing, altered, destroyed). */
+  recordings: z.number().optional(),
+  recordingProblems: z.number().optional(),
+});
 export type EvidenceView = z.infer<typeof EvidenceView>;
+
+/** A recording in the review (issue G3): what the journal says was recorded, checked against the disk. */
+export const RecordingArgs = z.object({ grantId: z.string().uuid(), cameraId: id }).strict();
+export const RECORDING_SPAN_STATUSES = ['ok', 'missing', 'altered', 'purged'] as const;
+export const RecordingSpanView = z.object({ start: z.number(), end: z.number(), status: z.enum(RECORDING_SPAN_STATUSES) });
+export const RecordingView = z.object({ grantId: z.string(), cameraId: z.string(), spans: z.array(RecordingSpanView) });
+export type RecordingView = z.infer<typeof RecordingView>;
+/** A playback window from `from` (at most ten minutes), journaled as recording.viewed. */
+export const PlayArgs = z.object({ grantId: z.string().uuid(), cameraId: id, from: ms }).strict();
+export const PlayView = z.object({ url: z.string(), from: z.number(), to: z.number(), spans: z.array(RecordingSpanView) });
+export type PlayView = z.infer<typeof PlayView>;

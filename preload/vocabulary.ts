@@ -48,6 +48,8 @@ export const REFUSAL_CODES = [
   'JUSTIFICATION_TOO_SHORT',
   'JUSTIFICATION_TOO_LONG',
   'JUSTIFICATION_CONTROL_CHARS',
+  'RECORDING_NOT_ALLOWED',
+  'RECORDING_REASON_INVALID',
 ] as const;
 export const RefusalCode = z.enum(REFUSAL_CODES);
 export type RefusalCode = z.infer<typeof RefusalCode>;
@@ -93,6 +95,7 @@ export const ERROR_CODES = [
   'CENTRAL_REFUSED',
   'CATALOGUE_CENTRAL_UNREACHABLE',
   'CATALOGUE_CENTRAL_NOT_CONFIGURED',
+  'RECORDING_UNAVAILABLE',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

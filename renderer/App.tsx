@@ -18,6 +18,7 @@ import { FirstAdminView } from './views/setup/FirstAdminView';
 import { ErrorAlert } from './components/ErrorAlert';
 import { IntegrityBanner } from './components/IntegrityBanner';
 import { ConventionBanner } from './components/ConventionBanner';
+import { RecordingBanner } from './components/RecordingBanner';
 import { Banners } from './components/Banners';
 import { addBanner, type Banner } from './banners';
 
@@ -207,6 +208,7 @@ export function App() {
       </header>
       {ready && <IntegrityBanner operator={operator} />}
       {ready && <ConventionBanner operator={operator} refreshKey={catalogueTick} />}
+      {ready && <RecordingBanner />}
       <Banners banners={banners} now={now} onChange={onBanners} />
       <ErrorAlert message={error} />
       <main className={view === 'wall' && ready ? 'content content-wall' : 'content'}>

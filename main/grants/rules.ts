@@ -15,6 +15,8 @@ export interface RequestInput {
   justification: string;
   durationMin: number;
   serviceId: string;
+  /** Record the transmission (issue G3): only where the convention allows it, with a reason. */
+  record?: { reason: string } | undefined;
 }
 
 export interface RuleContext {
@@ -84,6 +86,13 @@ export function checkRequest(r: RequestInput, ctx: RuleContext): { reasons: Refu
   if (text.length < 10) reasons.push('JUSTIFICATION_TOO_SHORT');
   if (text.length > 1000) reasons.push('JUSTIFICATION_TOO_LONG');
   if (CONTROL.test(text)) reasons.push('JUSTIFICATION_CONTROL_CHARS');
+
+  // Recording is off unless the site's convention allows it (CSI L252-5), whatever the wizard offered.
+  if (r.record) {
+    if (!convention?.recordingAllowed) reasons.push('RECORDING_NOT_ALLOWED');
+    const why = r.record.reason.trim();
+    if (why.length < 10 || why.length > 1000 || CONTROL.test(why)) reasons.push('RECORDING_REASON_INVALID');
+  }
 
   return { reasons, convention };
 }

@@ -18,6 +18,7 @@ import { AppError } from '../errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { RelayHub, StreamStatus } from '../relay/hub';
+import type { Recorder } from '../recording/recorder';
 import { checkRequest, type RefusalCode, type RequestInput } from './rules';
 
 /** The longest delay setTimeout honours (about 24.8 days). */
@@ -39,6 +40,8 @@ export interface Grant {
   endsAt: number;
   /** The grant this one renews (the wall's tiles go on from one to the other). */
   renews?: string;
+  /** Recorded (issue G3): the convention allows it and the request asked for it. */
+  recorded?: boolean;
 }
 
 /** Who is asking, as far as the grant rules care. */
@@ -79,6 +82,8 @@ export interface GrantServiceOptions {
   attempts?: AttemptGate;
   /** The « last alive » mark, kept while the grant service runs (main/alive-mark.ts). */
   alive?: AliveMark;
+  /** Records the grants that ask for it where the convention allows it (main/recording/). */
+  recorder?: Recorder;
 }
 
 interface Active {
@@ -161,19 +166,33 @@ export class GrantService {
       startsAt: now,
       endsAt: now + r.durationMin * 60000,
       ...(r.renews !== undefined ? { renews: r.renews } : {}),
+      ...(r.record ? { recorded: true } : {}),
     };
+    // checkRequest refused a record the convention does not allow: here it allows it, with a retention.
+    const record = r.record ? { reason: r.record.reason.trim(), retentionDays: convention.retentionDays ?? 30 } : undefined;
     await appendEntries(db, consoleId, [
       {
         kind: 'request.accepted',
         actor: operator.matricule,
         ts: now,
-        payload: { grantId: grant.id, siteId: site.id, siteName: site.name, conventionId: convention.id, cameras: grant.cameras, motive: grant.motive, justification: r.justification.trim(), durationMin: r.durationMin, serviceId: service.id, serviceName: service.name, operator: { matricule: operator.matricule, name: operator.name }, startsAt: grant.startsAt, endsAt: grant.endsAt, ...(grant.renews !== undefined ? { renews: grant.renews } : {}) },
+        payload: { grantId: grant.id, siteId: site.id, siteName: site.name, conventionId: convention.id, cameras: grant.cameras, motive: grant.motive, justification: r.justification.trim(), durationMin: r.durationMin, serviceId: service.id, serviceName: service.name, operator: { matricule: operator.matricule, name: operator.name }, startsAt: grant.startsAt, endsAt: grant.endsAt, ...(grant.renews !== undefined ? { renews: grant.renews } : {}), ...(record ? { record } : {}) },
       },
       { kind: 'transmission.started', actor: operator.matricule, ts: now, payload: { grantId: grant.id, startedAt: now } },
     ]);
-    this.activate(grant, sourcesOf(named, this.password));
+    const sources = sourcesOf(named, this.password);
+    this.activate(grant, sources);
+    if (record) await this.startRecording(grant, record.retentionDays, sources);
     this.o.events.emit('grant.started', { grantId: grant.id });
     return { accepted: true, grant };
+  }
+
+  /** Recording failing to start never refuses the grant: the recorder journals why it did not record. */
+  private async startRecording(grant: Grant, retentionDays: number, sources: Active['sources']): Promise<void> {
+    try {
+      await this.o.recorder?.start(grant, retentionDays, (id) => sources.get(id));
+    } catch (err) {
+      this.o.log.error('grant %s: recording did not start: %s', grant.id, err instanceof Error ? err.message : String(err));
+    }
   }
 
   private activate(grant: Grant, sources: Active['sources']): void {
@@ -273,7 +292,9 @@ export class GrantService {
     clearTimeout(a.timer);
     // The tile says « interrompue » for either early stop; the registry keeps who stopped it.
     const relayReason = reason === 'stopped_by_supervisor' ? 'stopped_by_operator' : reason;
+    // Closing the grant in the relay also seals and journals its recording's last segments.
     await this.o.relay.closeGrant(grantId, relayReason);
+    this.o.recorder?.ended(grantId);
     const endedAt = extra.endedAt ?? (reason === 'expired' ? a.grant.endsAt : observedAt);
     await appendEntry(this.o.db, this.o.consoleId, {
       kind: 'transmission.ended',
@@ -315,7 +336,7 @@ export class GrantService {
     for (const { accepted: p, holder, acceptedSeq } of open) {
       // The convention caps a request at its duration: an end beyond it was never granted.
       const endsAt = Math.min(p.endsAt, p.startsAt + p.durationMin * 60000);
-      const grant: Grant = { id: p.grantId, siteId: p.siteId, siteName: p.siteName, cameras: p.cameras, motive: p.motive, serviceId: p.serviceId, serviceName: p.serviceName, operator: p.operator.matricule, holder, startsAt: p.startsAt, endsAt, ...(p.renews !== undefined ? { renews: p.renews } : {}) };
+      const grant: Grant = { id: p.grantId, siteId: p.siteId, siteName: p.siteName, cameras: p.cameras, motive: p.motive, serviceId: p.serviceId, serviceName: p.serviceName, operator: p.operator.matricule, holder, startsAt: p.startsAt, endsAt, ...(p.renews !== undefined ? { renews: p.renews } : {}), ...(p.record ? { recorded: true } : {}) };
       if (o.downSince !== undefined) {
         const from = Math.max(o.downSince, grant.startsAt);
         const to = Math.min(now, grant.endsAt);
@@ -327,7 +348,9 @@ export class GrantService {
       } else if (grant.endsAt > now) {
         this.active.delete(grant.id);
         await appendEntry(db, consoleId, { kind: 'transmission.resumed', actor: 'system', ts: now, payload: { grantId: grant.id, resumedAt: now, endsAt: grant.endsAt } });
-        this.activate(grant, sourcesOf(cameras, this.password));
+        const sources = sourcesOf(cameras, this.password);
+        this.activate(grant, sources);
+        if (p.record) await this.startRecording(grant, p.record.retentionDays, sources);
       } else {
         await this.end(grant.id, 'expired', now, { endedAt: grant.endsAt, noticedAtStart: true });
       }

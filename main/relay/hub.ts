@@ -10,6 +10,7 @@ import type { Logger } from '../log';
 import { CameraPipe, type PipeStatus } from './camera-pipe';
 import { probeRtspTimeoutOption } from './ffmpeg-args';
 import type { Piece } from './gop-cache';
+import { OnceSockets, type OnceProducer } from './once-sockets';
 import { PidFile } from './pid-file';
 import { claimWorkDir } from './work-dir';
 
@@ -85,6 +86,20 @@ interface TokenEntry {
   cameraId: string;
   pipeKey: string;
   clients: Set<Client>;
+  /** A recording of this grant's camera (main/recording/): fed like a client, never reachable by a socket. */
+  sink?: RecordSink;
+}
+
+/**
+ * What the recorder plugs into a camera's pipe: the TS the relay already remuxed, cut at keyframes,
+ * with the tables a segment starts with. A pipe with a sink runs whether or not a tile watches.
+ */
+export interface RecordSink {
+  write(pieces: Piece[], tables: Buffer[]): void;
+  /** A new ffmpeg run: a new stream, so the segment in progress ends here. */
+  restart(): void;
+  /** The grant ended or the recording stopped: the segment in progress is sealed and journaled. */
+  close(): Promise<void>;
 }
 
 interface PipeEntry {
@@ -111,6 +126,7 @@ export class RelayHub extends EventEmitter {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false });
   private readonly tokens = new Map<string, TokenEntry>();
   private readonly pipes = new Map<string, PipeEntry>();
+  private readonly onceSockets = new OnceSockets();
   private readonly pidFile: PidFile;
   private readonly workDir: string;
   private port = 0;
@@ -193,11 +209,11 @@ export class RelayHub extends EventEmitter {
   private maybeIdle(key: string): void {
     const entry = this.pipes.get(key);
     if (!entry?.camera.lazy || !entry.pipe) return;
-    const watched = [...entry.tokens].some((t) => (this.tokens.get(t)?.clients.size ?? 0) > 0);
-    if (watched) return;
+    const watched = () => [...entry.tokens].some((t) => (this.tokens.get(t)?.clients.size ?? 0) > 0 || !!this.tokens.get(t)?.sink);
+    if (watched()) return;
     clearTimeout(entry.idleTimer);
     entry.idleTimer = setTimeout(() => {
-      const still = [...entry.tokens].some((t) => (this.tokens.get(t)?.clients.size ?? 0) > 0);
+      const still = watched();
       if (still || !entry.pipe) return;
       const pipe = entry.pipe;
       entry.pipe = undefined;
@@ -219,6 +235,7 @@ export class RelayHub extends EventEmitter {
     const pipe = new CameraPipe({ cameraId: camera.id, source: camera.sourceUrl, ffmpegPath: this.o.ffmpegPath, log: this.o.log, pidFile: this.pidFile, sim, ...this.o.pipe });
     pipe.on('pieces', (pieces: Piece[]) => this.fanOut(key, pieces));
     pipe.on('restart', () => {
+      for (const t of this.pipes.get(key)?.tokens ?? []) this.tokens.get(t)?.sink?.restart();
       // A player fed across two ffmpeg runs stalls on the timestamp jump (currentTime leaps by
       // hours while no frame shows): a client that got bytes of the old run is closed so its tile
       // opens a fresh player; one that got nothing yet simply waits for the new run's keyframe.
@@ -253,11 +270,19 @@ export class RelayHub extends EventEmitter {
     socket.on('error', (err) => this.o.log.warn('relay: upgrade socket error: %s', err.message));
     // DNS rebinding: only our loopback host, whatever the token.
     if (req.headers.host !== `127.0.0.1:${this.port}`) return refuse(421, 'Misdirected Request');
-    const m = /^\/stream\/([^/?#]+)$/.exec(req.url ?? '');
-    const token = m?.[1];
+    const m = /^\/(stream|recording)\/([^/?#]+)$/.exec(req.url ?? '');
+    const token = m?.[2];
     if (!token || !TOKEN_RE.test(token)) return refuse(404, 'Not Found');
+    if (m![1] === 'recording') {
+      const origin = req.headers.origin;
+      if (!this.onceSockets.has(token)) return refuse(404, 'Not Found');
+      if (!origin || !this.o.allowedOrigins().includes(origin)) return refuse(403, 'Forbidden');
+      const run = this.onceSockets.take(token)!;
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onceSockets.serve(ws, run, (err) => this.o.log.warn('relay: playback: %s', err.message)));
+      return;
+    }
     const entry = this.tokens.get(token);
-    if (!entry) return refuse(404, 'Not Found');
+    if (!entry || entry.sink) return refuse(404, 'Not Found');
     const origin = req.headers.origin;
     if (!origin || !this.o.allowedOrigins().includes(origin)) return refuse(403, 'Forbidden');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(entry, ws));
@@ -302,6 +327,7 @@ export class RelayHub extends EventEmitter {
     for (const t of entry.tokens) {
       const te = this.tokens.get(t);
       if (!te) continue;
+      te.sink?.write(pieces, entry.pipe.cache.tables());
       for (const c of te.clients) {
         if (c.ws.readyState !== c.ws.OPEN) continue;
         if (c.ws.bufferedAmount > high) {
@@ -341,18 +367,69 @@ export class RelayHub extends EventEmitter {
     }, 250).unref();
   }
 
-  /** Ends a grant's streams: sockets closed with the reason's code, unused ffmpegs stopped. */
+  /**
+   * Records one camera of a grant: its pipe (the main stream) runs from now until the grant
+   * closes or stopRecording, whether or not a tile watches, so the recording never depends on the screen.
+   */
+  record(grantId: string, camera: RelayCamera, sink: RecordSink): void {
+    if (!this.server) throw new Error('relay not started');
+    const token = randomBytes(32).toString('base64url');
+    const pipeKey = pipeKeyOf(camera);
+    this.tokens.set(token, { token, grantId, cameraId: camera.id, pipeKey, clients: new Set(), sink });
+    let entry = this.pipes.get(pipeKey);
+    if (!entry) {
+      entry = { pipe: undefined, camera, tokens: new Set() };
+      this.pipes.set(pipeKey, entry);
+    }
+    entry.tokens.add(token);
+    this.startPipe(pipeKey, entry);
+  }
+
+  /** A one-time socket (recording playback): the URL's token is spent by its first connection, lapses unused after ttlMs. */
+  offerOnce(run: OnceProducer, ttlMs = 60000): string {
+    if (!this.server) throw new Error('relay not started');
+    return `ws://127.0.0.1:${this.port}/recording/${this.onceSockets.offer(run, ttlMs)}`;
+  }
+
+  /** Stops a grant's recordings only (disk full, quota): its tiles keep playing. */
+  async stopRecording(grantId: string): Promise<void> {
+    const sinks: RecordSink[] = [];
+    const keys = new Set<string>();
+    for (const [token, te] of this.tokens) {
+      if (te.grantId !== grantId || !te.sink) continue;
+      this.tokens.delete(token);
+      this.pipes.get(te.pipeKey)?.tokens.delete(token);
+      sinks.push(te.sink);
+      keys.add(te.pipeKey);
+    }
+    await Promise.all(sinks.map((s) => s.close()));
+    for (const key of keys) {
+      const entry = this.pipes.get(key);
+      if (entry && entry.tokens.size === 0) {
+        this.pipes.delete(key);
+        clearTimeout(entry.idleTimer);
+        await entry.pipe?.stop();
+      } else {
+        this.maybeIdle(key);
+      }
+    }
+  }
+
+  /** Ends a grant's streams: sockets closed with the reason's code, recordings sealed, unused ffmpegs stopped. */
   async closeGrant(grantId: string, reason: CloseReason): Promise<void> {
     const cameras = new Set<string>();
+    const sinks: RecordSink[] = [];
     for (const [token, te] of this.tokens) {
       if (te.grantId !== grantId) continue;
       this.tokens.delete(token);
+      if (te.sink) sinks.push(te.sink);
       for (const c of te.clients) this.closeClient(c, CLOSE_CODES[reason], reason);
       te.clients.clear();
       this.pipes.get(te.pipeKey)?.tokens.delete(token);
       cameras.add(te.pipeKey);
     }
-    const stops: Promise<void>[] = [];
+    // The bytes stop for the recording as for the tiles: no piece reaches a closed sink.
+    const stops: Promise<void>[] = sinks.map((s) => s.close());
     for (const key of cameras) {
       const entry = this.pipes.get(key);
       if (entry && entry.tokens.size === 0) {
@@ -399,6 +476,7 @@ export class RelayHub extends EventEmitter {
     const grants = new Set([...this.tokens.values()].map((t) => t.grantId));
     for (const g of grants) await this.closeGrant(g, reason);
     for (const e of this.pipes.values()) clearTimeout(e.idleTimer);
+    this.onceSockets.clear();
     await Promise.all([...this.pipes.values()].map((e) => e.pipe?.stop()));
     this.pipes.clear();
     for (const c of this.wss.clients) c.terminate();

@@ -8,10 +8,12 @@
  *                   sent whose last entry is in the extract, and its signature of the extract's last
  *                   entry made at export (which vouches for every entry before it, through the chain)
  *   manifest.json   the SHA-256 and size of every other file, the console, the period, who exported
- * (recordings join it, each with its SHA-256, where a convention allows recording).
+ *   enregistrements/*.mp4  the period's recordings (where a convention allowed recording), remuxed
+ *                   by copy from their decrypted segments; `recordings` in the manifest names the
+ *                   `recording.segment` entries each was made from, which the extract carries
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { ZipFile } from 'yazl';
@@ -19,6 +21,7 @@ import type { JournalEntry } from '../../db/journal-codec';
 import { batchSignaturesBetween, type BatchSignature } from '../../db/mirror-state';
 import { entriesBetween, seqRangeOfPeriod } from '../../db/review';
 import type { TimelineView } from '../../preload/review';
+import type { ManifestRecording } from './recordings-export';
 
 export const MANIFEST = 'manifest.json';
 export const JOURNAL = 'journal.jsonl';
@@ -55,6 +58,18 @@ export interface Manifest {
   /** The journal's seq range in the extract: `anchor` is the entry before the period (0: the journal's start). */
   journal: { anchorSeq: number; firstSeq: number; lastSeq: number; entries: number };
   files: { name: string; sha256: string; bytes: number }[];
+  /** Each exported recording: its MP4 and the journal entries of the segments it was made from (or left out). */
+  recordings?: ManifestRecording[];
+}
+
+function sha256OfFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(file)
+      .on('data', (d) => h.update(d))
+      .on('error', reject)
+      .on('end', () => resolve(h.digest('hex')));
+  });
 }
 
 function sha256(data: Buffer | string): string {
@@ -63,9 +78,27 @@ function sha256(data: Buffer | string): string {
 
 export async function writeEvidenceBundle(
   db: Knex,
-  o: { consoleId: string; from: number; to: number; cameraIds: string[]; actor: string; now: number; dir: string; summary: (timeline: { entries: number }) => string; extra?: { name: string; data: Buffer }[]; signing?: BundleSigning | undefined },
+  o: {
+    consoleId: string;
+    from: number;
+    to: number;
+    cameraIds: string[];
+    actor: string;
+    now: number;
+    dir: string;
+    summary: (timeline: { entries: number }) => string;
+    extra?: { name: string; data: Buffer }[];
+    /** Large files (MP4) streamed from disk into the zip. */
+    onDisk?: { name: string; path: string }[];
+    recordings?: ManifestRecording[];
+    /** The extract reaches at least this entry (a recording's last segment may be sealed after the period). */
+    lastSeqAtLeast?: number;
+    signing?: BundleSigning | undefined;
+  },
 ): Promise<{ file: string; bytes: number; sha256: string; entries: number; files: number }> {
-  const range = await seqRangeOfPeriod(db, o.consoleId, o.from, o.to);
+  const period = await seqRangeOfPeriod(db, o.consoleId, o.from, o.to);
+  const reach = o.lastSeqAtLeast ?? 0;
+  const range = period ? { first: period.first, last: Math.max(period.last, reach) } : reach > 0 ? { first: reach, last: reach } : undefined;
   const anchorSeq = range ? Math.max(0, range.first - 1) : 0;
   const lines: string[] = [];
   let last: JournalEntry | undefined;
@@ -93,13 +126,16 @@ export async function writeEvidenceBundle(
     exportedAt: o.now,
     exportedBy: o.actor,
     journal: { anchorSeq, firstSeq: range?.first ?? 0, lastSeq: range?.last ?? 0, entries },
-    files: files.map((f) => ({ name: f.name, sha256: sha256(f.data), bytes: f.data.length })),
+    files: [...files.map((f) => ({ name: f.name, sha256: sha256(f.data), bytes: f.data.length })), ...(await Promise.all((o.onDisk ?? []).map(async (f) => ({ name: f.name, sha256: await sha256OfFile(f.path), bytes: statSync(f.path).size }))))],
+    ...(o.recordings && o.recordings.length > 0 ? { recordings: o.recordings } : {}),
   };
   mkdirSync(o.dir, { recursive: true, mode: 0o700 });
   const stamp = new Date(o.now).toISOString().replace(/[:.]/g, '-');
   const file = path.join(o.dir, `preuves-${o.consoleId}-${stamp}.zip`);
   const zip = new ZipFile();
   for (const f of files) zip.addBuffer(f.data, f.name, { mtime: new Date(o.now) });
+  // Already compressed video: stored, not deflated again (faster, and the same size).
+  for (const f of o.onDisk ?? []) zip.addFile(f.path, f.name, { mtime: new Date(o.now), compress: false });
   zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), MANIFEST, { mtime: new Date(o.now) });
   zip.end();
   // Written beside, then renamed: a half-written bundle never carries the final name.
@@ -108,8 +144,7 @@ export async function writeEvidenceBundle(
     zip.outputStream.pipe(out).on('close', resolve).on('error', reject);
   });
   renameSync(`${file}.part`, file);
-  const data = readFileSync(file);
-  return { file, bytes: data.length, sha256: sha256(data), entries, files: files.length + 1 };
+  return { file, bytes: statSync(file).size, sha256: await sha256OfFile(file), entries, files: files.length + (o.onDisk?.length ?? 0) + 1 };
 }
 
 async function signaturesOf(db: Knex, consoleId: string, signing: BundleSigning, fromSeq: number, last: JournalEntry | undefined): Promise<SignaturesFile> {

@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import { listCameras, listSites } from '../../db/catalogue';
 import type { JournalEntry } from '../../db/journal-codec';
+import { recordedInPeriod } from '../../db/recordings';
 import { countEntriesInPeriod, entriesInPeriod, registryOverlapping } from '../../db/review';
 import type { TimelineView } from '../../preload/review';
 
@@ -24,7 +25,7 @@ function camerasOf(e: JournalEntry, grantCameras: Map<string, string[]>): { came
 }
 
 export async function buildTimeline(db: Knex, consoleId: string, q: { from: number; to: number; siteId?: string | undefined; cameraIds?: string[] | undefined }): Promise<TimelineView> {
-  const [grants, entries, cameras, sites] = await Promise.all([registryOverlapping(db, consoleId, q.from, q.to), entriesInPeriod(db, consoleId, q.from, q.to, MAX_MARKERS + 1), listCameras(db), listSites(db)]);
+  const [grants, entries, cameras, sites, recorded] = await Promise.all([registryOverlapping(db, consoleId, q.from, q.to), entriesInPeriod(db, consoleId, q.from, q.to, MAX_MARKERS + 1), listCameras(db), listSites(db), recordedInPeriod(db, consoleId, q.from, q.to)]);
   const siteName = new Map(sites.map((s) => [s.id, s.name]));
   const wanted = (cameraId: string, siteId: string | undefined) => (!q.cameraIds || q.cameraIds.includes(cameraId)) && (!q.siteId || q.siteId === siteId);
   const grantCameras = new Map(grants.map((g) => [g.grantId, g.cameras.map((c) => c.id)]));
@@ -39,7 +40,7 @@ export async function buildTimeline(db: Knex, consoleId: string, q: { from: numb
     for (const c of g.cameras) {
       if (!wanted(c.id, g.siteId)) continue;
       const ongoing = g.endedAt === null;
-      lane(c.id, c.label, c.zone, g.siteName).bars.push({ grantId: g.grantId, start: g.startsAt, end: g.endedAt ?? g.scheduledEndAt, ongoing, endReason: g.endReason, operator: g.operatorMatricule, motive: g.motive, serviceName: g.serviceName });
+      lane(c.id, c.label, c.zone, g.siteName).bars.push({ grantId: g.grantId, start: g.startsAt, end: g.endedAt ?? g.scheduledEndAt, ongoing, endReason: g.endReason, operator: g.operatorMatricule, motive: g.motive, serviceName: g.serviceName, ...(recorded.has(`${g.grantId}/${c.id}`) ? { recorded: true } : {}) });
     }
   }
   const known = new Map(cameras.map((c) => [c.id, c]));

@@ -37,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
   const signatures = signaturesLine(t, r.signatures, keyFile);
   if (r.ok) {
     process.stdout.write(`${t('verify.ok', { entries: r.entries, files: r.files, seq: r.lastSeq ?? 0, hash: (r.lastHash ?? '').slice(0, 12) })}\n${signatures}\n`);
+    if (r.recordings && r.recordings.files > 0) process.stdout.write(`${t('verify.recordings', { count: r.recordings.files, segments: r.recordings.segments })}\n${t('verify.recordingsScope')}\n`);
+    if (r.recordings && r.recordings.excluded > 0) process.stdout.write(`${t('verify.recordingsExcluded', { count: r.recordings.excluded })}\n`);
     return 0;
   }
   for (const p of r.problems) process.stdout.write(`${t(`verify.problems.${p.code}`, { file: p.file ?? '', line: p.line ?? '', seq: p.seq ?? '', key: keyFile ?? '' })}\n`);

@@ -3,6 +3,12 @@
  * manifest, every file's SHA-256 and size, and the journal extract — each entry's hash, each link
  * to the one before, the range the manifest announces — and names the first thing that does not
  * hold (a truncated zip, a swapped file, an edited line, a missing file).
+ *
+ * Recordings: each MP4's SHA-256 is checked like any file, and each segment the manifest says it
+ * was made from must be a `recording.segment` entry of the chained extract with the same grant,
+ * camera, instants and TS hash. That proves the MP4 is intact since the export and that its
+ * footage was journaled when it was recorded; it cannot prove offline, without the console's key,
+ * that the MP4 is the remux of those encrypted segments (the console checked that when exporting).
  */
 import { createHash } from 'node:crypto';
 import yauzl from 'yauzl';
@@ -11,7 +17,23 @@ import { checkEntry } from '../../db/journal-codec';
 import { JOURNAL, MANIFEST, SIGNATURES } from './bundle';
 import { checkBundleSignatures, type SignatureProblemCode, type SignatureSummary } from './verify-signatures';
 
-export type ProblemCode = SignatureProblemCode | 'bundle_unreadable' | 'manifest_missing' | 'manifest_invalid' | 'file_missing' | 'file_altered' | 'file_unlisted' | 'journal_line_unreadable' | 'journal_entry_invalid' | 'journal_gap' | 'journal_link_broken' | 'journal_hash' | 'journal_range';
+export type ProblemCode =
+  | SignatureProblemCode
+  | 'bundle_unreadable'
+  | 'manifest_missing'
+  | 'manifest_invalid'
+  | 'file_missing'
+  | 'file_altered'
+  | 'file_unlisted'
+  | 'journal_line_unreadable'
+  | 'journal_entry_invalid'
+  | 'journal_gap'
+  | 'journal_link_broken'
+  | 'journal_hash'
+  | 'journal_range'
+  | 'recording_entry_missing'
+  | 'recording_entry_mismatch'
+  | 'recording_file_unlisted';
 export interface VerifyProblem {
   code: ProblemCode;
   file?: string;
@@ -29,7 +51,19 @@ export interface VerifyReport {
   lastHash?: string;
   /** The console's signatures the bundle carries (G6), or « non signé ». */
   signatures?: SignatureSummary;
+  /** MP4 files checked, the journaled segments they come from, and segments the export declared left out. */
+  recordings?: { files: number; segments: number; excluded: number };
 }
+
+const RecordingsSchema = z.array(
+  z.object({
+    file: z.string().nullable(),
+    grantId: z.string(),
+    cameraId: z.string(),
+    segments: z.array(z.object({ seq: z.number().int().positive(), start: z.number(), end: z.number(), sha256: z.string() })),
+    excluded: z.array(z.object({ seq: z.number().int().positive(), start: z.number(), end: z.number(), status: z.string() })),
+  }),
+);
 
 const ManifestSchema = z
   .object({
@@ -101,6 +135,7 @@ export async function verifyBundle(file: string, opts: { expectedKey?: string } 
   let count = 0;
   let last: { seq: number; hash: string } | undefined;
   const hashes = new Map<number, string>();
+  const bySeq = new Map<number, { kind?: unknown; payload?: unknown }>();
   if (journal) {
     const lines = journal.toString('utf8').split('\n').filter((l) => l.length > 0);
     for (let i = 0; i < lines.length; i++) {
@@ -122,6 +157,7 @@ export async function verifyBundle(file: string, opts: { expectedKey?: string } 
       }
       last = { seq: seq!, hash: String(entry.hash) };
       hashes.set(last.seq, last.hash);
+      bySeq.set(seq!, entry as { kind?: unknown; payload?: unknown });
       count++;
     }
     if (!problems.some((p) => p.file === JOURNAL) && manifest.journal.entries > 0) {
@@ -133,10 +169,32 @@ export async function verifyBundle(file: string, opts: { expectedKey?: string } 
   }
   const signed = checkBundleSignatures(files.get(SIGNATURES), manifest.consoleId, hashes, manifest.journal.entries > 0 ? manifest.journal.lastSeq : undefined, opts.expectedKey);
   for (const p of signed.problems) problems.push({ ...p, file: SIGNATURES });
+  let recordings: VerifyReport['recordings'];
+  if ((manifest as { recordings?: unknown }).recordings !== undefined) {
+    const parsed = RecordingsSchema.safeParse((manifest as { recordings?: unknown }).recordings);
+    if (!parsed.success) problems.push({ code: 'manifest_invalid', file: MANIFEST });
+    else {
+      recordings = { files: 0, segments: 0, excluded: 0 };
+      for (const r of parsed.data) {
+        recordings.excluded += r.excluded.length;
+        if (r.file === null) continue;
+        recordings.files++;
+        if (!manifest.files.some((f) => f.name === r.file)) problems.push({ code: 'recording_file_unlisted', file: r.file });
+        for (const s of r.segments) {
+          recordings.segments++;
+          const e = bySeq.get(s.seq);
+          const p = e?.payload as { grantId?: unknown; cameraId?: unknown; start?: unknown; end?: unknown; sha256?: unknown } | undefined;
+          if (!e) problems.push({ code: 'recording_entry_missing', file: r.file, seq: s.seq });
+          else if (e.kind !== 'recording.segment' || p?.grantId !== r.grantId || p.cameraId !== r.cameraId || p.start !== s.start || p.end !== s.end || p.sha256 !== s.sha256) problems.push({ code: 'recording_entry_mismatch', file: r.file, seq: s.seq });
+        }
+      }
+    }
+  }
   return {
     ok: problems.length === 0,
     problems,
     signatures: signed.summary,
+    ...(recordings ? { recordings } : {}),
     consoleId: manifest.consoleId,
     period: manifest.period,
     entries: count,

@@ -34,6 +34,15 @@ export const SettingsSchema = z
       .object({ width: z.number().int().min(160).max(1920), height: z.number().int().min(90).max(1080), fps: z.number().int().min(1).max(30) })
       .strict()
       .default({ width: 640, height: 360, fps: 15 }),
+    /**
+     * Recordings (issue G3, only where a convention allows them): the most they may take on disk.
+     * Over it, or below 10 % free disk, recording stops (never the live view). 50 GB holds about a
+     * month of two 2 Mbit/s cameras recorded two hours a day.
+     */
+    recording: z
+      .object({ quotaGb: z.number().positive().max(100_000) })
+      .strict()
+      .default({ quotaGb: 50 }),
   })
   .strict();
 

@@ -9,7 +9,7 @@ import { Overlaps } from '../components/Overlaps';
 type Step = 1 | 2 | 3 | 4 | 5;
 const STEPS: Step[] = [1, 2, 3, 4, 5];
 /** Where each refusal code from main is shown. */
-const FIELD_OF: Record<string, 'site' | 'cameras' | 'motive' | 'justification' | 'duration' | 'service' | 'operator'> = {
+const FIELD_OF: Record<string, 'site' | 'cameras' | 'motive' | 'justification' | 'duration' | 'service' | 'operator' | 'record'> = {
   SITE_UNKNOWN: 'site', SITE_INACTIVE: 'site', CONVENTION_MISSING: 'site', CONVENTION_NOT_YET_VALID: 'site', CONVENTION_EXPIRED: 'site',
   NO_CAMERA: 'cameras', CAMERA_NOT_OF_SITE: 'cameras', CAMERA_INACTIVE: 'cameras',
   MOTIVE_NOT_ALLOWED: 'motive',
@@ -17,8 +17,9 @@ const FIELD_OF: Record<string, 'site' | 'cameras' | 'motive' | 'justification' |
   DURATION_NOT_INTEGER: 'duration', DURATION_TOO_SHORT: 'duration', DURATION_TOO_LONG: 'duration', DURATION_NOT_MULTIPLE_OF_15: 'duration',
   SERVICE_NOT_CONNECTED: 'service',
   OPERATOR_UNKNOWN: 'operator', OPERATOR_INACTIVE: 'operator', OPERATOR_NOT_DESIGNATED: 'operator', OPERATOR_ROLE: 'operator',
+  RECORDING_NOT_ALLOWED: 'record', RECORDING_REASON_INVALID: 'record',
 };
-const STEP_OF = { site: 1, cameras: 2, motive: 3, justification: 3, duration: 4, service: 4, operator: 5 } as const;
+const STEP_OF = { site: 1, cameras: 2, motive: 3, justification: 3, duration: 4, service: 4, operator: 5, record: 5 } as const;
 
 /** `renewal`: « Renouveler » a running grant — same site, cameras, motive and service, justified again. */
 export function RequestWizard({ operator, onGranted, renewal, active = [], onRenew }: { operator: OperatorView; onGranted: (g: GrantView) => void; renewal?: GrantView | undefined; active?: GrantView[]; onRenew?: (g: GrantView) => void }) {
@@ -31,6 +32,9 @@ export function RequestWizard({ operator, onGranted, renewal, active = [], onRen
   const [justification, setJustification] = useState('');
   const [durationMin, setDurationMin] = useState(120);
   const [serviceId, setServiceId] = useState(renewal?.serviceId ?? '');
+  // Recording is off by default, and offered only where the site's convention allows it (main checks again).
+  const [recording, setRecording] = useState(false);
+  const [recordReason, setRecordReason] = useState('');
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [notice, setNotice] = useState<string | undefined>();
   const [fatal, setFatal] = useState<string | undefined>();
@@ -87,6 +91,8 @@ export function RequestWizard({ operator, onGranted, renewal, active = [], onRen
     setCameraIds([]);
     setMotive('');
     setServiceId('');
+    setRecording(false);
+    setRecordReason('');
     // Start at a duration the new site's convention allows (its minimum), never at one it refuses.
     setDurationMin(next?.convention?.minDurationMin ?? 120);
     setErrors({});
@@ -98,7 +104,7 @@ export function RequestWizard({ operator, onGranted, renewal, active = [], onRen
     setSending(true);
     setFatal(undefined);
     try {
-      const r = await window.csu.grants.request({ siteId, cameraIds, motive, justification, durationMin, serviceId, ...(renewal && renewal.siteId === siteId ? { renews: renewal.id } : {}) });
+      const r = await window.csu.grants.request({ siteId, cameraIds, motive, justification, durationMin, serviceId, ...(renewal && renewal.siteId === siteId ? { renews: renewal.id } : {}), ...(recording && conv?.recordingAllowed ? { record: { reason: recordReason } } : {}) });
       if (r.accepted) onGranted(r.grant);
       else {
         refuse(r.reasons);
@@ -254,6 +260,22 @@ export function RequestWizard({ operator, onGranted, renewal, active = [], onRen
               <dt>{t('wizard.service')}</dt>
               <dd>{services.find((s) => s.id === serviceId)?.name ?? '—'}</dd>
             </dl>
+            {conv?.recordingAllowed && (
+              <fieldset className="record" data-testid="record-option">
+                <label className="choice">
+                  <input type="checkbox" checked={recording} onChange={(e) => setRecording(e.target.checked)} />
+                  {t('wizard.record')}
+                </label>
+                <small>{t('wizard.recordHint', { days: conv.retentionDays ?? 30 })}</small>
+                {recording && (
+                  <label className="block">
+                    {t('wizard.recordReason')}
+                    <textarea value={recordReason} maxLength={1000} rows={2} onChange={(e) => setRecordReason(e.target.value)} />
+                  </label>
+                )}
+                {fieldErrors('record')}
+              </fieldset>
+            )}
             <p className="notice">{t('wizard.legal')}</p>
             {fieldErrors('operator')}
           </div>

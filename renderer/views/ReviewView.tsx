@@ -4,6 +4,7 @@ import type { CatalogueView, EvidenceView, JournalEntryView, OperatorView, Timel
 import { formatDateTime, formatTime } from '../format';
 import { errorText } from '../i18n';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { RecordingPlayer } from './RecordingPlayer';
 
 /** `datetime-local` in Paris time ↔ ms (the console's time zone, whatever the workstation's). */
 function toLocalInput(ms: number): string {
@@ -37,6 +38,7 @@ export function ReviewView({ operator, now }: { operator: OperatorView; now: num
   const [exported, setExported] = useState<EvidenceView | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [playing, setPlaying] = useState<{ grantId: string; cameraId: string; label: string; start: number } | undefined>();
 
   useEffect(() => {
     window.csu.catalogue.get().then(setCatalogue, () => undefined);
@@ -135,6 +137,12 @@ export function ReviewView({ operator, now }: { operator: OperatorView; now: num
           <p>{t('review.exported', { file: exported.fileName, size: Math.ceil(exported.bytes / 1024), sha: exported.sha256 })}</p>
           <p>{t('review.exportedWhere', { path: exported.path })}</p>
           <p>{t('review.verifyHint', { file: exported.fileName })}</p>
+          {!!exported.recordings && <p>{t('review.exportedRecordings', { count: exported.recordings })}</p>}
+          {!!exported.recordingProblems && (
+            <p className="warn" data-testid="evidence-recording-problems">
+              {t('review.exportedProblems', { count: exported.recordingProblems })}
+            </p>
+          )}
         </div>
       )}
       {timeline && (
@@ -159,15 +167,17 @@ export function ReviewView({ operator, now }: { operator: OperatorView; now: num
                 <small>{lane.siteName}</small>
               </span>
               <div className="lane-track">
-                {lane.bars.map((b) => (
-                  <span
-                    key={b.grantId}
-                    className={`bar bar-${b.ongoing ? 'ongoing' : (b.endReason ?? 'other')}`}
-                    style={{ left: pct(b.start, timeline), width: `calc(${pct(b.end, timeline)} - ${pct(b.start, timeline)})` }}
-                    title={t('review.bar', { from: formatDateTime(b.start), to: b.ongoing ? t('review.ongoing') : formatDateTime(b.end), motive: t(`motives.${b.motive}`), service: b.serviceName, operator: b.operator })}
-                    data-testid="timeline-bar"
-                  />
-                ))}
+                {lane.bars.map((b) => {
+                  const style = { left: pct(b.start, timeline), width: `calc(${pct(b.end, timeline)} - ${pct(b.start, timeline)})` };
+                  const title = t('review.bar', { from: formatDateTime(b.start), to: b.ongoing ? t('review.ongoing') : formatDateTime(b.end), motive: t(`motives.${b.motive}`), service: b.serviceName, operator: b.operator });
+                  const cls = `bar bar-${b.ongoing ? 'ongoing' : (b.endReason ?? 'other')}`;
+                  // A recorded bar plays its recording: superviseurs only (images; an administrateur reviews without them).
+                  return b.recorded && operator.role === 'superviseur' ? (
+                    <button key={b.grantId} type="button" className={`${cls} bar-recorded`} style={style} title={`${title} — ${t('review.recording.recorded')}`} aria-label={t('review.recording.open', { camera: lane.label, from: formatDateTime(b.start) })} onClick={() => setPlaying({ grantId: b.grantId, cameraId: lane.cameraId, label: lane.label, start: b.start })} data-testid="timeline-bar" data-recorded="true" />
+                  ) : (
+                    <span key={b.grantId} className={`${cls}${b.recorded ? ' bar-recorded' : ''}`} style={style} title={b.recorded ? `${title} — ${t('review.recording.recorded')}` : title} data-testid="timeline-bar" data-recorded={b.recorded ? 'true' : undefined} />
+                  );
+                })}
                 {timeline.markers
                   .filter((m) => m.cameraId === lane.cameraId)
                   .map((m) => (
@@ -190,6 +200,7 @@ export function ReviewView({ operator, now }: { operator: OperatorView; now: num
           )}
         </div>
       )}
+      {playing && <RecordingPlayer key={`${playing.grantId}/${playing.cameraId}`} {...playing} matricule={operator.matricule} now={now} onClose={() => setPlaying(undefined)} />}
       {entry && (
         <div role="dialog" aria-labelledby="entry-title" className="panel entry-detail" data-testid="journal-entry">
           <h3 id="entry-title">{t('review.entryTitle', { seq: entry.seq })}</h3>

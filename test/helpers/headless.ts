@@ -13,10 +13,11 @@ export interface RunningHeadless {
 }
 
 /** Starts the built headless shell (`npm run build` first) as a child process, as a user would. */
-export async function spawnHeadless(dataDir: string, extraArgs: string[] = []): Promise<RunningHeadless> {
+/** `env`: added to the child's environment (Jest's process.env is the test's copy, which a child does not inherit). */
+export async function spawnHeadless(dataDir: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<RunningHeadless> {
   const entry = path.join(repoRoot, 'dist', 'main', 'headless.js');
   if (!existsSync(entry)) throw new Error('dist/main/headless.js is missing: run `npm run build` first');
-  const child = spawn(process.execPath, [entry, '--data-dir', dataDir, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry, '--data-dir', dataDir, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));

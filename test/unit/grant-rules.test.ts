@@ -48,6 +48,16 @@ describe('request rules (convention)', () => {
     expect(reasons(r, c)).toEqual([code]);
   });
 
+  test('recording: refused unless the convention allows it, and a reason is required (issue G3)', () => {
+    const record = { reason: 'Conserver les images pour la plainte.' };
+    expect(reasons({ record })).toEqual(['RECORDING_NOT_ALLOWED']);
+    const allows = { conventions: [{ ...conv, recordingAllowed: true, retentionDays: 15 }] };
+    expect(reasons({ record }, allows)).toEqual([]);
+    expect(reasons({ record: { reason: '  court ' } }, allows)).toEqual(['RECORDING_REASON_INVALID']);
+    expect(reasons({ record: { reason: 'Pour la plainte\u0007 du soir' } }, allows)).toEqual(['RECORDING_REASON_INVALID']);
+    expect(reasons({}, allows)).toEqual([]);
+  });
+
   test('an unknown site: its cameras cannot be of it either', () => {
     expect(reasons({ siteId: 'nowhere' }, { site: undefined, conventions: [] })).toEqual(['SITE_UNKNOWN', 'CAMERA_NOT_OF_SITE']);
   });

@@ -72,6 +72,8 @@ const MATRIX: Record<string, Profile[]> = {
   'reports.generate': SUPERVISORS_AND_ADMINS,
   'reports.sources': SUPERVISORS_AND_ADMINS,
   'integrity.status': SUPERVISORS_AND_ADMINS,
+  'review.recording': SUPERVISORS_AND_ADMINS,
+  'review.play': ['supervisor'],
 };
 
 describe('role matrix: every method × every role', () => {
