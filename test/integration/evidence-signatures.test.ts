@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import yauzl from 'yauzl';
-import { ZipFile } from 'yazl';
 import { newSigningKey, signHead } from '../../db/journal-signature';
 import { batchSignaturesBetween } from '../../db/mirror-state';
 import { Mirror } from '../../main/mirror/mirror';
@@ -12,8 +9,9 @@ import { verifyBundle } from '../../main/review/verify';
 import { addSignedConsole } from '../../server/enrolment';
 import { freshCentralDb, startCentral, type Central } from '../helpers/central';
 import { appendGrant, freshDb } from '../helpers/db';
-import { repoRoot, tmpDir } from '../helpers/tmp';
+import { tmpDir } from '../helpers/tmp';
 import { waitFor } from '../helpers/ws-client';
+import { runVerifier, unzip, zipOf } from '../helpers/evidence';
 
 /**
  * The console's signatures in an evidence bundle (issue G6): the mirror keeps the signature of
@@ -24,41 +22,6 @@ const silent = { info() {}, warn() {}, error() {} };
 const clock = { now: () => Date.now() };
 const T0 = Date.UTC(2026, 10, 20, 9);
 const C = 'poste-sig';
-
-function unzip(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on('end', () => resolve(out));
-      zip.on('entry', (e: yauzl.Entry) =>
-        zip.openReadStream(e, (er, s) => {
-          if (er || !s) return reject(er);
-          const chunks: Buffer[] = [];
-          s.on('data', (c: Buffer) => chunks.push(c)).on('end', () => (out.set(e.fileName, Buffer.concat(chunks)), zip.readEntry()));
-        }),
-      );
-      zip.readEntry();
-    });
-  });
-}
-
-function zipOf(files: Map<string, Buffer>, file: string): Promise<string> {
-  const z = new ZipFile();
-  for (const [name, data] of files) z.addBuffer(data, name);
-  z.end();
-  return new Promise((resolve) => z.outputStream.pipe(createWriteStream(file)).on('close', () => resolve(file)));
-}
-
-function runVerifier(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'main', 'verify.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => resolve({ code, out }));
-  });
-}
 
 /** One bit of a base64 signature flipped: still base64, still 64 bytes, no longer the console's. */
 function flipped(signature: string): string {

@@ -15,13 +15,11 @@ import { countDecodedFrames } from '../helpers/decode';
 import { repoRoot, tmpDir } from '../helpers/tmp';
 import { connectStream, waitFor } from '../helpers/ws-client';
 import type { SettingsStore } from '../../main/settings/store';
-import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import yauzl from 'yauzl';
-import { ZipFile } from 'yazl';
+import { spawnSync } from 'node:child_process';
 import { createDispatcher } from '../../main/transport/dispatch';
 import { verifyBundle } from '../../main/review/verify';
 import { FFMPEG } from '../helpers/decode';
+import { runVerifier, unzip, zipOf } from '../helpers/evidence';
 
 /**
  * Recording on the real service graph (issue G3): the GStreamer RTSP simulator, the real ffmpeg
@@ -68,41 +66,6 @@ async function boot(dir: string, clock: OffsetClock, recordingAllowed = true): P
 async function journal(s: Services, kind: string) {
   const rows = await s.db('journal').where({ kind }).orderBy('seq');
   return rows.map((r: any) => ({ ...r, payload: JSON.parse(r.payload) }));
-}
-
-function unzip(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on('end', () => resolve(out));
-      zip.on('entry', (e: yauzl.Entry) =>
-        zip.openReadStream(e, (er, st) => {
-          if (er || !st) return reject(er);
-          const chunks: Buffer[] = [];
-          st.on('data', (c: Buffer) => chunks.push(c)).on('end', () => (out.set(e.fileName, Buffer.concat(chunks)), zip.readEntry()));
-        }),
-      );
-      zip.readEntry();
-    });
-  });
-}
-
-function zipOf(files: Map<string, Buffer>, file: string): Promise<string> {
-  const z = new ZipFile();
-  for (const [name, data] of files) z.addBuffer(data, name);
-  z.end();
-  return new Promise((resolve) => z.outputStream.pipe(createWriteStream(file)).on('close', () => resolve(file)));
-}
-
-function runVerifier(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'main', 'verify.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => resolve({ code, out }));
-  });
 }
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -1,15 +1,14 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import yauzl from 'yauzl';
-import { ZipFile } from 'yazl';
 import { OffsetClock } from '../../main/clock';
 import { verifyBundle } from '../../main/review/verify';
 import { createServices, type Services } from '../../main/services';
 import { openConfSettings } from '../../main/settings/conf-store';
 import { createDispatcher } from '../../main/transport/dispatch';
 import { repoRoot, tmpDir } from '../helpers/tmp';
+import { runVerifier, unzip, zipOf } from '../helpers/evidence';
 
 /**
  * Incident review and evidence (issue G3) on the real service graph: the timeline of a day, the
@@ -22,41 +21,6 @@ const base = { siteId: 'tripode', motive: 'atteintes_integrite_physique', justif
 
 /** What the verifier says of the journal and the files; the signatures' findings are evidence-signatures.test.ts's. */
 const journalProblems = (v: { problems: { file?: string }[] }) => v.problems.filter((p) => p.file !== 'signatures.json');
-
-function unzip(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on('end', () => resolve(out));
-      zip.on('entry', (e: yauzl.Entry) =>
-        zip.openReadStream(e, (er, s) => {
-          if (er || !s) return reject(er);
-          const chunks: Buffer[] = [];
-          s.on('data', (c: Buffer) => chunks.push(c)).on('end', () => (out.set(e.fileName, Buffer.concat(chunks)), zip.readEntry()));
-        }),
-      );
-      zip.readEntry();
-    });
-  });
-}
-
-function zipOf(files: Map<string, Buffer>, file: string): Promise<string> {
-  const z = new ZipFile();
-  for (const [name, data] of files) z.addBuffer(data, name);
-  z.end();
-  return new Promise((resolve) => z.outputStream.pipe(createWriteStream(file)).on('close', () => resolve(file)));
-}
-
-function runVerifier(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'main', 'verify.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => resolve({ code, out }));
-  });
-}
 
 describe('incident review and evidence', () => {
   const tmp = tmpDir('csu-review-');
