@@ -84,7 +84,8 @@ async function recovery(c: WallConsole, sims: WallSims, out: Record<string, numb
 async function reloads(c: WallConsole, out: Record<string, number>): Promise<void> {
   const { page } = c;
   const runs: Record<string, number>[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
+  // Cheap (seconds each) and noisy: three even in a quick run.
+  for (let i = 0; i < 3; i++) {
     const t0 = Date.now();
     await page.reload();
     const h = await page.waitForFunction(
@@ -100,6 +101,7 @@ async function reloads(c: WallConsole, out: Record<string, number>): Promise<voi
     const lags = (await sampleTiles(page)).map((x) => x.lag);
     const p = await readProbe(page);
     const last = (k: 'createdAt' | 'openAt' | 'firstAt') => Math.max(...p.socks.map((s) => s[k]));
+    // Each socket of this reload: created, opened, first message (ms from the navigation).
     if (process.env.BENCH_WALL_DEBUG) console.log(JSON.stringify(p.socks.slice(-16).map((s) => [Math.round(s.createdAt), Math.round(s.openAt), Math.round(s.firstAt)])));
     runs.push({ total, dom: p.domAt, tiles: p.tilesAt, videos: p.videosAt, created: last('createdAt'), sockets: last('openAt'), bytes: last('firstAt'), frames: framesAt, join: median(lags) });
     await sleep(3000);
