@@ -30,6 +30,8 @@ const QUICK = process.argv.includes('--quick') || process.env.BENCH_WALL_QUICK =
 const SOAK_S = Number(process.env.BENCH_SOAK_S ?? (QUICK ? 60 : 600));
 const NOSUB_S = QUICK ? 15 : 30;
 const ROUNDS = QUICK ? 1 : 3;
+/** BENCH_WALL_TILES=6 (soak only): the same soak on 6 tiles, to tell the renderer's CPU from the rest. */
+const TILES = process.env.BENCH_WALL_TILES === '6' ? 6 : 16;
 const ONLY = new Set((process.env.BENCH_WALL_ONLY ?? 'cold,nosub,recovery,reload,soak').split(','));
 
 /** Resolves when the tile of this camera paints frames again (performance.now() in the page, at resolution). */
@@ -166,6 +168,7 @@ async function soak(c: WallConsole, out: Record<string, number>): Promise<void> 
     await sleep(5000);
   }
   const b = await sampleTiles(page);
+  if (process.env.BENCH_WALL_DEBUG) console.log('tiles at the end (lag ms, rate):', JSON.stringify(b.map((x) => [Math.round(x.lag), x.rate])), 'lags:', JSON.stringify(lags.map(Math.round)));
   const mainCpu = procCpuSeconds(app.child.pid!) - cpu0;
   const chromeCpuS = (await chromeCpu()) - chrome0;
   const p = await readProbe(page);
@@ -208,7 +211,8 @@ async function main(): Promise<void> {
       }
     }
     if (ONLY.has('recovery') || ONLY.has('reload') || ONLY.has('soak')) {
-      const c = await startWallConsole(sims, true, 'bench-wall');
+      if (TILES !== 16 && (ONLY.has('recovery') || ONLY.has('reload'))) throw new Error('BENCH_WALL_TILES=6 is for BENCH_WALL_ONLY=soak');
+      const c = await startWallConsole(sims, true, 'bench-wall', TILES);
       try {
         if (ONLY.has('recovery')) await recovery(c, sims, out);
         if (ONLY.has('reload')) await reloads(c, out);
@@ -242,6 +246,7 @@ async function main(): Promise<void> {
       cold_camera: 'GStreamer RTSP 1920x1080 25 fps High, keyframe every 4 s, shared live encoder',
       grid: '16 RTSP cameras (GStreamer) serving pre-encoded H.264 Main 25 fps, keyframe every second: 1280x720 1.5 Mbit/s main, 640x360 0.4 Mbit/s sub; two grants, 16 tiles at 1600x1000',
       soak_s: SOAK_S,
+      tiles: TILES,
       nosub_s: NOSUB_S,
       chromium: '/usr/bin/chromium headless',
     },
