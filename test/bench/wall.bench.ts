@@ -1,5 +1,6 @@
 /**
- * npm run bench -- wall [--quick]    (BENCH_WALL_ONLY=cold,nosub,recovery,reload,soak for some parts)
+ * npm run bench -- wall [--quick]    (BENCH_WALL_ONLY=cold,nosub,recovery,reload,soak for some parts;
+ * BENCH_WALL_TILES=6 with BENCH_WALL_ONLY=soak: 6 tiles; BENCH_WALL_DEBUG=1: sockets and samples printed)
  * - cold_first_frame_gop4s_ms: median of 5 cold starts of a 1080p25 High 4 s-GOP camera (wall-cold.ts).
  * - 16 RTSP cameras (GStreamer serving pre-encoded 1280×720 main / 640×360 sub H.264, 25 fps,
  *   a keyframe a second: wall-clips.ts; no live encoder), two grants, 16 tiles at 1600×1000:
