@@ -1,7 +1,7 @@
 /**
  * The console window, hardened in one place (Electron's security checklist): sandboxed
  * renderer, context isolation, no Node, a strict CSP on every response, no navigation, no new
- * windows, every permission request denied.
+ * windows, every permission request denied. A crashed renderer is reloaded (at most 3 times a minute).
  */
 import { app, BrowserWindow, net, protocol, session, type Session } from 'electron';
 import { APP_HOST, appProtocolResponse } from './app-protocol';
@@ -64,6 +64,17 @@ export function createConsoleWindow(rendererDir: string, preloadPath: string): B
   wc.on('will-redirect', (event) => event.preventDefault());
   wc.on('will-attach-webview', (event) => event.preventDefault());
   wc.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // A crashed renderer comes back as after F5: the wall is main's state (wall.get), the page
+  // reopens the same tiles on new tokens. Not in a loop: a page that keeps crashing stays down.
+  let reloads: number[] = [];
+  wc.on('render-process-gone', (_event, details) => {
+    if (details.reason === 'clean-exit' || win.isDestroyed()) return;
+    const now = Date.now();
+    reloads = reloads.filter((t) => now - t < 60000);
+    if (reloads.length >= 3) return;
+    reloads.push(now);
+    wc.reload();
+  });
   win.once('ready-to-show', () => win.show());
   void win.loadURL(`${APP_ORIGIN}/index.html`);
   return win;

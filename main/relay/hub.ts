@@ -117,19 +117,28 @@ function pipeKeyOf(camera: RelayCamera): string {
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
 /**
+ * Chromium opens one WebSocket at a time per host and port (RFC 6455 §4.1: one CONNECTING per
+ * endpoint): after F5, 16 tiles' handshakes queued one behind the other, each a round trip
+ * through two busy processes (bench wall: the last one opened 1.9 s after it was asked for).
+ * Tokens are spread over a few listening ports: as many queues, side by side.
+ */
+export const RELAY_PORTS = 4;
+
+/**
  * The stream relay: one loopback HTTP server, one WebSocket per tile at /stream/<token>, one
  * ffmpeg per watched camera. A token belongs to one grant and one camera; closing the grant
  * closes its sockets and stops every ffmpeg no other grant still uses.
  */
 export class RelayHub extends EventEmitter {
-  private server: http.Server | undefined;
+  private servers: http.Server[] = [];
+  private ports: number[] = [];
+  private nextPort = 0;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false });
   private readonly tokens = new Map<string, TokenEntry>();
   private readonly pipes = new Map<string, PipeEntry>();
   private readonly onceSockets = new OnceSockets();
   private readonly pidFile: PidFile;
   private readonly workDir: string;
-  private port = 0;
   private labelCount = 0;
 
   constructor(private readonly o: RelayOptions) {
@@ -146,33 +155,36 @@ export class RelayHub extends EventEmitter {
     void probeRtspTimeoutOption(this.o.ffmpegPath);
     const killed = this.pidFile.killLeftovers();
     if (killed.length) this.o.log.warn('relay: killed %d leftover ffmpeg process(es) of a previous run: %j', killed.length, killed);
-    this.server = http.createServer((_req, res) => {
-      res.writeHead(404, { 'Content-Type': 'text/plain' });
-      res.end('Not Found');
-    });
-    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
-    // A broken client ends its own socket, never the console.
-    this.server.on('clientError', (err, socket) => {
-      this.o.log.warn('relay: http client error: %s', err.message);
-      socket.destroy();
-    });
     this.wss.on('error', (err) => this.o.log.warn('relay: websocket server error: %s', err.message));
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(0, '127.0.0.1', resolve);
-    });
-    this.port = (this.server.address() as AddressInfo).port;
-    this.server.on('error', (err) => this.o.log.error('relay: server error: %s', err.message));
-    return this.port;
+    for (let i = 0; i < RELAY_PORTS; i++) {
+      const server = http.createServer((_req, res) => {
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
+        res.end('Not Found');
+      });
+      server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+      // A broken client ends its own socket, never the console.
+      server.on('clientError', (err, socket) => {
+        this.o.log.warn('relay: http client error: %s', err.message);
+        socket.destroy();
+      });
+      this.servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+      });
+      this.ports.push((server.address() as AddressInfo).port);
+      server.on('error', (err) => this.o.log.error('relay: server error: %s', err.message));
+    }
+    return this.ports[0]!;
   }
 
   get listeningPort(): number {
-    return this.port;
+    return this.ports[0] ?? 0;
   }
 
   /** Issues a token for one camera of one grant and starts its pipe if needed. */
   open(grantId: string, camera: RelayCamera): { token: string; url: string } {
-    if (!this.server) throw new Error('relay not started');
+    if (this.ports.length === 0) throw new Error('relay not started');
     const token = randomBytes(32).toString('base64url');
     const pipeKey = pipeKeyOf(camera);
     this.tokens.set(token, { token, grantId, cameraId: camera.id, pipeKey, clients: new Set() });
@@ -183,7 +195,8 @@ export class RelayHub extends EventEmitter {
       if (!camera.lazy) this.startPipe(pipeKey, entry);
     }
     entry.tokens.add(token);
-    return { token, url: `ws://127.0.0.1:${this.port}/stream/${token}` };
+    const port = this.ports[this.nextPort++ % this.ports.length]!;
+    return { token, url: `ws://127.0.0.1:${port}/stream/${token}` };
   }
 
   statusOf(cameraId: string): PipeStatus | undefined {
@@ -269,7 +282,7 @@ export class RelayHub extends EventEmitter {
     };
     socket.on('error', (err) => this.o.log.warn('relay: upgrade socket error: %s', err.message));
     // DNS rebinding: only our loopback host, whatever the token.
-    if (req.headers.host !== `127.0.0.1:${this.port}`) return refuse(421, 'Misdirected Request');
+    if (!this.ports.some((p) => req.headers.host === `127.0.0.1:${p}`)) return refuse(421, 'Misdirected Request');
     const m = /^\/(stream|recording)\/([^/?#]+)$/.exec(req.url ?? '');
     const token = m?.[2];
     if (!token || !TOKEN_RE.test(token)) return refuse(404, 'Not Found');
@@ -481,8 +494,9 @@ export class RelayHub extends EventEmitter {
     this.pipes.clear();
     for (const c of this.wss.clients) c.terminate();
     this.wss.close();
-    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-    this.server = undefined;
+    await Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    this.servers = [];
+    this.ports = [];
     rmSync(this.workDir, { recursive: true, force: true });
   }
 }

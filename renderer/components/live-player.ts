@@ -1,4 +1,5 @@
 import mpegts from 'mpegts.js';
+import { LIVE_JUMP, LiveEdge } from './live-edge';
 import { relayLoader } from './relay-loader';
 
 export interface LivePlayerHooks {
@@ -11,13 +12,19 @@ interface Slot {
   video: HTMLVideoElement;
   player: mpegts.Player;
   frames: number;
-  /** getVideoPlaybackQuality's count at the last poll. */
+  /** getVideoPlaybackQuality's counts at the last poll. */
   decoded: number;
+  dropped: number;
+  /** When a poll last saw frames dropped by the handful (performance.now()). */
+  droppedAt: number;
   lastFrameAt: number;
   /** Closes its socket, keeping its last picture on screen. */
   closeSocket(): void;
   stop(): void;
 }
+
+/** Frames dropped this recently: the tile is short of CPU and does not catch up by playing faster (live-edge.ts). */
+const DROPPING_MS = 3000;
 
 /** Time for the relay to see a closed socket go before the same token is used again (it takes one socket per token). */
 const SAME_TOKEN_DELAY_MS = 150;
@@ -99,9 +106,9 @@ export class LivePlayer {
       {
         enableWorker: false,
         enableStashBuffer: false,
-        liveBufferLatencyChasing: true,
-        liveBufferLatencyMaxLatency: 1.5,
-        liveBufferLatencyMinRemain: 0.3,
+        ...LIVE_JUMP,
+        // The rate is ours (live-edge.ts): mpegts.js' liveSync aims at a fixed latency whatever the delivery's jitter.
+        liveSync: false,
         lazyLoad: false,
         autoCleanupSourceBuffer: true,
         customLoader: relayLoader((code) => {
@@ -120,6 +127,8 @@ export class LivePlayer {
       player,
       frames: 0,
       decoded: 0,
+      dropped: 0,
+      droppedAt: -Infinity,
       lastFrameAt: 0,
       closeSocket: () => {
         closed = true;
@@ -133,8 +142,15 @@ export class LivePlayer {
         video.remove();
       },
     };
+    const edge = new LiveEdge();
     const onFrame = () => {
       this.sawFrame(slot);
+      const b = video.buffered;
+      if (b.length && !video.paused && !video.seeking) {
+        const now = performance.now();
+        const rate = edge.next(now, b.end(b.length - 1) - video.currentTime, video.playbackRate, now - slot.droppedAt < DROPPING_MS);
+        if (rate !== video.playbackRate) video.playbackRate = rate;
+      }
       handle = video.requestVideoFrameCallback?.(onFrame);
     };
     handle = video.requestVideoFrameCallback?.(onFrame);
@@ -149,7 +165,13 @@ export class LivePlayer {
   }
 
   private countDecoded(s: Slot): void {
-    const n = s.video.getVideoPlaybackQuality?.().totalVideoFrames ?? 0;
+    const q = s.video.getVideoPlaybackQuality?.();
+    if (q) {
+      // A frame dropped now and then is not a renderer short of CPU; two in a quarter second (of ~6) are.
+      if (q.droppedVideoFrames - s.dropped >= 2) s.droppedAt = performance.now();
+      s.dropped = q.droppedVideoFrames;
+    }
+    const n = q?.totalVideoFrames ?? 0;
     if (n <= s.decoded) return;
     s.decoded = n;
     this.sawFrame(s);

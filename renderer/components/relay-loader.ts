@@ -9,6 +9,35 @@ interface LoaderInternals {
   destroy(): void;
 }
 
+/**
+ * Chromium holds back a page's new WebSocket by a random 1–5 s × 2^pending / 65536 (the network
+ * service's WebSocketThrottler, pending = handshakes not finished yet): after F5 the 16th of 16
+ * tiles' sockets waited up to 4 s (bench wall, reload_sockets_open_ms). A few handshakes at a
+ * time keep that under a millisecond; the relay listens on as many ports (hub.ts RELAY_PORTS), so
+ * they do not queue behind each other either (one CONNECTING per host and port).
+ */
+const MAX_CONNECTING = 4;
+let connecting = 0;
+const waiting: (() => void)[] = [];
+
+/** Runs `start` once a handshake slot is free; the returned function frees it (idempotent). */
+function whenSlotFree(start: (release: () => void) => void): void {
+  let held = true;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    const next = waiting.shift();
+    if (next) next();
+    else connecting--;
+  };
+  if (connecting < MAX_CONNECTING) {
+    connecting++;
+    start(release);
+  } else {
+    waiting.push(() => start(release));
+  }
+}
+
 const Base = mpegts.BaseLoader as unknown as new (typeName: string) => LoaderInternals;
 const { kConnecting, kBuffering, kComplete } = mpegts.LoaderStatus;
 
@@ -36,11 +65,20 @@ export function relayLoader(onClose: (code: number) => void, handle: { closeSock
     }
 
     open(source: { url: string }): void {
-      const ws = new WebSocket(source.url);
+      this._status = kConnecting;
+      whenSlotFree((release) => this.connect(source.url, release));
+    }
+
+    private connect(url: string, release: () => void): void {
+      // Aborted while waiting for its turn: nothing to open.
+      if (this.aborted) return release();
+      const ws = new WebSocket(url);
       this.ws = ws;
       ws.binaryType = 'arraybuffer';
-      this._status = kConnecting;
-      ws.onopen = () => (this._status = kBuffering);
+      ws.onopen = () => {
+        release();
+        this._status = kBuffering;
+      };
       ws.onmessage = (e: MessageEvent) => {
         if (!(e.data instanceof ArrayBuffer)) return;
         const start = this.received;
@@ -48,6 +86,7 @@ export function relayLoader(onClose: (code: number) => void, handle: { closeSock
         this._onDataArrival?.(e.data, start, this.received);
       };
       ws.onclose = (e: CloseEvent) => {
+        release();
         if (this.aborted) return;
         this._status = kComplete;
         onClose(e.code);

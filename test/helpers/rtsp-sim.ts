@@ -27,6 +27,9 @@ export interface RtspSimOptions {
   profile?: 'baseline' | 'main' | 'high';
   /** Each /camN also serves /camN-sub at this size, e.g. '640x360'. */
   sub?: string;
+  /** Pre-encoded H.264 Matroska files every /camN (and /camN-sub) serve instead of encoding live (bench wall). */
+  clip?: string;
+  clipSub?: string;
 }
 
 export function startRtspSim(opts: RtspSimOptions = {}): Promise<RtspSim> {
@@ -38,6 +41,8 @@ export function startRtspSim(opts: RtspSimOptions = {}): Promise<RtspSim> {
   if (opts.keyframeS) args.push('--keyframe-s', String(opts.keyframeS));
   if (opts.profile) args.push('--profile', opts.profile);
   if (opts.sub) args.push('--sub', opts.sub);
+  if (opts.clip) args.push('--clip', opts.clip);
+  if (opts.clipSub) args.push('--clip-sub', opts.clipSub);
   const child: ChildProcess = spawn('/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import path from 'node:path';
-import { RelayHub, CLOSE_CODES, type StreamStatus } from '../../main/relay/hub';
+import { RelayHub, CLOSE_CODES, RELAY_PORTS, type StreamStatus } from '../../main/relay/hub';
 import { countDecodedFrames, FFMPEG } from '../helpers/decode';
 import { startRtspSim, type RtspSim } from '../helpers/rtsp-sim';
 import { repoRoot, tmpDir } from '../helpers/tmp';
@@ -225,6 +225,17 @@ describe('stream relay (real ffmpeg, real RTSP server)', () => {
       await noisy.stop();
     }
   }, 60000);
+
+  test('tokens are spread over the relay\'s listening ports; a foreign Host is refused on them as on one', async () => {
+    const urls = [1, 2, 3, 4, 5, 6, 7, 8].map(() => new URL(hub.open('g-ports', { id: 'cam1', label: 'Cam 1', sourceUrl: sim.url('cam1') }).url));
+    const ports = [...new Set(urls.map((u) => u.port))];
+    expect(ports).toHaveLength(RELAY_PORTS);
+    // A stream opens on whichever port its URL names.
+    for (const u of urls.slice(0, RELAY_PORTS)) expect((await tryConnect(u.href, { Origin: ORIGIN })).opened).toBe(true);
+    // Another port of ours in Host (a rebinding page guessing) is as foreign as any other.
+    expect(await tryConnect(urls[0]!.href, { Origin: ORIGIN, Host: '127.0.0.1:1' })).toEqual({ status: 421, opened: false });
+    await hub.closeGrant('g-ports', 'expired');
+  }, 30000);
 
   test('refusals: no token, wrong token, closed grant token, foreign origin', async () => {
     const { url } = hub.open('g-ref', { id: 'cam1', label: 'Cam 1', sourceUrl: sim.url('cam1') });
