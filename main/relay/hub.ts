@@ -385,7 +385,7 @@ export class RelayHub extends EventEmitter {
    * closes or stopRecording, whether or not a tile watches, so the recording never depends on the screen.
    */
   record(grantId: string, camera: RelayCamera, sink: RecordSink): void {
-    if (!this.server) throw new Error('relay not started');
+    if (this.ports.length === 0) throw new Error('relay not started');
     const token = randomBytes(32).toString('base64url');
     const pipeKey = pipeKeyOf(camera);
     this.tokens.set(token, { token, grantId, cameraId: camera.id, pipeKey, clients: new Set(), sink });
@@ -400,8 +400,8 @@ export class RelayHub extends EventEmitter {
 
   /** A one-time socket (recording playback): the URL's token is spent by its first connection, lapses unused after ttlMs. */
   offerOnce(run: OnceProducer, ttlMs = 60000): string {
-    if (!this.server) throw new Error('relay not started');
-    return `ws://127.0.0.1:${this.port}/recording/${this.onceSockets.offer(run, ttlMs)}`;
+    if (this.ports.length === 0) throw new Error('relay not started');
+    return `ws://127.0.0.1:${this.ports[0]}/recording/${this.onceSockets.offer(run, ttlMs)}`;
   }
 
   /** Stops a grant's recordings only (disk full, quota): its tiles keep playing. */

@@ -1,25 +1,12 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
-import { login, recordTileStates, requestCameras, testHook, tileFrames, tileStates, tileStateText } from '../helpers/console-ui';
+import { framesAdvance, login, recordTileStates, requestCameras, testHook, tileStates, tileStateText } from '../helpers/console-ui';
 import { spawnHeadless } from '../helpers/headless';
 import { tmpDir } from '../helpers/tmp';
 
 /** A tile tells the truth and recovers by itself: ffmpeg killed mid-stream, a relay close 4005. */
 const SHOTS = process.env.CSU_SHOTS_DIR;
-
-async function framesAdvance(page: Page, cameraId: string, timeout: number): Promise<void> {
-  const before = await tileFrames(page, cameraId);
-  await page.waitForFunction(
-    ([c, n]) => {
-      const t = document.querySelector(`[data-testid=tile][data-camera="${c}"]`);
-      const v = (t?.querySelector('video.on-screen') ?? t?.querySelector('video')) as HTMLVideoElement | null;
-      return !!v && v.getVideoPlaybackQuality().totalVideoFrames > (n as number) + 5;
-    },
-    [cameraId, before] as const,
-    { timeout },
-  );
-}
 
 describe('wall: tiles recover by themselves (demo cameras, real ffmpeg, Chromium)', () => {
   let browser: Browser;
