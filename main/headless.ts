@@ -101,6 +101,11 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
       if (Number.isInteger(code) && code >= 4000 && code < 5000) return reply(200, { closed: services.relay.closeClients(code, 'test hook') });
       return reply(400, { error: 'relay takes kill=<cameraId> or close=<4000-4999>' });
     }
+    if (url.pathname === '/__test/memory') {
+      // The wall bench tells a leak from buffers filling: V8's heap, Buffers outside it, and the relay's queued bytes.
+      const { tokens, clients, maxBufferedBytes } = services.relay.snapshot();
+      return reply(200, { ...process.memoryUsage(), relay: { tokens, clients, maxBufferedBytes } });
+    }
     reply(404, { error: 'unknown hook' });
   }
   await new Promise<void>((resolve, reject) => {

@@ -27,6 +27,15 @@ import { coldFirstFrame } from './wall-cold';
 import { OUTAGE_CAMERA, startWallConsole, WallSims, type WallConsole } from './wall-console';
 import { percentile, readProbe, resetProbe, sampleTiles } from './wall-probe';
 
+/** What main says of its memory (the headless shell's /__test/memory hook). */
+interface MainMemory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  relay: { tokens: number; clients: number; maxBufferedBytes: number };
+}
+
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_WALL_QUICK === '1';
 const SOAK_S = Number(process.env.BENCH_SOAK_S ?? (QUICK ? 60 : 600));
 const NOSUB_S = QUICK ? 15 : 30;
@@ -144,7 +153,7 @@ async function soak(c: WallConsole, out: Record<string, number>): Promise<void> 
   // The soak starts from a settled wall: what a reload or a recovery left is not counted.
   await sleep(5000);
   await resetProbe(page);
-  const samples: { at: number; heap: number; rss: number }[] = [];
+  const samples: { at: number; heap: number; rss: number; main: MainMemory }[] = [];
   const lags: number[] = [];
   const early: number[] = [];
   const late: number[] = [];
@@ -165,7 +174,7 @@ async function soak(c: WallConsole, out: Record<string, number>): Promise<void> 
       if (at > SOAK_S * 1000 - 60000) late.push(x.lag);
       if (x.rate > 1) faster++;
     }
-    samples.push({ at, heap: await heap(), rss: rss() });
+    samples.push({ at, heap: await heap(), rss: rss(), main: (await testHook(app, 'memory')) as MainMemory });
     await sleep(5000);
   }
   const b = await sampleTiles(page);
@@ -188,6 +197,13 @@ async function soak(c: WallConsole, out: Record<string, number>): Promise<void> 
   out.live_stalls = p.stalls;
   out.renderer_heap_growth_mb_10min = Number((avg(last.map((s) => s.heap)) - avg(first.map((s) => s.heap))).toFixed(1));
   out.main_rss_growth_mb_10min = Number((avg(last.map((s) => s.rss)) - avg(first.map((s) => s.rss))).toFixed(1));
+  // What main's RSS growth is made of: V8's heap (a leak would show here), Buffers outside it, the relay's queues.
+  const growth = (f: (m: MainMemory) => number) => Number(((avg(last.map((s) => f(s.main))) - avg(first.map((s) => f(s.main)))) / 2 ** 20).toFixed(1));
+  out.main_heap_used_growth_mb_10min = growth((m) => m.heapUsed);
+  out.main_heap_total_growth_mb_10min = growth((m) => m.heapTotal);
+  out.main_external_growth_mb_10min = growth((m) => m.external);
+  out.main_relay_tokens_end = samples.at(-1)?.main.relay.tokens ?? 0;
+  if (process.env.BENCH_WALL_DEBUG) console.log('main memory (s, rss MB, heapUsed MB, external MB, max buffered KB):', JSON.stringify(samples.map((s) => [Math.round(s.at / 1000), Math.round(s.rss), Math.round(s.main.heapUsed / 2 ** 20), Math.round(s.main.external / 2 ** 20), Math.round(s.main.relay.maxBufferedBytes / 1024)])));
   out.main_cpu_pct_soak = Number(((100 * mainCpu) / SOAK_S).toFixed(1));
   out.chromium_cpu_pct_soak = Number(((100 * chromeCpuS) / SOAK_S).toFixed(1));
 }
