@@ -218,10 +218,13 @@ export async function createServices(config: ServicesConfig): Promise<Services> 
     testCamera: async (cameraId) => {
       const cam = (await listCameras(db)).find((c) => c.id === cameraId);
       if (!cam) throw new AppError('NOT_FOUND', `no camera ${cameraId}`);
-      // Both streams at once, with the same credentials: the grid plays the sub stream, an enlarged tile the main one.
+      // Both streams, with the same credentials: the grid plays the sub stream, an enlarged tile the main one. One
+      // after the other: many cameras limit concurrent RTSP sessions (the simulator too), and a test must not fail
+      // for having asked twice at once.
       const password = secrets.get(cameraSecretName(cam.id));
-      const [main, sub] = await Promise.all([testStream({ ffmpegPath, url: withCredentials(cam.sourceUrl, cam.username, password) }), cam.subStreamUrl ? testStream({ ffmpegPath, url: withCredentials(cam.subStreamUrl, cam.username, password) }) : undefined]);
-      return sub ? { ...main, sub } : main;
+      const main = await testStream({ ffmpegPath, url: withCredentials(cam.sourceUrl, cam.username, password) });
+      if (!cam.subStreamUrl) return main;
+      return { ...main, sub: await testStream({ ffmpegPath, url: withCredentials(cam.subStreamUrl, cam.username, password) }) };
     },
     testMirror: () => {
       const key = secrets.get('mirror-signing-key');

@@ -49,7 +49,7 @@ describe('administration on screen (production console)', () => {
     await app?.stop();
     await sim?.stop();
     tmp.cleanup();
-  });
+  }, 30000);
 
   test('first administrateur → import → camera, convention, operator → the operator changes the temporary password, then sees the console', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
