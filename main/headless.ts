@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { DbError } from '../db/errors';
 import { OffsetClock } from './clock';
 import { mainT } from './i18n';
@@ -19,6 +20,7 @@ import { createDispatcher } from './transport/dispatch';
 import { DOWNLOAD_PREFIX } from './reports/downloads';
 import { createStaticHandler } from './transport/static-server';
 import { createWsTransport, sameSecret } from './transport/ws-server';
+import { boundYoungGeneration } from './young-gen';
 
 export interface HeadlessApp {
   url: string;
@@ -104,7 +106,8 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
     if (url.pathname === '/__test/memory') {
       // The wall bench tells a leak from buffers filling: V8's heap, Buffers outside it, and the relay's queued bytes.
       const { tokens, clients, maxBufferedBytes } = services.relay.snapshot();
-      return reply(200, { ...process.memoryUsage(), relay: { tokens, clients, maxBufferedBytes } });
+      const spaces = Object.fromEntries(getHeapSpaceStatistics().map((x) => [x.space_name, x.space_size]));
+      return reply(200, { ...process.memoryUsage(), spaces, relay: { tokens, clients, maxBufferedBytes } });
     }
     reply(404, { error: 'unknown hook' });
   }
@@ -134,6 +137,7 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
 }
 
 async function main(): Promise<void> {
+  boundYoungGeneration();
   let app: HeadlessApp;
   try {
     app = await startHeadless(process.argv.slice(2));

@@ -17,6 +17,7 @@ import { SettingsError } from './settings/store';
 import { createDispatcher } from './transport/dispatch';
 import { registerIpc } from './transport/ipc';
 import { APP_ORIGIN, createConsoleWindow, registerAppScheme } from './window';
+import { boundYoungGeneration } from './young-gen';
 
 const log = createLogger('electron');
 
@@ -47,6 +48,7 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 async function start(): Promise<void> {
+  boundYoungGeneration();
   await app.whenReady();
   let settings;
   try {
