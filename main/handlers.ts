@@ -119,7 +119,7 @@ export function buildHandlers(d: HandlerDeps): Handlers<CallContext> {
     grants: {
       request: (a, ctx) => d.grants.request(a, ctx.operator.matricule),
       openStreams: async (a, ctx) => {
-        const streams = await d.grants.openStreams(a.grantId, ctx.operator);
+        const streams = await d.grants.openStreams(a.grantId, ctx.operator, ctx.page);
         d.wall.show(d.grants.get(a.grantId)!);
         return { streams };
       },

@@ -17,7 +17,7 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
-import type { RelayHub, StreamStatus } from '../relay/hub';
+import type { PageEnd, RelayHub, StreamStatus } from '../relay/hub';
 import type { Recorder } from '../recording/recorder';
 import { checkRequest, type RefusalCode, type RequestInput } from './rules';
 
@@ -248,7 +248,7 @@ export class GrantService {
    * Opens a grant's streams for the caller. The holder opens them as often as the wall needs; a
    * designated operator opening another's grant takes it over (shift change), journaled as such.
    */
-  async openStreams(grantId: string, caller: Caller): Promise<{ cameraId: string; url: string; mainUrl?: string }[]> {
+  async openStreams(grantId: string, caller: Caller, page?: PageEnd): Promise<{ cameraId: string; url: string; mainUrl?: string }[]> {
     const a = this.active.get(grantId);
     // Expired, stopped, forged: all look the same from here, and all are refused.
     if (!a || this.o.clock.now() >= a.grant.endsAt) throw new AppError('GRANT_NOT_ACTIVE', 'no active grant with this id');
@@ -262,9 +262,9 @@ export class GrantService {
     // enlarged tile shows it (lazy in the relay).
     const streams = a.grant.cameras.map((c) => {
       const src = a.sources.get(c.id)!;
-      const main = this.o.relay.open(grantId, { id: c.id, label: c.label, sourceUrl: src.main, lazy: !!src.sub });
+      const main = this.o.relay.open(grantId, { id: c.id, label: c.label, sourceUrl: src.main, lazy: !!src.sub }, page);
       if (!src.sub) return { cameraId: c.id, url: main.url };
-      const sub = this.o.relay.open(grantId, { id: c.id, label: c.label, sourceUrl: src.sub, variant: 'sub' });
+      const sub = this.o.relay.open(grantId, { id: c.id, label: c.label, sourceUrl: src.sub, variant: 'sub' }, page);
       return { cameraId: c.id, url: sub.url, mainUrl: main.url };
     });
     await appendEntries(

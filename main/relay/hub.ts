@@ -88,6 +88,8 @@ interface TokenEntry {
   clients: Set<Client>;
   /** A recording of this grant's camera (main/recording/): fed like a client, never reachable by a socket. */
   sink?: RecordSink;
+  /** The page it was handed to has ended (page-scope.ts): it opens nothing any more. */
+  revoked?: boolean;
 }
 
 /**
@@ -108,6 +110,11 @@ interface PipeEntry {
   camera: RelayCamera;
   tokens: Set<string>;
   idleTimer?: NodeJS.Timeout;
+}
+
+/** What the relay needs of the page a token is handed to (main/transport/page-scope.ts): to hear when it ends. */
+export interface PageEnd {
+  onEnd(fn: () => void): void;
 }
 
 function pipeKeyOf(camera: RelayCamera): string {
@@ -182,8 +189,11 @@ export class RelayHub extends EventEmitter {
     return this.ports[0] ?? 0;
   }
 
-  /** Issues a token for one camera of one grant and starts its pipe if needed. */
-  open(grantId: string, camera: RelayCamera): { token: string; url: string } {
+  /**
+   * Issues a token for one camera of one grant and starts its pipe if needed. With a page, the
+   * token is revoked when that page ends (a reload opens new ones; the old links open nothing).
+   */
+  open(grantId: string, camera: RelayCamera, page?: PageEnd): { token: string; url: string } {
     if (this.ports.length === 0) throw new Error('relay not started');
     const token = randomBytes(32).toString('base64url');
     const pipeKey = pipeKeyOf(camera);
@@ -195,6 +205,7 @@ export class RelayHub extends EventEmitter {
       if (!camera.lazy) this.startPipe(pipeKey, entry);
     }
     entry.tokens.add(token);
+    page?.onEnd(() => this.revoke(token));
     const port = this.ports[this.nextPort++ % this.ports.length]!;
     return { token, url: `ws://127.0.0.1:${port}/stream/${token}` };
   }
@@ -295,7 +306,7 @@ export class RelayHub extends EventEmitter {
       return;
     }
     const entry = this.tokens.get(token);
-    if (!entry || entry.sink) return refuse(404, 'Not Found');
+    if (!entry || entry.sink || entry.revoked) return refuse(404, 'Not Found');
     const origin = req.headers.origin;
     if (!origin || !this.o.allowedOrigins().includes(origin)) return refuse(403, 'Forbidden');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(entry, ws));
@@ -303,7 +314,7 @@ export class RelayHub extends EventEmitter {
 
   private attach(entry: TokenEntry, ws: WebSocket): void {
     // The token may have been closed while the handshake ran.
-    if (!this.tokens.has(entry.token)) return ws.close(CLOSE_CODES.fault, 'closed');
+    if (!this.tokens.has(entry.token) || entry.revoked) return ws.close(CLOSE_CODES.fault, 'closed');
     // One socket per token at a time: a copied link never feeds a second viewer. The newest wins
     // (a tile replacing a frozen player opens its fresh one beside it), the older is closed.
     for (const old of entry.clients) {
@@ -428,6 +439,30 @@ export class RelayHub extends EventEmitter {
     }
   }
 
+  /**
+   * A page's token: its socket (if the page left one) is closed and it opens nothing any more.
+   * Its pipe runs on as before (a reloading page asks for new tokens at once and should find the
+   * camera's GOP cache warm); the grant's end stops it. The entry is kept, revoked, while it is
+   * the only one linking its grant to its pipe (closeGrant finds pipes through tokens), and
+   * dropped when another token of the same grant does: at most one revoked token per grant
+   * and pipe, however many reloads.
+   */
+  private revoke(token: string): void {
+    const te = this.tokens.get(token);
+    if (!te || te.sink || te.revoked) return;
+    for (const c of te.clients) this.closeClient(c, CLOSE_CODES.replaced, 'page ended');
+    te.clients.clear();
+    const entry = this.pipes.get(te.pipeKey);
+    const sibling = [...(entry?.tokens ?? [])].some((t) => t !== token && this.tokens.get(t)?.grantId === te.grantId);
+    if (sibling) {
+      this.tokens.delete(token);
+      entry!.tokens.delete(token);
+    } else {
+      te.revoked = true;
+    }
+    this.maybeIdle(te.pipeKey);
+  }
+
   /** Ends a grant's streams: sockets closed with the reason's code, recordings sealed, unused ffmpegs stopped. */
   async closeGrant(grantId: string, reason: CloseReason): Promise<void> {
     const cameras = new Set<string>();
@@ -475,14 +510,16 @@ export class RelayHub extends EventEmitter {
   }
 
   /** Open grants and ffmpeg processes, for tests and diagnostics. */
-  snapshot(): { tokens: number; clients: number; maxBufferedBytes: number; pipes: { cameraId: string; pid: number | undefined; state: string }[] } {
+  snapshot(): { tokens: number; revokedTokens: number; clients: number; maxBufferedBytes: number; pipes: { cameraId: string; pid: number | undefined; state: string }[] } {
     let clients = 0;
     let maxBufferedBytes = 0;
+    let tokens = 0;
     for (const te of this.tokens.values()) {
+      if (!te.revoked) tokens++;
       clients += te.clients.size;
       for (const c of te.clients) maxBufferedBytes = Math.max(maxBufferedBytes, c.ws.bufferedAmount);
     }
-    return { tokens: this.tokens.size, clients, maxBufferedBytes, pipes: [...this.pipes.entries()].map(([cameraId, e]) => ({ cameraId, pid: e.pipe?.pid, state: e.pipe?.current.state ?? 'idle' })) };
+    return { tokens, revokedTokens: this.tokens.size - tokens, clients, maxBufferedBytes, pipes: [...this.pipes.entries()].map(([cameraId, e]) => ({ cameraId, pid: e.pipe?.pid, state: e.pipe?.current.state ?? 'idle' })) };
   }
 
   async close(reason: CloseReason = 'application_stopped'): Promise<void> {

@@ -2,11 +2,14 @@ import type { z } from 'zod';
 import { errorsOf, mayCall, specOf, type CsuError, type Handlers, type OperatorView } from '../../preload/contract';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
+import type { PageScope } from './page-scope';
 
 export interface CallContext {
   transport: 'ipc' | 'ws';
   /** The operator logged in on this console when the call arrived; absent when nobody is. */
   operator?: OperatorView | undefined;
+  /** The page that called: what it is handed (stream tokens) ends with it. */
+  page?: PageScope;
 }
 
 function zodDetails(error: z.ZodError): unknown {

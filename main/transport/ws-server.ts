@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WireRequest, events as eventSchemas, type EventName, type WireResponse } from '../../preload/contract';
 import type { Logger } from '../log';
 import type { Dispatch } from './dispatch';
+import { PageScope } from './page-scope';
 
 /** Constant-time comparison of secrets of any length (hashing first equalises the lengths). */
 export function sameSecret(a: string, b: string): boolean {
@@ -55,18 +56,24 @@ export function createWsTransport(opts: WsTransportOptions) {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
-      ws.on('close', () => clients.delete(ws));
+      // One socket is one page: a reload or a closed tab ends it, and what it was handed with it.
+      const page = new PageScope();
+      ws.on('close', () => {
+        clients.delete(ws);
+        page.end();
+      });
       // An oversized (> maxPayload) or broken frame: ws closes this socket with its code (1009,
       // 1002…) and emits 'error'; without a listener that error would stop the whole console.
       ws.on('error', (err) => {
         opts.log.warn('api socket closed on a bad frame: %s', err.message);
         clients.delete(ws);
+        page.end();
       });
-      ws.on('message', (data, isBinary) => void onMessage(ws, data as Buffer, isBinary));
+      ws.on('message', (data, isBinary) => void onMessage(ws, page, data as Buffer, isBinary));
     });
   }
 
-  async function onMessage(ws: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
+  async function onMessage(ws: WebSocket, page: PageScope, data: Buffer, isBinary: boolean): Promise<void> {
     let id = -1;
     let response: WireResponse;
     try {
@@ -74,7 +81,7 @@ export function createWsTransport(opts: WsTransportOptions) {
       const req = WireRequest.safeParse(JSON.parse(data.toString('utf8')));
       if (!req.success) throw new Error('malformed request');
       id = req.data.id;
-      const r = await opts.dispatch(req.data.channel, req.data.args, { transport: 'ws' });
+      const r = await opts.dispatch(req.data.channel, req.data.args, { transport: 'ws', page });
       response = r.ok ? { id, ok: true, value: r.value } : { id, ok: false, error: r.error };
     } catch (err) {
       response = {

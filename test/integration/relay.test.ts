@@ -1,6 +1,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { RelayHub, CLOSE_CODES, RELAY_PORTS, type StreamStatus } from '../../main/relay/hub';
+import { PageScope } from '../../main/transport/page-scope';
 import { countDecodedFrames, FFMPEG } from '../helpers/decode';
 import { startRtspSim, type RtspSim } from '../helpers/rtsp-sim';
 import { repoRoot, tmpDir } from '../helpers/tmp';
@@ -190,6 +191,42 @@ describe('stream relay (real ffmpeg, real RTSP server)', () => {
       await hub.closeGrant('g-sub', 'expired');
     }
   }, 45000);
+
+  test("a page's tokens die with the page: its links open nothing, the camera runs on for the next page, the grant's end still stops it", async () => {
+    const cam = { id: 'cam1', label: 'Cam 1', sourceUrl: sim.url('cam1') };
+    try {
+      // Page 1 watches; it is reloaded (ends) before page 2 asks for its tokens, as an F5 does.
+      const page1 = new PageScope();
+      const first = hub.open('g-page', cam, page1);
+      const tile = await connectStream(first.url, ORIGIN);
+      await waitFor(() => tile.bytes() > 20_000, 15000, 'page 1 plays');
+      const pid = hub.snapshot().pipes.find((p) => p.cameraId === 'cam1')!.pid;
+      page1.end();
+      await waitFor(() => tile.ws.readyState === tile.ws.CLOSED, 5000, "page 1's socket closed");
+      expect(await tryConnect(first.url, { Origin: ORIGIN })).toEqual({ status: 404, opened: false });
+      expect(hub.snapshot().tokens).toBe(0);
+      // Page 2 gets the same ffmpeg (warm: no cold start on a reload), and so do pages 3, 4, 5;
+      // revoked tokens do not pile up with the reloads.
+      for (let i = 0; i < 3; i++) {
+        const page = new PageScope();
+        const next = hub.open('g-page', cam, page);
+        const again = await connectStream(next.url, ORIGIN);
+        await waitFor(() => again.bytes() > 20_000, 15000, `page ${i + 2} plays`);
+        expect(hub.snapshot().pipes.find((p) => p.cameraId === 'cam1')!.pid).toBe(pid);
+        expect(hub.snapshot()).toMatchObject({ tokens: 1, revokedTokens: 1 });
+        page.end();
+        await waitFor(() => again.ws.readyState === again.ws.CLOSED, 5000, `page ${i + 2}'s socket closed`);
+      }
+      expect(hub.snapshot().tokens).toBe(0);
+      expect(alive(pid)).toBe(true);
+      // Nobody watches, every token is revoked: the grant's end must still find and stop its ffmpeg.
+      await hub.closeGrant('g-page', 'expired');
+      await waitFor(() => !alive(pid), 10000, 'ffmpeg stopped at the end of the grant');
+      expect(hub.snapshot().pipes.find((p) => p.cameraId === 'cam1')).toBeUndefined();
+    } finally {
+      await hub.closeGrant('g-page', 'expired');
+    }
+  }, 60000);
 
   test('a stalled client (never reads) is skipped then closed; the relay does not buffer for it', async () => {
     // Incompressible noise at 8 Mbit/s fills the kernel's socket buffers in seconds.

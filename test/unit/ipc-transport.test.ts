@@ -17,7 +17,8 @@ jest.mock(
 );
 
 import { registerIpc } from '../../main/transport/ipc';
-import { createDispatcher } from '../../main/transport/dispatch';
+import { createDispatcher, type CallContext } from '../../main/transport/dispatch';
+import { PageScope } from '../../main/transport/page-scope';
 import { EventBus } from '../../main/events';
 import { silentLogger } from '../../main/log';
 import { channels } from '../../preload/contract';
@@ -29,7 +30,11 @@ describe('IPC transport (Electron stand-in)', () => {
   const logged: string[] = [];
   const log = { info() {}, error() {}, warn: (m: string, ...a: unknown[]) => logged.push(format(m, ...a)) };
   const sent: [string, unknown][] = [];
-  const wc = { mainFrame, isDestroyed: () => false, send: (ch: string, p: unknown) => sent.push([ch, p]) };
+  // Its page events (did-start-navigation, render-process-gone, destroyed) are fired by the tests.
+  const listeners = new Map<string, ((...a: unknown[]) => void)[]>();
+  const listen = (ev: string, fn: (...a: unknown[]) => void) => listeners.set(ev, [...(listeners.get(ev) ?? []), fn]);
+  const fire = (ev: string, ...a: unknown[]) => (listeners.get(ev) ?? []).forEach((fn) => fn(...a));
+  const wc = { mainFrame, isDestroyed: () => false, send: (ch: string, p: unknown) => sent.push([ch, p]), on: listen, once: listen };
   const bus = new EventBus();
   let unregister: () => void;
 
@@ -72,6 +77,30 @@ describe('IPC transport (Electron stand-in)', () => {
     expect(logged).toEqual([expect.stringMatching(/grants\.list refused: main frame shows https:\/\/evil\.example/)]);
     unreg();
     unregister = registerIpc(createDispatcher({ app: { info: () => info as never } } as never, silentLogger, () => undefined), () => wc as never, bus, { origin: 'app://console', log });
+  });
+
+  test("each document of the window is one page: a reload or a crashed renderer ends the old one, an in-page navigation or a subframe does not", async () => {
+    const pages: PageScope[] = [];
+    unregister();
+    const dispatch = createDispatcher({ app: { info: (_a: unknown, ctx: CallContext) => (pages.push(ctx.page!), info as never) } } as never, silentLogger, () => undefined);
+    unregister = registerIpc(dispatch, () => wc as never, bus, { origin: 'app://console', log });
+    const call = () => handlers.get('csu:app.info')!({ sender: wc, senderFrame: mainFrame }, undefined);
+    await call();
+    await call();
+    expect(pages[0]).toBeInstanceOf(PageScope);
+    expect(pages[1]).toBe(pages[0]);
+    fire('did-start-navigation', { isMainFrame: true, isSameDocument: true });
+    fire('did-start-navigation', { isMainFrame: false, isSameDocument: false });
+    expect(pages[0]!.ended).toBe(false);
+    fire('did-start-navigation', { isMainFrame: true, isSameDocument: false }); // F5
+    expect(pages[0]!.ended).toBe(true);
+    await call();
+    expect(pages[2]).not.toBe(pages[0]);
+    fire('render-process-gone', {}, { reason: 'crashed' });
+    expect(pages[2]!.ended).toBe(true);
+    await call();
+    fire('destroyed');
+    expect(pages[3]!.ended).toBe(true);
   });
 
   test('events reach the window, checked against their schema', () => {
