@@ -3,6 +3,8 @@
  * 127.0.0.1 and the contract over one token-protected WebSocket. This is how tests, CI and any
  * machine without the Electron binary run the real console in a browser.
  */
+// First: bounds V8's young generation before the other modules load (young-gen.ts).
+import './young-gen-start';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
@@ -20,7 +22,6 @@ import { createDispatcher } from './transport/dispatch';
 import { DOWNLOAD_PREFIX } from './reports/downloads';
 import { createStaticHandler } from './transport/static-server';
 import { createWsTransport, sameSecret } from './transport/ws-server';
-import { boundYoungGeneration } from './young-gen';
 
 export interface HeadlessApp {
   url: string;
@@ -103,6 +104,10 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
       if (Number.isInteger(code) && code >= 4000 && code < 5000) return reply(200, { closed: services.relay.closeClients(code, 'test hook') });
       return reply(400, { error: 'relay takes kill=<cameraId> or close=<4000-4999>' });
     }
+    if (url.pathname === '/__test/api' && url.searchParams.get('drop') === '1') {
+      // Every page's API socket dropped: for main those pages have ended (page-scope.ts), their stream tokens with them.
+      return reply(200, { dropped: ws.dropClients() });
+    }
     if (url.pathname === '/__test/memory') {
       // The wall bench tells a leak from buffers filling: V8's heap, Buffers outside it, and the relay's queued bytes.
       const { tokens, clients, maxBufferedBytes } = services.relay.snapshot();
@@ -137,7 +142,6 @@ export async function startHeadless(argv: string[]): Promise<HeadlessApp> {
 }
 
 async function main(): Promise<void> {
-  boundYoungGeneration();
   let app: HeadlessApp;
   try {
     app = await startHeadless(process.argv.slice(2));

@@ -2,6 +2,8 @@
  * The Electron entry. It cannot be launched on the build machines (no Electron binary there);
  * the headless shell (`main/headless.ts`) runs the same services for tests.
  */
+// First: bounds V8's young generation before the other modules load (young-gen.ts).
+import './young-gen-start';
 import { app, BrowserWindow, dialog } from 'electron';
 import path from 'node:path';
 import { DbError } from '../db/errors';
@@ -17,7 +19,6 @@ import { SettingsError } from './settings/store';
 import { createDispatcher } from './transport/dispatch';
 import { registerIpc } from './transport/ipc';
 import { APP_ORIGIN, createConsoleWindow, registerAppScheme } from './window';
-import { boundYoungGeneration } from './young-gen';
 
 const log = createLogger('electron');
 
@@ -48,7 +49,6 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 async function start(): Promise<void> {
-  boundYoungGeneration();
   await app.whenReady();
   let settings;
   try {

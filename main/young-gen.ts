@@ -11,6 +11,8 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  * in steps (1 → 2 → 4 → 8 → 16 MB, twice: from- and to-space) that look like a leak and buy
  * nothing here (main's CPU is a few percent; a scavenge of 1 MB is a fraction of a millisecond).
  * Measured: `npm run bench -- wall`, main_new_space_growth_mb_10min and main_rss_growth_mb_10min.
+ * It is set before any other module is evaluated (young-gen-start.ts, the entries' first import):
+ * loading the bundle alone would otherwise grow it to its maximum.
  *
  * `--max-semi-space-size` is only read when the heap is created (too late for Electron's main,
  * whose `--js-flags` cannot be set for a packaged app), but the growth factor is read at each

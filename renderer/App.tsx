@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { contract, mayCall, type AppInfo, type GrantView, type MirrorStatusView, type OperatorView } from '../preload/contract';
 import { formatTime } from './format';
@@ -99,6 +99,22 @@ export function App() {
       alive = false;
     };
   }, [operator]);
+
+  // Main revoked this page's stream tokens (close 4008: for main this page had ended) while the
+  // grants run: each grant's streams are asked for once more, whatever number of its tiles say so.
+  const reopening = useRef(new Set<string>());
+  async function reopen(grantId: string) {
+    if (reopening.current.has(grantId)) return;
+    reopening.current.add(grantId);
+    try {
+      const { streams } = await window.csu.grants.openStreams({ grantId });
+      setOpen((o) => o.map((x) => (x.grant.id === grantId && !x.ended ? { ...x, streams } : x)));
+    } catch {
+      // The grant ended meanwhile: its end event says so on the tiles.
+    } finally {
+      reopening.current.delete(grantId);
+    }
+  }
 
   async function dismiss(grantId: string) {
     setOpen((o) => o.filter((x) => x.grant.id !== grantId));
@@ -220,7 +236,7 @@ export function App() {
           <ChangePasswordView operator={operator} onChanged={enter} />
         ) : (
           <>
-            <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} onDismiss={dismiss} onRenew={renew} />
+            <WallView open={open} matricule={operator.matricule} now={now} visible={view === 'wall'} onDismiss={dismiss} onRenew={renew} onReopen={(id) => void reopen(id)} />
             {view === 'request' && <RequestWizard key={renewal?.id ?? 'new'} operator={operator} onGranted={onGranted} renewal={renewal} active={active} onRenew={renew} />}
             {view === 'active' && <ActiveView grants={active} now={now} operator={operator} onStopped={refreshActive} onTakeOver={onGranted} onRenew={renew} />}
             {view === 'admin' && <AdminView operator={operator} onChanged={catalogueChanged} />}

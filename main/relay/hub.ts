@@ -25,6 +25,8 @@ export const CLOSE_CODES = {
   source_restarted: 4006,
   /** A newer socket took this token (one socket per token): this one is closed. */
   replaced: 4007,
+  /** The page this token was handed to has ended for main (page-scope.ts): a page still showing it asks for new tokens. */
+  page_ended: 4008,
 } as const;
 export type CloseReason = keyof typeof CLOSE_CODES;
 
@@ -450,7 +452,7 @@ export class RelayHub extends EventEmitter {
   private revoke(token: string): void {
     const te = this.tokens.get(token);
     if (!te || te.sink || te.revoked) return;
-    for (const c of te.clients) this.closeClient(c, CLOSE_CODES.replaced, 'page ended');
+    for (const c of te.clients) this.closeClient(c, CLOSE_CODES.page_ended, 'page ended');
     te.clients.clear();
     const entry = this.pipes.get(te.pipeKey);
     const sibling = [...(entry?.tokens ?? [])].some((t) => t !== token && this.tokens.get(t)?.grantId === te.grantId);

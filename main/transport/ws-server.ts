@@ -99,10 +99,17 @@ export function createWsTransport(opts: WsTransportOptions) {
     for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
   }
 
+  /** Drops every page's socket as a network fault would (test hooks); the pages reconnect at their next call. */
+  function dropClients(): number {
+    const n = clients.size;
+    for (const ws of clients) ws.terminate();
+    return n;
+  }
+
   function close(): void {
     for (const ws of clients) ws.terminate();
     wss.close();
   }
 
-  return { handleUpgrade, emit, close };
+  return { handleUpgrade, emit, dropClients, close };
 }

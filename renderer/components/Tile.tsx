@@ -26,10 +26,12 @@ export interface TileProps {
   onToggle: () => void;
   /** « Renouveler », offered in the last 10 minutes to the grant's holder. */
   onRenew?: (() => void) | undefined;
+  /** Main revoked this page's tokens (close 4008) while the grant runs: new ones are asked for; the picture stays meanwhile. */
+  onReopen?: (() => void) | undefined;
 }
 
 /** One camera of one grant: says « En direct » only while its decoded frames advance, and recovers by itself. */
-export function Tile({ grant, camera, url: gridUrl, mainUrl, matricule, now, ended, enlarged, index, visible = true, onToggle, onRenew }: TileProps) {
+export function Tile({ grant, camera, url: gridUrl, mainUrl, matricule, now, ended, enlarged, index, visible = true, onToggle, onRenew, onReopen }: TileProps) {
   const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const player = useRef<LivePlayer | undefined>(undefined);
@@ -53,6 +55,8 @@ export function Tile({ grant, camera, url: gridUrl, mainUrl, matricule, now, end
   const streamRef = useRef(stream);
   streamRef.current = stream;
   const watch = useRef({ startedAt: 0, attempts: 0, graceUntil: 0, retry: undefined as ReturnType<typeof setTimeout> | undefined });
+  const reopenRef = useRef(onReopen);
+  reopenRef.current = onReopen;
 
   // Main's state of the camera, asked once (events sent before the tile existed are gone) then
   // followed; seq puts a reply and an event that crossed back in order.
@@ -81,7 +85,9 @@ export function Tile({ grant, camera, url: gridUrl, mainUrl, matricule, now, end
         w.attempts++;
         if (p.hasPicture) setStalled(true);
         clearTimeout(w.retry);
-        w.retry = setTimeout(restart, action.delayMs);
+        // New tokens come as a new URL (the effect below plays it); without a wall to ask, try again.
+        if (action.kind === 'reopen' && reopenRef.current) return reopenRef.current();
+        w.retry = setTimeout(restart, action.kind === 'reconnect' ? action.delayMs : 250);
       },
     });
     player.current = p;

@@ -12,7 +12,7 @@ export const NO_FIRST_FRAME_MS = 5000;
 export const RECONNECT_MAX_MS = 2000;
 
 /** The relay's close codes (main/relay/hub.ts CLOSE_CODES) and what each means for a tile. */
-export type CloseAction = { kind: 'final'; state: TileState } | { kind: 'reconnect'; delayMs: number };
+export type CloseAction = { kind: 'final'; state: TileState } | { kind: 'reconnect'; delayMs: number } | { kind: 'reopen' };
 
 export function closeAction(code: number, attempt: number): CloseAction {
   switch (code) {
@@ -27,6 +27,8 @@ export function closeAction(code: number, attempt: number): CloseAction {
       return { kind: 'reconnect', delayMs: 0 };
     case 4005: // too slow to keep up: the relay skipped, then closed; start again on a keyframe
       return { kind: 'reconnect', delayMs: 250 };
+    case 4008: // main counts this page as ended (its document navigated, its API socket closed): the tokens are dead, the grant is not
+      return { kind: 'reopen' };
     default: // the connection dropped (1006) or anything unforeseen: retry, not too often
       return { kind: 'reconnect', delayMs: Math.min(RECONNECT_MAX_MS, 250 * 2 ** Math.min(attempt, 4)) };
   }

@@ -22,7 +22,7 @@ function digitOf(e: KeyboardEvent): number | undefined {
   return d === 0 ? 10 : d;
 }
 
-export function WallView({ open, matricule, now, visible, onDismiss, onRenew }: { open: OpenGrant[]; matricule: string; now: number; visible: boolean; onDismiss: (grantId: string) => void; onRenew: (g: GrantView) => void }) {
+export function WallView({ open, matricule, now, visible, onDismiss, onRenew, onReopen }: { open: OpenGrant[]; matricule: string; now: number; visible: boolean; onDismiss: (grantId: string) => void; onRenew: (g: GrantView) => void; onReopen?: (grantId: string) => void }) {
   const { t } = useTranslation();
   const [choice, setChoice] = useState<LayoutChoice>('auto');
   const [page, setPage] = useState(0);
@@ -141,7 +141,7 @@ export function WallView({ open, matricule, now, visible, onDismiss, onRenew }: 
             const hidden = enlargedOnPage !== undefined && enlargedOnPage !== i;
             return (
               <div key={`${o.lineage ?? o.grant.id}:${s.cameraId}`} className={`tile-slot${selected === index ? ' selected' : ''}`} hidden={hidden}>
-                <Tile grant={o.grant} camera={camera} url={s.url} mainUrl={s.mainUrl} matricule={matricule} now={now} index={index} enlarged={enlargedOnPage === i} visible={visible && !hidden} onRenew={o.grant.holder === matricule ? () => onRenew(o.grant) : undefined} onToggle={() => (setSelected(index), setEnlarged(enlarged === index ? undefined : index))} />
+                <Tile grant={o.grant} camera={camera} url={s.url} mainUrl={s.mainUrl} matricule={matricule} now={now} index={index} enlarged={enlargedOnPage === i} visible={visible && !hidden} onRenew={o.grant.holder === matricule ? () => onRenew(o.grant) : undefined} onReopen={onReopen && (() => onReopen(o.grant.id))} onToggle={() => (setSelected(index), setEnlarged(enlarged === index ? undefined : index))} />
               </div>
             );
           })}

@@ -61,7 +61,22 @@ describe('wall: tiles recover by themselves (demo cameras, real ffmpeg, Chromium
       await framesAdvance(page, other, 5000);
       expect(sockets.length).toBeGreaterThanOrEqual(opened + 2);
       for (const c of cams) expect(await page.locator(`[data-testid=tile][data-camera="${c}"]`).getAttribute('data-state')).toBe('live');
-      const all = [...(await tileStates(page, killed)), ...(await tileStates(page, other))];
+      let all = [...(await tileStates(page, killed)), ...(await tileStates(page, other))];
+      expect(all.some((s) => s.startsWith('ended'))).toBe(false);
+
+      // The page's API socket drops while the page lives: for main the page has ended and its
+      // stream tokens are revoked (close 4008). The tiles ask for new ones and play on.
+      const before = new Set(sockets);
+      const { dropped } = (await testHook(app, 'api?drop=1')) as { dropped: number };
+      expect(dropped).toBe(1);
+      await framesAdvance(page, killed, 10000);
+      await framesAdvance(page, other, 10000);
+      const fresh = sockets.filter((u) => !before.has(u));
+      expect(new Set(fresh.map((u) => u.replace(/^.*\/stream\//, ''))).size).toBeGreaterThanOrEqual(2);
+      const { relay } = (await testHook(app, 'memory')) as { relay: { tokens: number } };
+      // Two cameras, a sub and a main stream each: the page's live tokens only, the revoked ones are gone.
+      expect(relay.tokens).toBe(4);
+      all = [...(await tileStates(page, killed)), ...(await tileStates(page, other))];
       expect(all.some((s) => s.startsWith('ended'))).toBe(false);
     } finally {
       await page.close();

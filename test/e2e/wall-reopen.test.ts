@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { openDatabase } from '../../db';
 import { launchChromium } from '../helpers/browser';
-import { login, requestCameras } from '../helpers/console-ui';
+import { login, requestCameras, testHook } from '../helpers/console-ui';
 import { spawnHeadless } from '../helpers/headless';
 import { tmpDir } from '../helpers/tmp';
+import { tryConnect } from '../helpers/ws-client';
 
 /**
  * The wall is main's state: a new window and a crashed renderer (reloaded, as the Electron
@@ -79,6 +80,9 @@ describe('wall: a new window and a crashed renderer reopen the same wall (demo s
       const shown = await viaPage(first)<string[]>(TILES);
       expect(shown).toHaveLength(6);
       expect(await journaled()).toBe(6);
+      const liveTokens = async () => ((await testHook(app, 'memory')) as { relay: { tokens: number } }).relay.tokens;
+      const perWindow = await liveTokens();
+      expect(perWindow).toBeGreaterThanOrEqual(6);
 
       // A new window: the same wall, on its own new tokens, while the first goes on.
       const second = await context.newPage();
@@ -92,6 +96,7 @@ describe('wall: a new window and a crashed renderer reopen the same wall (demo s
       expect(new Set(sockets).size).toBe(6);
       expect(await journaled()).toBe(12);
       await allAdvancing(viaPage(first), 6);
+      expect(await liveTokens()).toBe(2 * perWindow);
 
       // The renderer crashes (a GPU or memory fault) and the window reloads it, as the Electron
       // window does by itself. Playwright gives a crashed page up for good: the reload and what
@@ -105,6 +110,10 @@ describe('wall: a new window and a crashed renderer reopen the same wall (demo s
       await allAdvancing(viaCdp(cdp), 6);
       expect(await viaCdp(cdp)<string[]>(TILES)).toEqual(shown);
       expect(await journaled()).toBe(18);
+      // The crashed page's links died with it: they open nothing, and only the two living pages hold tokens.
+      const origin = new URL(app.url).origin;
+      for (const url of sockets.slice(0, 6)) expect(await tryConnect(url, { Origin: origin })).toEqual({ status: 404, opened: false });
+      expect(await liveTokens()).toBe(2 * perWindow);
     } finally {
       await context?.close();
       await app.stop();

@@ -1,4 +1,4 @@
-import { CATCH_UP_RATE, LiveEdge, WINDOW_MS } from '../../renderer/components/live-edge';
+import { CATCH_UP_RATE, LiveEdge, TROUGH_HIGH_S, TROUGH_LOW_S, WINDOW_MS } from '../../renderer/components/live-edge';
 
 /** Feeds a sawtooth lag: deliveries every `gapMs`, each bringing the buffer `peakS` ahead, played down at `rate`. */
 function run(edge: LiveEdge, peakS: number, gapMs: number, ms: number, frameMs = 40): number[] {
@@ -34,9 +34,10 @@ describe('live edge: play faster only while even the low point of the buffer is 
 
   test('between the two thresholds the rate stays as it is (no flapping)', () => {
     const e = new LiveEdge();
-    for (let at = 0; at <= WINDOW_MS; at += 40) e.next(at, 0.08, 1);
-    expect(e.next(WINDOW_MS + 40, 0.08, CATCH_UP_RATE)).toBe(CATCH_UP_RATE);
-    expect(e.next(WINDOW_MS + 80, 0.08, 1)).toBe(1);
+    const between = (TROUGH_LOW_S + TROUGH_HIGH_S) / 2;
+    for (let at = 0; at <= WINDOW_MS; at += 40) e.next(at, between, 1);
+    expect(e.next(WINDOW_MS + 40, between, CATCH_UP_RATE)).toBe(CATCH_UP_RATE);
+    expect(e.next(WINDOW_MS + 80, between, 1)).toBe(1);
   });
 });
 
