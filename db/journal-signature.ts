@@ -4,7 +4,7 @@
  * signature on entry n vouches for entries 1..n: a stolen bearer token alone cannot append
  * forgeries. Shared by the console, the central server and offline verifiers.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 
 /** What is signed: the console, the seq and the hash of the batch's last entry, under a fixed label. */
 export function signedMessage(consoleId: string, seq: number, hash: string): Buffer {
@@ -46,6 +46,13 @@ export function parsePublicKey(pem: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** SHA-256 of the key's DER SubjectPublicKeyInfo, hex: what a person compares between the server and a bundle. */
+export function keyFingerprint(pem: string): string {
+  return createHash('sha256')
+    .update(createPublicKey(pem).export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 /**

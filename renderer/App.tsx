@@ -109,8 +109,10 @@ export function App() {
     try {
       const { streams } = await window.csu.grants.openStreams({ grantId });
       setOpen((o) => o.map((x) => (x.grant.id === grantId && !x.ended ? { ...x, streams } : x)));
-    } catch {
-      // The grant ended meanwhile: its end event says so on the tiles.
+    } catch (e) {
+      // The grant ended meanwhile: its end event says so on the tiles. Main out of reach for a
+      // moment (the page's API socket reconnects at this call): ask again shortly.
+      if ((e as { code?: string } | undefined)?.code === 'UNAVAILABLE') setTimeout(() => void reopen(grantId), 2000);
     } finally {
       reopening.current.delete(grantId);
     }

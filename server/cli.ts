@@ -1,5 +1,5 @@
 /**
- * npm run server [-- serve [--insecure] | add-console <id> [--rotate] | add-reader <id> [--rotate] | allow-publish <id> [--revoke]] [--config file.json]
+ * npm run server [-- serve [--insecure] | add-console <id> [--rotate] | add-reader <id> [--rotate] | allow-publish <id> [--revoke] | consoles] [--config file.json]
  * Settings from the environment (or the JSON file, same names): CSU_SERVER_DB (a postgres:// URL
  * in production, else an SQLite file), CSU_SERVER_LISTEN (host:port, default 127.0.0.1:8787),
  * CSU_SERVER_TLS_CERT and CSU_SERVER_TLS_KEY (PEM files; HTTPS when both are set).
@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { buildServer } from './app';
 import { openServerDb } from './db';
-import { addSignedConsole } from './enrolment';
+import { addSignedConsole, formatConsoleListing, listConsoles } from './enrolment';
 import { issueToken } from './store';
 import { setCanPublish } from './catalogue';
 
@@ -53,6 +53,18 @@ async function main(): Promise<void> {
     }
     // Printed once; only their SHA-256 are stored.
     process.stdout.write(out);
+    return;
+  }
+  if (cmd === 'consoles') {
+    // Each console and its enrolled key's fingerprint: csu-verify prints the first 16 digits of the
+    // key that signed a bundle, to be compared with this list (a forger signs with a key of their own).
+    let lines: string[];
+    try {
+      lines = (await listConsoles(db)).map((c) => formatConsoleListing(c, Date.now()));
+    } finally {
+      await db.destroy();
+    }
+    process.stdout.write(lines.length ? `${lines.join('\n')}\n` : 'no console yet: add-console <id>\n');
     return;
   }
   if (cmd === 'allow-publish') {

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
-import { parsePublicKey } from '../db/journal-signature';
+import { keyFingerprint, parsePublicKey } from '../db/journal-signature';
 import { issueToken } from './store';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -40,4 +40,38 @@ export async function registerKey(db: Knex, id: string, code: string, publicKeyP
 export async function signingOf(db: Knex, id: string): Promise<{ signed: boolean; publicKey: string | null }> {
   const row = await db('consoles').where({ id }).first('signed', 'public_key');
   return { signed: Boolean(row?.signed), publicKey: (row?.public_key as string | null) ?? null };
+}
+
+/** What `npm run server -- consoles` lists: each console, whether it signs, its enrolled key's fingerprint, whether it publishes. */
+export interface ConsoleListing {
+  id: string;
+  signed: boolean;
+  /** SHA-256 of the enrolled key (csu-verify prints its first 16 digits); null before enrolment. */
+  keyFingerprint: string | null;
+  /** A signing console not enrolled yet: until when its one-time code is valid. */
+  enrolmentExpiresAt: number | null;
+  canPublishCatalogue: boolean;
+}
+
+export async function listConsoles(db: Knex): Promise<ConsoleListing[]> {
+  const rows = (await db('consoles').orderBy('id').select('id', 'signed', 'public_key', 'enrolment_expires_at', 'can_publish_catalogue')) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    id: String(r.id),
+    signed: Boolean(r.signed),
+    keyFingerprint: r.public_key ? keyFingerprint(String(r.public_key)) : null,
+    enrolmentExpiresAt: r.enrolment_expires_at == null ? null : Number(r.enrolment_expires_at),
+    canPublishCatalogue: Boolean(r.can_publish_catalogue),
+  }));
+}
+
+/** One line per console, for people: `poste-1  signed  key sha256:3f2a…  publishes the catalogue`. */
+export function formatConsoleListing(c: ConsoleListing, now: number): string {
+  const key = !c.signed
+    ? 'unsigned (token only)'
+    : c.keyFingerprint
+      ? `key sha256:${c.keyFingerprint}`
+      : c.enrolmentExpiresAt !== null && c.enrolmentExpiresAt >= now
+        ? `awaiting enrolment (code valid until ${new Date(c.enrolmentExpiresAt).toISOString()})`
+        : 'awaiting enrolment (code expired: add-console <id> --rotate)';
+  return `${c.id}  ${key}${c.canPublishCatalogue ? '  publishes the catalogue' : ''}`;
 }

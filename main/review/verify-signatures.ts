@@ -7,9 +7,8 @@
  * (`--key`): a forger can sign with a key of their own, so the report prints the key's fingerprint
  * for comparison with the one the central server enrolled.
  */
-import { createHash, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
-import { checkSignatures, parsePublicKey, verifyHead } from '../../db/journal-signature';
+import { checkSignatures, keyFingerprint, parsePublicKey, verifyHead } from '../../db/journal-signature';
 
 export type SignatureProblemCode = 'signatures_invalid' | 'signature_key_invalid' | 'signature_key_mismatch' | 'signature_bad' | 'signature_export_bad' | 'signature_export_missing';
 
@@ -41,11 +40,8 @@ const SignaturesSchema = z
   })
   .strict();
 
-export function keyFingerprint(pem: string): string {
-  return createHash('sha256')
-    .update(createPublicKey(pem).export({ type: 'spki', format: 'der' }))
-    .digest('hex');
-}
+/** The fingerprint csu-verify prints (its first 16 digits) and the server's `consoles` command lists whole. */
+export { keyFingerprint };
 
 /**
  * `raw`: signatures.json, if the bundle has one; `hashes`: seq → hash of the extract's entries

@@ -3,6 +3,9 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { Mirror, type MirrorStatus } from '../../main/mirror/mirror';
+import { keyFingerprint, newSigningKey } from '../../db/journal-signature';
+import { keyFingerprint as verifierFingerprint } from '../../main/review/verify-signatures';
+import { addSignedConsole, registerKey } from '../../server/enrolment';
 import { issueToken } from '../../server/store';
 import { freshCentralDb, PG_ADMIN_URL, startCentral, type Central } from '../helpers/central';
 import { appendGrant, freshDb } from '../helpers/db';
@@ -78,6 +81,28 @@ describe.each(['sqlite', 'postgres'] as const)('operating the server on %s', (ki
     const unknown = await run(['allow-publish', 'poste-inconnu'], env);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain('no console poste-inconnu');
+  }, 60000);
+
+  test("consoles lists each console: token only or signing, its enrolled key's fingerprint (csu-verify prints its first 16 digits), who publishes", async () => {
+    const env = { CSU_SERVER_DB: dbInfo.url };
+    const { code } = await addSignedConsole(central.db, 'poste-f', Date.now());
+    const listed = async () => (await run(['consoles'], env)).out.split('\n');
+    const line = async (id: string) => (await listed()).find((l) => l.startsWith(`${id}  `));
+    expect(await line('poste-f')).toMatch(/^poste-f {2}awaiting enrolment \(code valid until \d{4}-\d\d-\d\dT[\d:.]+Z\)$/);
+    const key = newSigningKey();
+    expect(await registerKey(central.db, 'poste-f', code, key.publicKeyPem, Date.now())).toBe('ok');
+    const fp = keyFingerprint(key.publicKeyPem);
+    expect(fp).toMatch(/^[0-9a-f]{64}$/);
+    expect(await line('poste-f')).toBe(`poste-f  key sha256:${fp}`);
+    // The verifier's fingerprint of the same key is the same digits.
+    expect(verifierFingerprint(key.publicKeyPem)).toBe(fp);
+    await issueToken(central.db, 'consoles', 'poste-q', Date.now());
+    expect(await line('poste-q')).toBe('poste-q  unsigned (token only)');
+    await run(['allow-publish', 'poste-q'], env);
+    expect(await line('poste-q')).toBe('poste-q  unsigned (token only)  publishes the catalogue');
+    // Sorted by id, one line each.
+    const ids = (await listed()).filter(Boolean).map((l) => l.split('  ')[0]!);
+    expect(ids).toEqual([...ids].sort());
   }, 60000);
 
   test('a running console picks up a rotated token without a restart', async () => {
