@@ -31,13 +31,21 @@ export function AdminTable({ headers, refused, children }: { headers: readonly s
 /**
  * The last cell of a row: « Modifier », the section's own actions, then « Désactiver » /
  * « Réactiver » when the row may be toggled (entities are never deleted, only deactivated).
- * On a follower that may not publish, « Modifier » and the toggle stay visible but disabled.
+ * On a follower that may not publish, « Modifier » and the toggle stay visible but disabled, unless
+ * the row keeps something of this console's own to edit: then `localEdit` names that button instead.
  */
-export function RowActions({ onEdit, active, onToggle, children }: { onEdit: () => void; active?: boolean; onToggle?: (() => void) | undefined; children?: ReactNode }) {
+export function RowActions({ onEdit, active, onToggle, localEdit, children }: { onEdit: () => void; active?: boolean; onToggle?: (() => void) | undefined; localEdit?: string; children?: ReactNode }) {
   const { t } = useTranslation();
+  const locked = useCatalogueLocked();
   return (
     <td className="row-actions">
-      <LockableButton onClick={onEdit}>{t('admin.edit')}</LockableButton>
+      {locked && localEdit ? (
+        <button type="button" onClick={onEdit}>
+          {localEdit}
+        </button>
+      ) : (
+        <LockableButton onClick={onEdit}>{t('admin.edit')}</LockableButton>
+      )}
       {children}
       {onToggle && <LockableButton onClick={onToggle}>{t(active ? 'admin.deactivate' : 'admin.reactivate')}</LockableButton>}
     </td>

@@ -70,7 +70,7 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
       <h3>{t('admin.cameras.title')}</h3>
       <AdminTable headers={[t('admin.cameras.label'), t('admin.cameras.site'), t('admin.cameras.zone'), t('admin.cameras.url'), t('admin.cameras.credentials'), t('admin.state'), t('admin.actions')]} refused={!edit && save.state}>
         {cat.cameras.map((c) => (
-          <tr key={c.id} className={rowClass(c.active)} data-testid="camera-row">
+          <tr key={c.id} className={rowClass(c.active)} data-testid="camera-row" data-camera-id={c.id}>
             <td>{c.label}</td>
             <td>{siteName(c.siteId)}</td>
             <td>{t(`zones.${c.zone}`)}</td>
@@ -87,12 +87,7 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
             <td>
               <ActiveMark active={c.active} feminine />
             </td>
-            <RowActions onEdit={() => open(c)} active={c.active} onToggle={() => deactivate(c)}>
-              {locked && (
-                <button type="button" onClick={() => open(c)}>
-                  {t('admin.cameras.passwordButton')}
-                </button>
-              )}
+            <RowActions onEdit={() => open(c)} active={c.active} onToggle={() => deactivate(c)} localEdit={t('admin.cameras.passwordButton')}>
               <button type="button" onClick={() => test(c.id)} disabled={tested?.busy}>
                 {t('admin.cameras.test.button')}
               </button>

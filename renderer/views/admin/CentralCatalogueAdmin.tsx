@@ -32,6 +32,9 @@ export function CatalogueSource({ view }: { view: CentralCatalogueView }) {
   );
 }
 
+/** « 14 h 05 » must not break across lines. */
+const keepTogether = (date: string) => date.replace(/ h /g, '\u00a0h\u00a0');
+
 /**
  * Above a catalogue section of a follower that may not publish: its edit controls are disabled, and
  * this says why at once (what stays local on that screen, where there is something).
@@ -41,7 +44,7 @@ export function CatalogueLockNotice({ view, section }: { view: CentralCatalogueV
   const local = t(`admin.central.lockedLocal.${section}`, { defaultValue: '' });
   return (
     <p className="notice" data-testid="central-locked">
-      {view.version === null ? t('admin.central.lockedNone') : t('admin.central.locked', { version: view.version, date: view.publishedAt ? formatDateTime(view.publishedAt) : '—' })}
+      {view.version === null ? t('admin.central.lockedNone') : t('admin.central.locked', { version: view.version, date: view.publishedAt ? keepTogether(formatDateTime(view.publishedAt)) : '—' })}
       {local && ` ${local}`}
     </p>
   );
