@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { cameraSecretName } from '../../main/admin/camera-secrets';
 import { fileSecretStore } from '../../main/secrets';
 import { publishCatalogue, setCanPublish } from '../../server/catalogue';
 import { issueToken } from '../../server/store';
@@ -36,6 +37,73 @@ async function checkUntil(page: Page, want: string): Promise<void> {
     if (text.includes(want)) return;
     if (Date.now() - start > 15000) throw new Error(`source line still « ${text} », expected « ${want} »`);
   }
+}
+/**
+ * On the follower (it may not publish): every catalogue section keeps its list and buttons, the
+ * editing ones disabled, under one notice naming the central version; what is this console's own
+ * stays usable — a camera's password, an operator's password reset, checking a file.
+ */
+async function followerControls(page: Page, dataDir: string): Promise<void> {
+  const enabled = async (name: string) => page.getByRole('button', { name, exact: true }).first().isEnabled();
+  const disabledAll = async (name: string) => {
+    const buttons = await page.getByRole('button', { name, exact: true }).all();
+    expect(buttons.length).toBeGreaterThan(0);
+    for (const b of buttons) expect(await b.isDisabled()).toBe(true);
+  };
+  // « 14 h 05 » held together by no-break spaces.
+  const notice = 'Catalogue géré par le serveur central (version 1 du jeudi 26 novembre 2026, 14\u00a0h\u00a005) : les modifications se font sur le poste qui publie.';
+  for (const [name, create] of [['Sites et bailleurs', 'Ajouter une résidence'], ['Services réceptionnaires', 'Ajouter un service'], ['Conventions', 'Ajouter une convention']] as const) {
+    await section(page, name).click();
+    await page.getByRole('button', { name: create }).waitFor();
+    expect(await page.getByTestId('central-locked').textContent()).toContain(notice);
+    expect(await enabled(create)).toBe(false);
+    await disabledAll('Modifier');
+    if (name !== 'Conventions') await disabledAll('Désactiver');
+  }
+  await section(page, 'Sites et bailleurs').click();
+  expect(await enabled('Ajouter un bailleur')).toBe(false);
+  await shot(page, '04-suiveur-sites');
+
+  await section(page, 'Caméras').click();
+  expect(await page.getByTestId('central-locked').textContent()).toContain('« Mot de passe » les modifie');
+  expect(await enabled('Ajouter une caméra')).toBe(false);
+  // « Modifier » becomes « Mot de passe »: the one thing of a camera this console edits itself.
+  expect(await page.getByRole('button', { name: 'Modifier', exact: true }).count()).toBe(0);
+  await disabledAll('Désactiver');
+  expect(await enabled('Tester la caméra')).toBe(true);
+  const row = page.getByTestId('camera-row').first();
+  expect(await row.textContent()).not.toContain('(enregistré)');
+  await shot(page, '05-suiveur-cameras');
+  await row.getByRole('button', { name: 'Mot de passe', exact: true }).click();
+  const form = page.getByRole('form', { name: /^Mot de passe de la caméra / });
+  await form.waitFor();
+  // The camera's catalogue fields are shown, not editable; the password is.
+  expect(await form.getByLabel('Adresse du flux principal', { exact: false }).isDisabled()).toBe(true);
+  await form.getByLabel('Mot de passe de la caméra', { exact: true }).fill('cam-secret-follower');
+  await shot(page, '06-suiveur-mot-de-passe-camera');
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await form.waitFor({ state: 'detached' });
+  await row.getByText('•••• (enregistré)').waitFor();
+  const cameraId = (await row.getAttribute('data-camera-id')) ?? '';
+  expect(fileSecretStore(dataDir).get(cameraSecretName(cameraId))).toBe('cam-secret-follower');
+
+  await section(page, 'Opérateurs').click();
+  await page.getByTestId('operator-row').first().waitFor();
+  expect(await enabled('Ajouter un opérateur')).toBe(false);
+  await disabledAll('Modifier');
+  await page.getByTestId('operator-row').filter({ hasNotText: 'ADMB' }).first().getByRole('button', { name: 'Réinitialiser le mot de passe' }).click();
+  await page.getByTestId('temporary-password-value').waitFor();
+  await shot(page, '07-suiveur-operateurs');
+
+  await section(page, 'Import / export').click();
+  expect(await page.getByTestId('central-locked').textContent()).toContain('Vérifier un fichier et exporter');
+  expect(await enabled('Appliquer')).toBe(false);
+  expect(await enabled('Exporter')).toBe(true);
+  await shot(page, '08-suiveur-import');
+
+  await section(page, 'Serveur central').click();
+  expect(await page.getByTestId('central-locked').count()).toBe(0);
+  expect(await page.getByTestId('admin-central-catalogue').getByRole('button', { name: 'Vérifier maintenant' }).isEnabled()).toBe(true);
 }
 const section = (page: Page, name: string) => page.getByRole('navigation', { name: "Sections de l'administration" }).getByRole('button', { name, exact: true });
 
@@ -99,6 +167,7 @@ describe('the central catalogue on screen', () => {
     expect(await page.getByTestId('camera-no-password').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('camera-no-password').first().textContent()).toContain('aucun mot de passe sur ce poste');
     await shot(page, '02-cameras-sans-mot-de-passe');
+    await followerControls(page, tmp.dir);
 
     const renamed = structuredClone(example);
     renamed.sites[0].name = 'Résidence du Tripode (rénovée)';
@@ -130,6 +199,16 @@ describe('the central catalogue on screen', () => {
       await checkUntil(page, 'version 2 du');
       expect(await page.getByTestId('central-follower').count()).toBe(0);
       await page.getByText('Ce poste est le poste de publication').waitFor();
+      // Every catalogue control as on a console without a central server: enabled, no notice.
+      for (const [name, create] of [['Sites et bailleurs', 'Ajouter une résidence'], ['Caméras', 'Ajouter une caméra'], ['Opérateurs', 'Ajouter un opérateur']] as const) {
+        await section(page, name).click();
+        await page.getByRole('button', { name: create }).waitFor();
+        expect(await page.getByRole('button', { name: create }).isEnabled()).toBe(true);
+        expect(await page.getByRole('button', { name: 'Modifier', exact: true }).first().isEnabled()).toBe(true);
+        expect(await page.getByRole('button', { name: 'Mot de passe', exact: true }).count()).toBe(0);
+        expect(await page.getByTestId('central-locked').count()).toBe(0);
+      }
+      await section(page, 'Serveur central').click();
       // Its own administrateur is not in the central catalogue yet: publishing makes version 3.
       await page.getByTestId('admin-central-catalogue').getByRole('button', { name: 'Publier sur le serveur central' }).click();
       await page.getByTestId('central-published').getByText('Catalogue publié : version 3.').waitFor();

@@ -4,7 +4,8 @@ import type { AdminCatalogueView, OperatorView } from '../../../preload/contract
 import { errorText } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CamerasAdmin } from './CamerasAdmin';
-import { CatalogueSource, CentralCatalogueAdmin, useCentralCatalogue } from './CentralCatalogueAdmin';
+import { CatalogueLockNotice, CatalogueSource, CentralCatalogueAdmin, useCentralCatalogue } from './CentralCatalogueAdmin';
+import { CatalogueLocked, isCatalogueLocked } from './catalogueLock';
 import { ConventionsAdmin } from './ConventionsAdmin';
 import { ImportExportAdmin } from './ImportExportAdmin';
 import { MirrorAdmin } from './MirrorAdmin';
@@ -36,6 +37,7 @@ export function AdminView({ operator, onChanged }: { operator: OperatorView; onC
     );
   }, [t, onChanged, reloadCentral]);
   useEffect(reload, [reload]);
+  const locked = isCatalogueLocked(central);
 
   return (
     <section aria-labelledby="title-admin" className="admin">
@@ -61,23 +63,22 @@ export function AdminView({ operator, onChanged }: { operator: OperatorView; onC
         </ul>
       </nav>
       <ErrorAlert message={error} />
-      {central?.following && !central.canPublish && (
-        <p className="notice" data-testid="central-follower">
-          {t('admin.central.explainFollower')}
-        </p>
-      )}
+      {/* « Serveur central » stays this console's own: its section explains following in its own words. */}
+      {central && locked && section !== 'mirror' && <CatalogueLockNotice view={central} section={section} />}
       {!cat && !error && <p>{t('views.about.loading')}</p>}
       {cat && (
-        <div className="admin-body">
-          {section === 'sites' && <SitesAdmin cat={cat} reload={reload} />}
-          {section === 'cameras' && <CamerasAdmin cat={cat} reload={reload} />}
-          {section === 'conventions' && <ConventionsAdmin cat={cat} reload={reload} />}
-          {section === 'services' && <ServicesAdmin cat={cat} reload={reload} />}
-          {section === 'operators' && <OperatorsAdmin cat={cat} reload={reload} self={operator.matricule} />}
-          {section === 'import' && <ImportExportAdmin reload={reload} />}
-          {section === 'mirror' && <MirrorAdmin cat={cat} reload={reload} />}
-          {section === 'mirror' && <CentralCatalogueAdmin reload={reload} />}
-        </div>
+        <CatalogueLocked.Provider value={locked}>
+          <div className="admin-body">
+            {section === 'sites' && <SitesAdmin cat={cat} reload={reload} />}
+            {section === 'cameras' && <CamerasAdmin cat={cat} reload={reload} />}
+            {section === 'conventions' && <ConventionsAdmin cat={cat} reload={reload} />}
+            {section === 'services' && <ServicesAdmin cat={cat} reload={reload} />}
+            {section === 'operators' && <OperatorsAdmin cat={cat} reload={reload} self={operator.matricule} />}
+            {section === 'import' && <ImportExportAdmin reload={reload} />}
+            {section === 'mirror' && <MirrorAdmin cat={cat} reload={reload} />}
+            {section === 'mirror' && <CentralCatalogueAdmin reload={reload} />}
+          </div>
+        </CatalogueLocked.Provider>
       )}
     </section>
   );

@@ -1,7 +1,7 @@
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AdminCatalogueView } from '../../../preload/contract';
-import { AdminTable, RowActions, rowClass } from './AdminTable';
+import { AdminTable, LockableButton, RowActions, rowClass } from './AdminTable';
 import { ActiveMark, EditPanel, Field, FormButtons, FormErrors } from './Form';
 import { newId } from './problems';
 import { useAdminEdit } from './useAdminEdit';
@@ -35,9 +35,7 @@ export function BailleursAdmin({ cat, reload }: SectionProps) {
         ))}
       </AdminTable>
       {!edit && (
-        <button type="button" onClick={() => open({ id: '', name: '', active: true })}>
-          {t('admin.bailleurs.create')}
-        </button>
+        <LockableButton onClick={() => open({ id: '', name: '', active: true })}>{t('admin.bailleurs.create')}</LockableButton>
       )}
       {edit && (
         <EditPanel title={t(edit.id ? 'admin.bailleurs.editTitle' : 'admin.bailleurs.create')} onSubmit={submit}>

@@ -4,7 +4,8 @@ import { ZONES, type AdminCatalogueView, type CameraTestView } from '../../../pr
 import { errorText } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CameraTestResult } from './CameraTestResult';
-import { AdminTable, RowActions, rowClass } from './AdminTable';
+import { AdminTable, LockableButton, RowActions, rowClass } from './AdminTable';
+import { useCatalogueLocked } from './catalogueLock';
 import { ActiveMark, EditPanel, Field, FormButtons, FormErrors } from './Form';
 import { SiteSelect } from './SiteSelect';
 import { streamUrlProblem } from './checks';
@@ -39,6 +40,8 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
   const { edit, setEdit, save, open: openForm, store: storeWith, close } = useAdminEdit<CameraForm>(reload);
   const [tested, setTested] = useState<{ id: string; result?: CameraTestView; error?: string; busy: boolean } | undefined>();
   const siteName = (id: string) => cat.sites.find((s) => s.id === id)?.name ?? id;
+  // A follower edits only the password: the rest of the form is shown, disabled, and sent back unchanged (main allows that save).
+  const locked = useCatalogueLocked();
 
   const open = (c: Camera) => openForm({ ...c, subStreamUrl: c.subStreamUrl ?? '', username: c.username ?? '', mode: c.hasPassword ? 'keep' : 'replace', password: '' });
   async function store(f: CameraForm) {
@@ -67,7 +70,7 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
       <h3>{t('admin.cameras.title')}</h3>
       <AdminTable headers={[t('admin.cameras.label'), t('admin.cameras.site'), t('admin.cameras.zone'), t('admin.cameras.url'), t('admin.cameras.credentials'), t('admin.state'), t('admin.actions')]} refused={!edit && save.state}>
         {cat.cameras.map((c) => (
-          <tr key={c.id} className={rowClass(c.active)} data-testid="camera-row">
+          <tr key={c.id} className={rowClass(c.active)} data-testid="camera-row" data-camera-id={c.id}>
             <td>{c.label}</td>
             <td>{siteName(c.siteId)}</td>
             <td>{t(`zones.${c.zone}`)}</td>
@@ -84,7 +87,7 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
             <td>
               <ActiveMark active={c.active} feminine />
             </td>
-            <RowActions onEdit={() => open(c)} active={c.active} onToggle={() => deactivate(c)}>
+            <RowActions onEdit={() => open(c)} active={c.active} onToggle={() => deactivate(c)} localEdit={t('admin.cameras.passwordButton')}>
               <button type="button" onClick={() => test(c.id)} disabled={tested?.busy}>
                 {t('admin.cameras.test.button')}
               </button>
@@ -101,36 +104,36 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
         </div>
       )}
       {!edit && (
-        <button type="button" onClick={() => openForm({ id: '', siteId: cat.sites.find((s) => s.active)?.id ?? '', label: '', zone: 'hall', url: 'rtsp://', subStreamUrl: '', username: '', hasPassword: false, mode: 'replace', password: '', active: true })}>
-          {t('admin.cameras.create')}
-        </button>
+        <LockableButton onClick={() => openForm({ id: '', siteId: cat.sites.find((s) => s.active)?.id ?? '', label: '', zone: 'hall', url: 'rtsp://', subStreamUrl: '', username: '', hasPassword: false, mode: 'replace', password: '', active: true })}>{t('admin.cameras.create')}</LockableButton>
       )}
       {edit && (
-        <EditPanel title={t(edit.id ? 'admin.cameras.editTitle' : 'admin.cameras.create')} onSubmit={submit}>
-          <Field name="siteId" label={t('admin.cameras.site')} problems={save.state.problems}>
-            <SiteSelect sites={cat.sites} value={edit.siteId} onChange={(siteId) => setEdit({ ...edit, siteId })} />
-          </Field>
-          <Field name="label" label={t('admin.cameras.label')} problems={save.state.problems}>
-            <input value={edit.label} onChange={(e) => setEdit({ ...edit, label: e.target.value })} required maxLength={200} />
-          </Field>
-          <Field name="zone" label={t('admin.cameras.zone')} problems={save.state.problems}>
-            <select value={edit.zone} onChange={(e) => setEdit({ ...edit, zone: e.target.value as Camera['zone'] })}>
-              {ZONES.map((z) => (
-                <option key={z} value={z}>
-                  {t(`zones.${z}`)}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field name="url" label={t('admin.cameras.mainUrl')} hint={t('admin.cameras.urlHint')} problems={save.state.problems}>
-            <input className="mono" value={edit.url} onChange={(e) => setEdit({ ...edit, url: e.target.value })} required maxLength={2000} />
-          </Field>
-          <Field name="subStreamUrl" label={t('admin.cameras.subUrl')} problems={save.state.problems}>
-            <input className="mono" value={edit.subStreamUrl} onChange={(e) => setEdit({ ...edit, subStreamUrl: e.target.value })} maxLength={2000} />
-          </Field>
-          <Field name="username" label={t('admin.cameras.username')} problems={save.state.problems}>
-            <input value={edit.username} autoComplete="off" onChange={(e) => setEdit({ ...edit, username: e.target.value })} maxLength={100} />
-          </Field>
+        <EditPanel title={locked ? t('admin.cameras.passwordTitle', { camera: edit.label }) : t(edit.id ? 'admin.cameras.editTitle' : 'admin.cameras.create')} onSubmit={submit}>
+          <fieldset className="plain" disabled={locked}>
+            <Field name="siteId" label={t('admin.cameras.site')} problems={save.state.problems}>
+              <SiteSelect sites={cat.sites} value={edit.siteId} onChange={(siteId) => setEdit({ ...edit, siteId })} />
+            </Field>
+            <Field name="label" label={t('admin.cameras.label')} problems={save.state.problems}>
+              <input value={edit.label} onChange={(e) => setEdit({ ...edit, label: e.target.value })} required maxLength={200} />
+            </Field>
+            <Field name="zone" label={t('admin.cameras.zone')} problems={save.state.problems}>
+              <select value={edit.zone} onChange={(e) => setEdit({ ...edit, zone: e.target.value as Camera['zone'] })}>
+                {ZONES.map((z) => (
+                  <option key={z} value={z}>
+                    {t(`zones.${z}`)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field name="url" label={t('admin.cameras.mainUrl')} hint={t('admin.cameras.urlHint')} problems={save.state.problems}>
+              <input className="mono" value={edit.url} onChange={(e) => setEdit({ ...edit, url: e.target.value })} required maxLength={2000} />
+            </Field>
+            <Field name="subStreamUrl" label={t('admin.cameras.subUrl')} problems={save.state.problems}>
+              <input className="mono" value={edit.subStreamUrl} onChange={(e) => setEdit({ ...edit, subStreamUrl: e.target.value })} maxLength={2000} />
+            </Field>
+            <Field name="username" label={t('admin.cameras.username')} problems={save.state.problems}>
+              <input value={edit.username} autoComplete="off" onChange={(e) => setEdit({ ...edit, username: e.target.value })} maxLength={100} />
+            </Field>
+          </fieldset>
           {edit.hasPassword && edit.mode !== 'replace' ? (
             <div className="field">
               <span>{t('admin.cameras.password')}</span>
@@ -161,7 +164,7 @@ export function CamerasAdmin({ cat, reload }: SectionProps) {
             </Field>
           )}
           <label className="choice">
-            <input type="checkbox" checked={edit.active} onChange={(e) => setEdit({ ...edit, active: e.target.checked })} />
+            <input type="checkbox" checked={edit.active} disabled={locked} onChange={(e) => setEdit({ ...edit, active: e.target.checked })} />
             {t('admin.cameras.activeLabel')}
           </label>
           <FormErrors state={save.state} fields={FIELDS} />

@@ -32,6 +32,24 @@ export function CatalogueSource({ view }: { view: CentralCatalogueView }) {
   );
 }
 
+/** « 14 h 05 » must not break across lines. */
+const keepTogether = (date: string) => date.replace(/ h /g, '\u00a0h\u00a0');
+
+/**
+ * Above a catalogue section of a follower that may not publish: its edit controls are disabled, and
+ * this says why at once (what stays local on that screen, where there is something).
+ */
+export function CatalogueLockNotice({ view, section }: { view: CentralCatalogueView; section: string }) {
+  const { t } = useTranslation();
+  const local = t(`admin.central.lockedLocal.${section}`, { defaultValue: '' });
+  return (
+    <p className="notice" data-testid="central-locked">
+      {view.version === null ? t('admin.central.lockedNone') : t('admin.central.locked', { version: view.version, date: view.publishedAt ? keepTogether(formatDateTime(view.publishedAt)) : '—' })}
+      {local && ` ${local}`}
+    </p>
+  );
+}
+
 /**
  * « Catalogue partagé », in the « Serveur central » section: what this console follows, a check
  * now, and « Publier sur le serveur central » (the server decides who may; its refusal is shown
@@ -65,8 +83,9 @@ export function CentralCatalogueAdmin({ reload }: { reload: () => void }) {
   return (
     <div className="admin-part" data-testid="admin-central-catalogue">
       <h3>{t('admin.central.title')}</h3>
-      {/* A follower reads the same text in the notice above every section. */}
-      {explain !== 'explainFollower' && <p className="hint">{t(`admin.central.${explain}`)}</p>}
+      <p className="hint" data-testid={explain === 'explainFollower' ? 'central-follower' : undefined}>
+        {t(`admin.central.${explain}`)}
+      </p>
       <p>
         <CatalogueSource view={view} />
       </p>

@@ -2,7 +2,7 @@ import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MOTIVES, type AdminCatalogueView } from '../../../preload/contract';
 import { formatDay, formatDuration } from '../../format';
-import { AdminTable, RowActions } from './AdminTable';
+import { AdminTable, LockableButton, RowActions } from './AdminTable';
 import { EditPanel, Field, FieldProblems, FormButtons, FormErrors } from './Form';
 import { SiteSelect } from './SiteSelect';
 import { conventionProblems } from './checks';
@@ -68,9 +68,7 @@ export function ConventionsAdmin({ cat, reload }: SectionProps) {
         ))}
       </AdminTable>
       {!edit && (
-        <button type="button" onClick={create}>
-          {t('admin.conventions.create')}
-        </button>
+        <LockableButton onClick={create}>{t('admin.conventions.create')}</LockableButton>
       )}
       {edit && (
         <EditPanel title={t(edit.id ? 'admin.conventions.editTitle' : 'admin.conventions.create')} onSubmit={submit}>

@@ -110,7 +110,7 @@ export function EditPanel({ title, onSubmit, children }: { title: string; onSubm
   const ref = useRef<HTMLFormElement>(null);
   useEffect(() => {
     ref.current?.scrollIntoView({ block: 'nearest' });
-    ref.current?.querySelector<HTMLElement>('input:not([readonly]), select:not([disabled]), textarea')?.focus({ preventScroll: true });
+    ref.current?.querySelector<HTMLElement>('input:enabled:not([readonly]), select:enabled, textarea:enabled')?.focus({ preventScroll: true });
   }, [title]);
   return (
     <form ref={ref} className="panel admin-form" onSubmit={onSubmit} aria-label={title}>

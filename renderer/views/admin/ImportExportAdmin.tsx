@@ -5,6 +5,7 @@ import { errorText } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ImportChanges } from './ImportChanges';
 import { TemporaryPasswords } from './TemporaryPasswords';
+import { useCatalogueLocked } from './catalogueLock';
 import { problemText } from './problems';
 
 /** The contract refuses a larger text (admin.importCatalogue); the page says so before sending anything. */
@@ -25,6 +26,8 @@ export function ImportExportAdmin({ reload }: { reload: () => void }) {
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
+  // A follower may still check a file and export; applying one is the publishing console's (CATALOGUE_CENTRAL).
+  const locked = useCatalogueLocked();
 
   async function choose(f: File | undefined) {
     setResult(undefined);
@@ -82,7 +85,7 @@ export function ImportExportAdmin({ reload }: { reload: () => void }) {
         <button type="button" onClick={() => send(true)} disabled={!file || busy}>
           {t('admin.import.check')}
         </button>
-        <button type="button" className="primary" onClick={() => send(false)} disabled={!checked || busy} title={checked ? undefined : t('admin.import.checkFirst')}>
+        <button type="button" className={locked ? 'primary locked' : 'primary'} onClick={() => send(false)} disabled={locked || !checked || busy} title={locked ? t('admin.central.lockedTitle') : checked ? undefined : t('admin.import.checkFirst')}>
           {t('admin.import.apply')}
         </button>
       </div>

@@ -4,7 +4,7 @@ import { ROLES, type AdminCatalogueView } from '../../../preload/contract';
 import { formatDay } from '../../format';
 import { errorText } from '../../i18n';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { AdminTable, RowActions, rowClass } from './AdminTable';
+import { AdminTable, LockableButton, RowActions, rowClass } from './AdminTable';
 import { ActiveMark, EditPanel, Field, FormButtons, FormErrors } from './Form';
 import { TemporaryPasswords } from './TemporaryPasswords';
 import { useAdminEdit } from './useAdminEdit';
@@ -67,14 +67,11 @@ export function OperatorsAdmin({ cat, reload, self }: SectionProps & { self: str
             {/* No « Désactiver » on one's own account: an administrateur must not lock himself out of the console. */}
             <RowActions onEdit={() => open(o)} active={o.active} onToggle={o.matricule !== self ? () => quick(o, { active: !o.active }) : undefined}>
               {o.designated ? (
-                <button type="button" onClick={() => quick(o, { designated: false, designatedSince: '', designationRef: '' })}>
-                  {t('admin.operators.withdraw')}
-                </button>
+                <LockableButton onClick={() => quick(o, { designated: false, designatedSince: '', designationRef: '' })}>{t('admin.operators.withdraw')}</LockableButton>
               ) : (
-                <button type="button" onClick={() => open(o, { designated: true })}>
-                  {t('admin.operators.designate')}
-                </button>
+                <LockableButton onClick={() => open(o, { designated: true })}>{t('admin.operators.designate')}</LockableButton>
               )}
+              {/* Passwords are this console's own, followed or not (main/admin/service.ts resetPassword). */}
               <button type="button" onClick={() => reset(o.matricule)}>
                 {t('admin.operators.reset')}
               </button>
@@ -83,9 +80,7 @@ export function OperatorsAdmin({ cat, reload, self }: SectionProps & { self: str
         ))}
       </AdminTable>
       {!edit && (
-        <button type="button" onClick={() => openForm({ create: true, matricule: '', name: '', role: 'operateur', designated: false, designatedSince: '', designationRef: '', active: true })}>
-          {t('admin.operators.create')}
-        </button>
+        <LockableButton onClick={() => openForm({ create: true, matricule: '', name: '', role: 'operateur', designated: false, designatedSince: '', designationRef: '', active: true })}>{t('admin.operators.create')}</LockableButton>
       )}
       {edit && (
         <EditPanel title={t(edit.create ? 'admin.operators.create' : 'admin.operators.editTitle')} onSubmit={submit}>

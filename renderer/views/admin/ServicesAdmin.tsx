@@ -1,7 +1,7 @@
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AdminCatalogueView } from '../../../preload/contract';
-import { AdminTable, RowActions, rowClass } from './AdminTable';
+import { AdminTable, LockableButton, RowActions, rowClass } from './AdminTable';
 import { ActiveMark, EditPanel, Field, FormButtons, FormErrors } from './Form';
 import { newId } from './problems';
 import { useAdminEdit } from './useAdminEdit';
@@ -38,9 +38,7 @@ export function ServicesAdmin({ cat, reload }: SectionProps) {
         ))}
       </AdminTable>
       {!edit && (
-        <button type="button" onClick={() => open({ id: '', name: '', kind: 'police_municipale', active: true })}>
-          {t('admin.services.create')}
-        </button>
+        <LockableButton onClick={() => open({ id: '', name: '', kind: 'police_municipale', active: true })}>{t('admin.services.create')}</LockableButton>
       )}
       {edit && (
         <EditPanel title={t(edit.id ? 'admin.services.editTitle' : 'admin.services.create')} onSubmit={submit}>

@@ -1,7 +1,7 @@
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AdminCatalogueView } from '../../../preload/contract';
-import { AdminTable, RowActions, rowClass } from './AdminTable';
+import { AdminTable, LockableButton, RowActions, rowClass } from './AdminTable';
 import { ActiveMark, EditPanel, Field, FormButtons, FormErrors } from './Form';
 import { newId } from './problems';
 import { useAdminEdit } from './useAdminEdit';
@@ -52,9 +52,7 @@ export function SitesAdmin({ cat, reload }: SectionProps) {
           ))}
         </AdminTable>
         {!edit && (
-          <button type="button" onClick={() => openForm({ id: '', name: '', bailleurId: cat.bailleurs.find((b) => b.active)?.id ?? '', addresses: '', town: '', homes: '', active: true })}>
-            {t('admin.sites.create')}
-          </button>
+          <LockableButton onClick={() => openForm({ id: '', name: '', bailleurId: cat.bailleurs.find((b) => b.active)?.id ?? '', addresses: '', town: '', homes: '', active: true })}>{t('admin.sites.create')}</LockableButton>
         )}
         {edit && (
           <EditPanel title={t(edit.id ? 'admin.sites.editTitle' : 'admin.sites.create')} onSubmit={submit}>
