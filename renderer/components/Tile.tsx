@@ -59,11 +59,12 @@ export function Tile({ grant, camera, url: gridUrl, mainUrl, matricule, now, end
   const reopenRef = useRef(onReopen);
   reopenRef.current = onReopen;
   // Main stopped the grant's recording (disk, quota): said from the event, or from the grant after a reload.
-  const [recordingStoppedNow, setRecordingStopped] = useState<GrantView['recordingStopped']>();
+  // Kept with its grant: a renewal keeps the tile, and its own recording starts afresh.
+  const [recordingStoppedNow, setRecordingStopped] = useState<{ grantId: string; reason: NonNullable<GrantView['recordingStopped']> }>();
   useCsuEvent('recording.stopped', (e) => {
-    if (e.grantId === grant.id) setRecordingStopped(e.reason);
+    if (e.grantId === grant.id) setRecordingStopped(e);
   });
-  const recordingStopped = recordingStoppedNow ?? grant.recordingStopped;
+  const recordingStopped = (recordingStoppedNow?.grantId === grant.id ? recordingStoppedNow.reason : undefined) ?? grant.recordingStopped;
 
   // Main's state of the camera, asked once (events sent before the tile existed are gone) then
   // followed; seq puts a reply and an event that crossed back in order.
