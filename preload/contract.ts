@@ -105,6 +105,9 @@ export const CatalogueView = z.object({
 });
 export type CatalogueView = z.infer<typeof CatalogueView>;
 
+/** Why main stopped a grant's recording before its end (the disk below 10 % free, the quota, a failed write). */
+export const RECORDING_STOP_REASONS = ['disk_low', 'quota', 'write_failed'] as const;
+
 export const GrantView = z.object({
   id: grantId,
   siteId: id,
@@ -123,6 +126,8 @@ export const GrantView = z.object({
   renews: grantId.optional(),
   /** Recorded (the convention allows it and the request asked for it). */
   recorded: z.boolean().optional(),
+  /** Main stopped its recording before its end (main's state: a reload shows it as the event did). */
+  recordingStopped: z.enum(RECORDING_STOP_REASONS).optional(),
 });
 export type GrantView = z.infer<typeof GrantView>;
 
@@ -416,6 +421,8 @@ export const events = {
   'grant.warning': z.object({ grantId: z.string(), minutesLeft: z.number(), endsAt: z.number() }),
   'grant.ended': z.object({ grantId: z.string(), reason: z.enum(END_REASONS) }),
   'stream.status': StreamStatusView,
+  /** One grant's recording stopped before its end; the grant and its tiles go on. */
+  'recording.stopped': z.object({ grantId: z.string(), reason: z.enum(RECORDING_STOP_REASONS) }),
 } as const;
 
 export type Contract = typeof contract;

@@ -18,7 +18,7 @@ import { AppError } from '../errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
 import type { PageEnd, RelayHub, StreamStatus } from '../relay/hub';
-import type { Recorder } from '../recording/recorder';
+import type { Recorder, StopReason } from '../recording/recorder';
 import { checkRequest, type RefusalCode, type RequestInput } from './rules';
 
 /** The longest delay setTimeout honours (about 24.8 days). */
@@ -42,6 +42,8 @@ export interface Grant {
   renews?: string;
   /** Recorded (issue G3): the convention allows it and the request asked for it. */
   recorded?: boolean;
+  /** Main stopped its recording before its end (disk, quota, failed write): the tiles say so, after a reload too. */
+  recordingStopped?: StopReason;
 }
 
 /** Who is asking, as far as the grant rules care. */
@@ -104,6 +106,13 @@ export class GrantService {
   constructor(private readonly o: GrantServiceOptions) {
     // Warnings at 10, 5 and 1 minute: the banners' countdown and the tiles' read the same end time.
     this.warnings = o.warningMinutes ?? [10, 5, 1];
+    // Changed in place: the wall's entry holds this same object (wall.show takes it from get()), so wall.get says it too.
+    o.events.subscribe((event, payload) => {
+      if (event !== 'recording.stopped') return;
+      const { grantId, reason } = payload as { grantId: string; reason: StopReason };
+      const a = this.active.get(grantId);
+      if (a) a.grant.recordingStopped = reason;
+    });
   }
 
   start(): void {

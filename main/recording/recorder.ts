@@ -13,6 +13,7 @@ import { rmSync, statfsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { appendEntry } from '../../db/journal';
+import type { RECORDING_STOP_REASONS } from '../../preload/contract';
 import type { Clock } from '../clock';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
@@ -27,7 +28,7 @@ export const RECORDING_KEY_SECRET = 'recording-key';
 export const MIN_FREE_RATIO = 0.1;
 export const DISK_CHECK_MS = 5000;
 
-export type StopReason = 'disk_low' | 'quota' | 'write_failed';
+export type StopReason = (typeof RECORDING_STOP_REASONS)[number];
 
 export interface RecordedGrant {
   id: string;
@@ -169,6 +170,8 @@ export class Recorder {
     this.o.log.warn('recording %s stopped: %s', grantId, reason);
     await appendEntry(this.o.db, this.o.consoleId, { kind: 'recording.stopped', actor: 'system', ts: this.o.clock.now(), payload: { grantId, reason, ...(detail ? { detail } : {}) } });
     this.o.events?.emit('app.notice', { level: 'warning', code: `RECORDING_STOPPED_${reason.toUpperCase()}` });
+    // Which grant: its tiles say « Enr. arrêté » (the grant service keeps it for a reload).
+    this.o.events?.emit('recording.stopped', { grantId, reason });
   }
 
   private async journalSegment(s: SealedSegment): Promise<void> {

@@ -5,6 +5,7 @@ import type { GrantView } from '../../preload/contract';
 import { formatDuration, minutesLeft, RENEW_FROM_MIN } from '../format';
 import { useCsuEvent } from '../hooks';
 import { LivePlayer } from './live-player';
+import { RecordingBadge } from './RecordingBadge';
 import { closeAction, endedState, FROZEN_AFTER_MS, NO_FIRST_FRAME_MS, retryIn, tileState, type EndReason, type StreamStatus, type TileState } from './tile-state';
 
 export type { TileState } from './tile-state';
@@ -57,6 +58,13 @@ export function Tile({ grant, camera, url: gridUrl, mainUrl, matricule, now, end
   const watch = useRef({ startedAt: 0, attempts: 0, graceUntil: 0, retry: undefined as ReturnType<typeof setTimeout> | undefined });
   const reopenRef = useRef(onReopen);
   reopenRef.current = onReopen;
+  // Main stopped the grant's recording (disk, quota): said from the event, or from the grant after a reload.
+  // Kept with its grant: a renewal keeps the tile, and its own recording starts afresh.
+  const [recordingStoppedNow, setRecordingStopped] = useState<{ grantId: string; reason: NonNullable<GrantView['recordingStopped']> }>();
+  useCsuEvent('recording.stopped', (e) => {
+    if (e.grantId === grant.id) setRecordingStopped(e);
+  });
+  const recordingStopped = (recordingStoppedNow?.grantId === grant.id ? recordingStoppedNow.reason : undefined) ?? grant.recordingStopped;
 
   // Main's state of the camera, asked once (events sent before the tile existed are gone) then
   // followed; seq puts a reply and an event that crossed back in order.
@@ -161,6 +169,7 @@ export function Tile({ grant, camera, url: gridUrl, mainUrl, matricule, now, end
             {final ? '' : <span className="left">&nbsp;· {t('tile.left', { left: formatDuration(leftMin) })}</span>}
           </small>
         </div>
+        {grant.recorded && !final && <RecordingBadge stopped={recordingStopped} />}
         <span className="tile-state" role="status">
           {t(`tile.states.${shown}`)}
           {retry !== undefined ? ` ${t('tile.retry', { count: retry })}` : ''}

@@ -40,6 +40,11 @@ export function ActiveView({ grants, now, operator, onStopped, onTakeOver, onRen
           <li key={g.id} className="panel" data-testid="active-grant">
             <h3>
               {g.siteName} — {t(`motives.${g.motive}`)}
+              {g.recorded && (
+                <span className="tag-recorded" data-testid="active-recorded">
+                  {t('active.recorded')}
+                </span>
+              )}
             </h3>
             <p>
               {t('active.service')} : {g.serviceName}

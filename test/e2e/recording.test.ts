@@ -6,7 +6,7 @@ import { listConventions, upsertCamera, upsertConvention } from '../../db/catalo
 import { seedDemo } from '../../db/seeds/demo';
 import { verifyBundle } from '../../main/review/verify';
 import { launchChromium } from '../helpers/browser';
-import { login, testHook } from '../helpers/console-ui';
+import { login, requestCameras, testHook } from '../helpers/console-ui';
 import { spawnHeadless } from '../helpers/headless';
 import { startRtspSim, type RtspSim } from '../helpers/rtsp-sim';
 import { repoRoot, tmpDir } from '../helpers/tmp';
@@ -91,6 +91,11 @@ describe('recording on screen', () => {
       await page.getByLabel("Motif de l'enregistrement").fill('Plainte annoncée par le bailleur : conserver les images.');
       await page.getByRole('button', { name: 'Valider la demande' }).click();
       await page.getByRole('heading', { name: "Mur d'images" }).waitFor();
+      // The wall says which pictures are kept: « ● Enr. » in the recorded grant's tile.
+      const rec = page.locator(`[data-testid=tile][data-camera="${CAM}"]`).getByRole('img', { name: 'Enregistrement en cours' });
+      await rec.waitFor();
+      expect(await rec.textContent()).toBe('● Enr.');
+      expect(await rec.getAttribute('title')).toBe('Enregistrement en cours');
       // The tiles go away: the recording does not depend on the screen.
       await page.getByRole('button', { name: 'Se déconnecter' }).click();
       await page.waitForTimeout(9000);
@@ -205,9 +210,36 @@ describe('recording on screen', () => {
       const before = await frames();
       await page.waitForTimeout(1500);
       expect(await frames()).toBeGreaterThan(before);
+      // The tile says so for the rest of the grant: « Enr. arrêté », the reason in its title.
+      const tripode = page.locator(`[data-testid=tile][data-camera="${CAM}"]`);
+      const stopped = "Enregistrement arrêté : le quota d'espace des enregistrements est atteint";
+      const badge = tripode.getByTestId('tile-recording');
+      await badge.and(page.locator('[data-stopped=quota]')).waitFor();
+      expect(await badge.textContent()).toBe('Enr. arrêté');
+      expect(await badge.getAttribute('title')).toBe(stopped);
+      // A grant without recording has no badge; the active list names the recorded one.
+      await requestCameras(page, ['Hall bâtiment A'], /Bobinet-Sellier/);
+      const bobinet = page.locator('[data-testid=tile][data-camera="bobinet-hall-a"]');
+      await bobinet.waitFor();
+      expect(await bobinet.getByTestId('tile-recording').count()).toBe(0);
       await page.screenshot({ path: path.join(shots, 'recording-quota-banner-1366.png') });
       await page.setViewportSize({ width: 1920, height: 1080 });
       await page.screenshot({ path: path.join(shots, 'recording-quota-banner-1920.png') });
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.getByRole('navigation').getByRole('button', { name: 'Transmissions en cours' }).click();
+      const listed = page.getByTestId('active-grant');
+      await listed.first().waitFor();
+      expect(await listed.filter({ hasText: 'Résidence du Tripode' }).getByTestId('active-recorded').textContent()).toBe('enregistrée');
+      expect(await listed.filter({ hasText: 'Bobinet-Sellier' }).getByTestId('active-recorded').count()).toBe(0);
+      await page.screenshot({ path: path.join(shots, 'recording-active-1366.png') });
+
+      // A reload (the wall is main's state): the same badges, the stop included.
+      await page.reload();
+      await page.getByRole('heading', { name: "Mur d'images" }).waitFor();
+      await tripode.getByTestId('tile-recording').and(page.locator('[data-stopped=quota]')).waitFor();
+      expect(await tripode.getByRole('img', { name: stopped }).textContent()).toBe('Enr. arrêté');
+      await bobinet.waitFor();
+      expect(await bobinet.getByTestId('tile-recording').count()).toBe(0);
     } finally {
       await page.close();
       await app.stop();

@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { openDatabase } from '../../db';
+import { listConventions, upsertConvention } from '../../db/catalogue';
+import { seedDemo } from '../../db/seeds/demo';
 import { launchChromium } from '../helpers/browser';
 import { login, requestCameras } from '../helpers/console-ui';
 import { spawnHeadless } from '../helpers/headless';
@@ -42,6 +44,12 @@ describe('wall layout and reload (demo site, Chromium)', () => {
     const tmp = tmpDir();
     // Two cores decode everything here: small demo pictures.
     writeFileSync(path.join(tmp.dir, 'settings.json'), JSON.stringify({ consoleId: 'e2e-wall', demoCamera: { width: 320, height: 180, fps: 10 } }));
+    // The Tripode's convention allows recording: its first grant's tiles carry « ● Enr. » in their top bar.
+    const seeded = await openDatabase(path.join(tmp.dir, 'console.sqlite'));
+    await seedDemo(seeded, Date.now());
+    const tripode = (await listConventions(seeded, 'tripode'))[0]!;
+    await upsertConvention(seeded, { ...tripode, recordingAllowed: true, retentionDays: 7 });
+    await seeded.destroy();
     const app = await spawnHeadless(tmp.dir, ['--test-hooks']);
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     const sockets: string[] = [];
@@ -51,7 +59,7 @@ describe('wall layout and reload (demo site, Chromium)', () => {
     try {
       await page.goto(app.url);
       await login(page);
-      await requestCameras(page, 'all', /Résidence du Tripode/, /Police municipale/);
+      await requestCameras(page, 'all', /Résidence du Tripode/, /Police municipale/, 'Plainte annoncée par le bailleur : conserver les images.');
       await requestCameras(page, 'all', /Résidence du Tripode/, /Commissariat/);
       await requestCameras(page, 'all', /Bobinet-Sellier/, /Police municipale/);
       await allPlaying(page, 16);
@@ -62,18 +70,22 @@ describe('wall layout and reload (demo site, Chromium)', () => {
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
         if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `wall-16-${width}.png`) });
         expect(await tilesInViewport(page)).toEqual({ inside: 16, total: 16 });
+        // The badges never cover the caption nor each other (« ● Enr. » sits between them); the countdown is on one line.
+        const overlap = await page.evaluate(() =>
+          [...document.querySelectorAll('.wall [data-testid=tile]')].filter((t) => {
+            const c = t.querySelector('.tile-caption')!.getBoundingClientRect();
+            const b = t.querySelector('.tile-state')!.getBoundingClientRect();
+            const rec = t.querySelector('.tile-rec')?.getBoundingClientRect();
+            const left = t.querySelector('.left');
+            const oneLine = !left || left.getBoundingClientRect().height < 24;
+            const recClear = !rec || (c.right <= rec.left + 0.5 && rec.right <= b.left + 0.5 && rec.height < 24);
+            return c.right > b.left + 0.5 || !oneLine || !recClear;
+          }).length,
+        );
+        expect(overlap).toBe(0);
       }
-      // The badge never covers the caption; the countdown is on one line.
-      const overlap = await page.evaluate(() =>
-        [...document.querySelectorAll('.wall [data-testid=tile]')].some((t) => {
-          const c = t.querySelector('.tile-caption')!.getBoundingClientRect();
-          const b = t.querySelector('.tile-state')!.getBoundingClientRect();
-          const left = t.querySelector('.left');
-          const oneLine = !left || left.getBoundingClientRect().height < 24;
-          return c.right > b.left + 0.5 || !oneLine;
-        }),
-      );
-      expect(overlap).toBe(false);
+      // The check above saw the recorded grant's 6 badges (the Tripode's cameras), and only those.
+      expect(await page.locator('.wall [data-testid=tile] .tile-rec').count()).toBe(6);
 
       await page.setViewportSize({ width: 1366, height: 768 });
       await page.getByRole('button', { name: '2×2' }).click();

@@ -9,7 +9,7 @@ export async function login(page: Page, matricule = 'OP101', password = 'demo-op
 }
 
 /** A request on the Tripode through the wizard, granted (demo conventions accept it). */
-export async function requestCameras(page: Page, cameras: string[] | 'all', site = /Résidence du Tripode/, service = /Police municipale/): Promise<void> {
+export async function requestCameras(page: Page, cameras: string[] | 'all', site = /Résidence du Tripode/, service = /Police municipale/, recordReason?: string): Promise<void> {
   await page.getByRole('navigation').getByRole('button', { name: 'Nouvelle demande' }).click();
   await page.getByRole('radio', { name: site }).check();
   await page.getByRole('button', { name: 'Suivant' }).click();
@@ -22,6 +22,11 @@ export async function requestCameras(page: Page, cameras: string[] | 'all', site
   await page.getByRole('radio', { name: service }).check();
   await page.getByRole('button', { name: 'Suivant' }).click();
   await page.getByText('Rappel : les images').waitFor();
+  // Recorded: only where the site's convention allows it (the wizard offers the box there only).
+  if (recordReason) {
+    await page.getByRole('checkbox', { name: 'Enregistrer la transmission' }).check();
+    await page.getByLabel("Motif de l'enregistrement").fill(recordReason);
+  }
   await page.getByRole('button', { name: 'Valider la demande' }).click();
   await page.getByRole('heading', { name: "Mur d'images" }).waitFor();
 }

@@ -159,12 +159,18 @@ describe('recording where the convention allows it', () => {
     try {
       const g = await s.grants.request({ ...base, cameraIds: [CAM], record }, 'OP101');
       if (!g.accepted) throw new Error('refused');
+      const pushed: unknown[] = [];
+      s.events.subscribe((event, payload) => event === 'recording.stopped' && pushed.push(payload));
       const [stream] = await s.grants.openStreams(g.grant.id, OP101);
       const c = await connectStream(stream!.url, ORIGIN);
       await until(async () => (await journal(s, 'recording.segment')).length >= 1, 30000, 'a segment');
+      expect(s.grants.get(g.grant.id)!.recordingStopped).toBeUndefined();
       settingsOf.get(s)!.update({ recording: { quotaGb: 1e-6 } });
       await until(async () => (await journal(s, 'recording.stopped')).length === 1, 15000, 'recording stopped');
       expect((await journal(s, 'recording.stopped'))[0].payload).toEqual({ grantId: g.grant.id, reason: 'quota' });
+      // The tiles hear it at once; a reloaded page reads it from the grant (wall.get, grants.list).
+      expect(pushed).toEqual([{ grantId: g.grant.id, reason: 'quota' }]);
+      expect(s.grants.get(g.grant.id)!.recordingStopped).toBe('quota');
       const n = (await journal(s, 'recording.segment')).length;
       const before = c.bytes();
       await waitFor(() => c.bytes() > before + 20_000, 10000, 'the tile keeps playing');
