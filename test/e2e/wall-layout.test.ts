@@ -113,6 +113,20 @@ describe('wall layout and reload (demo site, Chromium)', () => {
       const enlarged = page.locator('.wall [data-testid=tile].enlarged');
       await enlarged.waitFor();
       expect(await enlarged.locator('.tile-index').textContent()).toBe('16');
+      // The enlarged tile fills the wall, and it is the only one on screen.
+      const sizes = await page.$$eval('.wall [data-testid=tile]', (ts) => ts.map((t) => ({ big: t.classList.contains('enlarged'), ...(({ width, height }) => ({ width, height }))(t.getBoundingClientRect()) })));
+      const wallBox = (await page.locator('.wall').boundingBox())!;
+      const big = sizes.find((x) => x.big)!;
+      expect(big.width).toBeGreaterThan(wallBox.width * 0.9);
+      expect(big.height).toBeGreaterThan(wallBox.height * 0.9);
+      expect(sizes.filter((x) => !x.big && x.width * x.height > 0)).toEqual([]);
+      if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'wall-enlarged-16-1366.png') });
+      // A digit enlarges another tile: the same, for tile 3.
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('3');
+      await page.waitForFunction(() => document.querySelector('.wall [data-testid=tile].enlarged .tile-index')?.textContent === '3');
+      const three = (await page.locator('.wall [data-testid=tile].enlarged').boundingBox())!;
+      expect(three.height).toBeGreaterThan(wallBox.height * 0.9);
       await page.keyboard.press('Escape');
       await page.locator('.wall [data-testid=tile].enlarged').waitFor({ state: 'detached' });
 
