@@ -125,7 +125,7 @@ export function App() {
 
   // Banners name the site and cameras: the grant is found among the active ones or on the wall.
   const grantOf = (id: string) => active.find((x) => x.id === id) ?? open.find((x) => x.grant.id === id)?.grant;
-  const bannerFor = (g: GrantView | undefined, grantId: string, endsAt: number) => ({ grantId, site: g?.siteName ?? '', cameras: g?.cameras.map((c) => c.label) ?? [], endsAt, shownAt: performance.now() });
+  const bannerFor = (g: GrantView | undefined, grantId: string, endsAt: number) => ({ grantId, site: g?.siteName ?? '', cameras: g?.cameras.map((c) => c.label) ?? [], service: g?.serviceName ?? '', endsAt, shownAt: performance.now() });
   useCsuEvent('grant.warning', (w) => {
     if (open.some((x) => x.grant.renews === w.grantId)) return;
     setBanners((b) => addBanner(b, { ...bannerFor(grantOf(w.grantId), w.grantId, w.endsAt), kind: 'warning' }));

@@ -8,6 +8,8 @@ export interface Banner {
   reason?: EndReason;
   site: string;
   cameras: string[];
+  /** The receiving service: two grants of the same cameras to two services are two banners that must read apart. */
+  service: string;
   endsAt: number;
   /** When it appeared (performance.now()): information banners leave by themselves. */
   shownAt: number;

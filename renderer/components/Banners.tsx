@@ -3,11 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { groupBanners, withoutExpired, type Banner } from '../banners';
 import { formatDuration, formatEnd, minutesLeft, unbreakable } from '../format';
 
-/** « Résidence du Tripode (Hall A, Hall B et 3 autres) »: which site and which cameras, never a bare message. */
+/** « Résidence du Tripode (Hall A, Hall B et 3 autres), pour Police municipale »: which site, cameras and service, never a bare message. */
 function where(t: (k: string, o?: Record<string, unknown>) => string, b: Banner): string {
   const shown = b.cameras.slice(0, 3).join(', ');
   const more = b.cameras.length > 3 ? ` ${t('banners.andMore', { count: b.cameras.length - 3 })}` : '';
-  return `${b.site} (${shown}${more})`;
+  return t('banners.where', { site: b.site, cameras: `${shown}${more}`, service: b.service });
 }
 
 /**

@@ -36,55 +36,65 @@ export function ActiveView({ grants, now, operator, onStopped, onTakeOver, onRen
       <ErrorAlert message={error} />
       {grants.length === 0 && <p className="notice">{t('active.none')}</p>}
       <ul className="active-list">
-        {grants.map((g) => (
-          <li key={g.id} className="panel" data-testid="active-grant">
-            <h3>
-              {g.siteName} — {t(`motives.${g.motive}`)}
-              {g.recorded && (
-                <span className="tag-recorded" data-testid="active-recorded">
-                  {t('active.recorded')}
-                </span>
+        {grants.map((g) => {
+          // Renewed: its cameras already go on under the grant that renews it; it only runs out its minutes.
+          const renewedBy = grants.find((x) => x.renews === g.id);
+          return (
+            <li key={g.id} className="panel" data-testid="active-grant">
+              <h3>
+                {g.siteName} — {t(`motives.${g.motive}`)}
+                {g.recorded && (
+                  <span className="tag-recorded" data-testid="active-recorded">
+                    {t('active.recorded')}
+                  </span>
+                )}
+              </h3>
+              <p>
+                {t('active.service')} : {g.serviceName}
+                <br />
+                {t('active.cameras')} : {g.cameras.map((c) => c.label).join(', ')}
+                <br />
+                {t('active.until', { time: formatEnd(g.endsAt, now) })} — <strong className="nowrap">{t('tile.left', { left: formatDuration(minutesLeft(g.endsAt, now)) })}</strong>
+                {renewedBy && (
+                  <>
+                    <br />
+                    <span data-testid="active-renewed">{t('active.renewedBy', { time: formatEnd(renewedBy.endsAt, now) })}</span>
+                  </>
+                )}
+              </p>
+              <p className="holder">
+                {t('active.requestedBy', { operator: g.operator })}
+                {g.holder !== g.operator ? `, ${t('active.heldBy', { holder: g.holder })}` : ''}
+                {g.holder === operator.matricule ? ` — ${t('active.mine')}` : ''}
+              </p>
+              {onRenew && !renewedBy && g.holder === operator.matricule && minutesLeft(g.endsAt, now) <= RENEW_FROM_MIN && (
+                <button type="button" className="primary" onClick={() => onRenew(g)}>
+                  {t('renewal.action')}
+                </button>
               )}
-            </h3>
-            <p>
-              {t('active.service')} : {g.serviceName}
-              <br />
-              {t('active.cameras')} : {g.cameras.map((c) => c.label).join(', ')}
-              <br />
-              {t('active.until', { time: formatEnd(g.endsAt, now) })} — <strong className="nowrap">{t('tile.left', { left: formatDuration(minutesLeft(g.endsAt, now)) })}</strong>
-            </p>
-            <p className="holder">
-              {t('active.requestedBy', { operator: g.operator })}
-              {g.holder !== g.operator ? `, ${t('active.heldBy', { holder: g.holder })}` : ''}
-              {g.holder === operator.matricule ? ` — ${t('active.mine')}` : ''}
-            </p>
-            {onRenew && g.holder === operator.matricule && minutesLeft(g.endsAt, now) <= RENEW_FROM_MIN && (
-              <button type="button" className="primary" onClick={() => onRenew(g)}>
-                {t('renewal.action')}
-              </button>
-            )}
-            {g.holder !== operator.matricule && operator.designated && (
-              <button type="button" onClick={() => void onTakeOver(g)} title={t('active.takeOverHint')}>
-                {t('active.takeOver')}
-              </button>
-            )}
-            {g.holder !== operator.matricule && operator.role !== 'superviseur' ? null : confirm === g.id ? (
-              <div role="alertdialog" aria-label={t('active.confirmTitle')} className="confirm">
-                <p>{t('active.confirm')}</p>
-                <button type="button" className="danger" onClick={() => stop(g.id)} disabled={busy}>
-                  {t('active.confirmYes')}
+              {g.holder !== operator.matricule && operator.designated && (
+                <button type="button" onClick={() => void onTakeOver(g)} title={t('active.takeOverHint')}>
+                  {t('active.takeOver')}
                 </button>
-                <button type="button" onClick={() => setConfirm(undefined)}>
-                  {t('active.confirmNo')}
+              )}
+              {g.holder !== operator.matricule && operator.role !== 'superviseur' ? null : confirm === g.id ? (
+                <div role="alertdialog" aria-label={t('active.confirmTitle')} className="confirm">
+                  <p>{t('active.confirm')}</p>
+                  <button type="button" className="danger" onClick={() => stop(g.id)} disabled={busy}>
+                    {t('active.confirmYes')}
+                  </button>
+                  <button type="button" onClick={() => setConfirm(undefined)}>
+                    {t('active.confirmNo')}
+                  </button>
+                </div>
+              ) : (
+                <button type="button" className="danger" onClick={() => setConfirm(g.id)}>
+                  {t('active.stop')}
                 </button>
-              </div>
-            ) : (
-              <button type="button" className="danger" onClick={() => setConfirm(g.id)}>
-                {t('active.stop')}
-              </button>
-            )}
-          </li>
-        ))}
+              )}
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

@@ -94,7 +94,7 @@ describe('console screens in Chromium (demo site)', () => {
       // One banner for the grant (the 1-minute one replaced the others), naming the site and its cameras,
       // and it agrees with the tiles' countdown.
       expect(await page.getByTestId('banner').count()).toBe(1);
-      expect(await page.getByTestId('banner').textContent()).toContain("Résidence du Tripode (Hall — 1 rue de l'Arcade, Hall — 7 quai de Bercy, Hall — 8 rue du Port au Lion et 1 autre)");
+      expect(await page.getByTestId('banner').textContent()).toContain("Résidence du Tripode (Hall — 1 rue de l'Arcade, Hall — 7 quai de Bercy, Hall — 8 rue du Port au Lion et 1 autre), pour Police municipale");
       expect(await page.locator('[data-testid=tile]').first().textContent()).toContain('reste 1 min');
       await page.screenshot({ path: path.join(shots, 'wall-banners.png') });
 
@@ -109,7 +109,7 @@ describe('console screens in Chromium (demo site)', () => {
       expect(sockets.every((s) => s.closed)).toBe(true);
       await page.screenshot({ path: path.join(shots, 'wall-ended.png') });
       // The end is information: named, then gone by itself after 10 s.
-      expect(await page.getByTestId('banner').textContent()).toMatch(/^Résidence du Tripode \(.*\) : Transmission terminée \(durée écoulée\)\./);
+      expect(await page.getByTestId('banner').textContent()).toMatch(/^Résidence du Tripode \(.*\), pour Police municipale [^:]* : Transmission terminée \(durée écoulée\)\./);
       await page.getByTestId('banner').waitFor({ state: 'detached', timeout: 15000 });
 
       await page.getByRole('navigation').getByRole('button', { name: 'Registre' }).click();

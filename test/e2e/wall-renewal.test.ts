@@ -98,6 +98,15 @@ describe('renewal without a black gap (demo site, Chromium)', () => {
       expect(await page.locator('.wall [data-testid=tile]').count()).toBe(2);
       // Its warning went with it: no banner says the transmission ends in 9 minutes any more.
       expect(await page.getByTestId('banner').count()).toBe(0);
+      // « Transmissions en cours »: the old grant runs out its minutes, says it was renewed, and offers no second renewal.
+      await page.getByRole('navigation').getByRole('button', { name: /Transmissions en cours/ }).click();
+      const oldItem = page.locator('[data-testid=active-grant]', { has: page.getByTestId('active-renewed') });
+      await oldItem.waitFor();
+      expect(await oldItem.getByTestId('active-renewed').textContent()).toMatch(/^Renouvelée : les images continuent au titre de la nouvelle transmission, jusqu'à \d\d\sh\s\d\d\.$/);
+      expect(await oldItem.getByRole('button', { name: 'Renouveler' }).count()).toBe(0);
+      expect(await page.getByTestId('active-renewed').count()).toBe(1);
+      if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'active-renewed-1366.png') });
+      await page.getByRole('navigation').getByRole('button', { name: "Mur d'images" }).click();
       // The old grant's end changes nothing on the wall.
       const t2 = (await testHook(app, 'clock?advance=0')) as { now: number };
       await testHook(app, `clock?advance=${old!.endsAt + 1000 - t2.now}`);

@@ -1,6 +1,6 @@
 import { addBanner, groupBanners, INFO_TTL_MS, withoutExpired, type Banner } from '../../renderer/banners';
 
-const base = { site: 'Résidence du Tripode', cameras: ['Hall A'], endsAt: 0, shownAt: 0 };
+const base = { site: 'Résidence du Tripode', cameras: ['Hall A'], service: 'Police municipale', endsAt: 0, shownAt: 0 };
 
 describe('banners: one per grant and event, grouped, information leaves', () => {
   test('a later warning replaces the earlier one; the end replaces the warning', () => {
