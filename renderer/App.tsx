@@ -143,7 +143,8 @@ export function App() {
   async function onGranted(g: GrantView) {
     try {
       const { streams } = await window.csu.grants.openStreams({ grantId: g.id });
-      // A renewal takes its predecessor's place on the wall: the same tiles go on, on the new tokens.
+      // A renewal takes its predecessor's place on the wall: the same tiles go on, on the same sockets
+      // (main carried this page's tokens over to the new grant; a tile whose URL did not change does not reconnect).
       setOpen((o) => {
         const old = g.renews !== undefined ? o.find((x) => x.grant.id === g.renews) : undefined;
         const entry: OpenGrant = { grant: g, streams, lineage: old ? (old.lineage ?? old.grant.id) : undefined };

@@ -17,7 +17,7 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
-import type { PageEnd, RelayHub, StreamStatus } from '../relay/hub';
+import type { PageEnd, RelayCamera, RelayHub, StreamStatus } from '../relay/hub';
 import type { Recorder, StopReason } from '../recording/recorder';
 import { checkRequest, type RefusalCode, type RequestInput } from './rules';
 
@@ -269,11 +269,15 @@ export class GrantService {
     }
     // The grid plays a camera's sub stream where it has one; its main stream runs only while an
     // enlarged tile shows it (lazy in the relay).
+    // A renewal on the page that showed its predecessor takes that page's streams over: same
+    // sockets, no reconnection (the predecessor still runs: it is renewed before it ends).
+    const from = a.grant.renews !== undefined && this.active.has(a.grant.renews) ? a.grant.renews : undefined;
+    const open = (camera: RelayCamera) => (from !== undefined ? this.o.relay.carryOver(from, grantId, camera, page) : undefined) ?? this.o.relay.open(grantId, camera, page);
     const streams = a.grant.cameras.map((c) => {
       const src = a.sources.get(c.id)!;
-      const main = this.o.relay.open(grantId, { id: c.id, label: c.label, sourceUrl: src.main, lazy: !!src.sub }, page);
+      const main = open({ id: c.id, label: c.label, sourceUrl: src.main, lazy: !!src.sub });
       if (!src.sub) return { cameraId: c.id, url: main.url };
-      const sub = this.o.relay.open(grantId, { id: c.id, label: c.label, sourceUrl: src.sub, variant: 'sub' }, page);
+      const sub = open({ id: c.id, label: c.label, sourceUrl: src.sub, variant: 'sub' });
       return { cameraId: c.id, url: sub.url, mainUrl: main.url };
     });
     await appendEntries(

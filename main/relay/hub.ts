@@ -98,7 +98,9 @@ export class RelayHub extends EventEmitter {
     if (this.ports.length === 0) throw new Error('relay not started');
     const token = randomBytes(32).toString('base64url');
     const pipeKey = pipeKeyOf(camera);
-    this.tokens.set(token, { token, grantId, cameraId: camera.id, pipeKey, clients: new Set() });
+    const port = this.ports[this.nextPort++ % this.ports.length]!;
+    const url = `ws://127.0.0.1:${port}/stream/${token}`;
+    this.tokens.set(token, { token, grantId, cameraId: camera.id, pipeKey, clients: new Set(), ...(page ? { page } : {}), url });
     let entry = this.pipes.get(pipeKey);
     if (!entry) {
       entry = { pipe: undefined, camera, tokens: new Set() };
@@ -107,8 +109,25 @@ export class RelayHub extends EventEmitter {
     }
     entry.tokens.add(token);
     page?.onEnd(() => this.revoke(token));
-    const port = this.ports[this.nextPort++ % this.ports.length]!;
-    return { token, url: `ws://127.0.0.1:${port}/stream/${token}` };
+    return { token, url };
+  }
+
+  /**
+   * A renewal shown on the page that showed its predecessor: that page's token for this camera
+   * (and the socket on it) now belongs to the new grant, so the tile goes on without
+   * reconnecting. From then on the new grant's end closes it; the old grant's end no longer
+   * reaches it (closeGrant follows tokens). Undefined when the page holds no live token of the
+   * old grant for this stream: the caller opens a new one.
+   */
+  carryOver(fromGrantId: string, toGrantId: string, camera: RelayCamera, page: PageEnd | undefined): { token: string; url: string } | undefined {
+    if (!page) return undefined;
+    const key = pipeKeyOf(camera);
+    for (const te of this.tokens.values()) {
+      if (te.grantId !== fromGrantId || te.pipeKey !== key || te.page !== page || te.revoked || te.sink || !te.url) continue;
+      te.grantId = toGrantId;
+      return { token: te.token, url: te.url };
+    }
+    return undefined;
   }
 
   statusOf(cameraId: string): PipeStatus | undefined {

@@ -85,6 +85,9 @@ export interface TokenEntry {
   sink?: RecordSink;
   /** The page it was handed to has ended (page-scope.ts): it opens nothing any more. */
   revoked?: boolean;
+  /** The page it was handed to, and the URL it was handed as (a renewal carries both over: RelayHub.carryOver). */
+  page?: PageEnd;
+  url?: string;
 }
 
 /**

@@ -21,6 +21,10 @@ describe('renewal without a black gap (demo site, Chromium)', () => {
     const tmp = tmpDir();
     const app = await spawnHeadless(tmp.dir, ['--test-hooks']);
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const streamSockets: string[] = [];
+    page.on('websocket', (ws) => {
+      if (ws.url().includes('/stream/')) streamSockets.push(ws.url());
+    });
     try {
       await page.goto(app.url);
       await login(page);
@@ -65,6 +69,9 @@ describe('renewal without a black gap (demo site, Chromium)', () => {
         };
         requestAnimationFrame(tick);
       }, handle);
+      // The player on screen now: a renewal goes on with it, on the same socket.
+      await handle!.evaluate((el) => el.querySelector('video.on-screen')!.setAttribute('data-before-renewal', ''));
+      const socketsBefore = streamSockets.length;
       await tile.getByRole('button', { name: 'Renouveler' }).click();
       await page.getByTestId('renewal-notice').waitFor();
       expect(await page.getByTestId('renewal-notice').textContent()).toContain('Renouvellement de la transmission en cours sur Résidence du Tripode');
@@ -95,6 +102,9 @@ describe('renewal without a black gap (demo site, Chromium)', () => {
         return w.__gap;
       });
       expect(gap).toBeLessThan(1000);
+      // Without reconnecting: no new stream socket, the same player on screen (main carried the page's tokens over to the renewal).
+      expect(streamSockets.slice(socketsBefore)).toEqual([]);
+      expect(await handle!.evaluate((el) => el.querySelector('video.on-screen')!.hasAttribute('data-before-renewal'))).toBe(true);
       expect(await page.locator('.wall [data-testid=tile]').count()).toBe(2);
       // Its warning went with it: no banner says the transmission ends in 9 minutes any more.
       expect(await page.getByTestId('banner').count()).toBe(0);

@@ -228,6 +228,35 @@ describe('stream relay (real ffmpeg, real RTSP server)', () => {
     }
   }, 60000);
 
+  test("a renewal carries its page's token over: same socket, the old grant's end no longer reaches it, the new grant's end closes it", async () => {
+    const cam = { id: 'cam2', label: 'Cam 2', sourceUrl: sim.url('cam2') };
+    const page = new PageScope();
+    const other = new PageScope();
+    try {
+      const old = hub.open('g-old', cam, page);
+      const elsewhere = hub.open('g-old', cam, other);
+      const tile = await connectStream(old.url, ORIGIN);
+      await waitFor(() => tile.bytes() > 20_000, 15000, 'the old grant plays');
+      // Only the page that showed the old grant gets it, and only once.
+      expect(hub.carryOver('g-old', 'g-new', cam, new PageScope())).toBeUndefined();
+      const carried = hub.carryOver('g-old', 'g-new', cam, page);
+      expect(carried).toEqual(old);
+      expect(hub.carryOver('g-old', 'g-new', cam, page)).toBeUndefined();
+      expect(hub.streamState('g-new', 'cam2')).toBeDefined();
+      await hub.closeGrant('g-old', 'expired');
+      // The other page's token of the old grant is closed and refused; the carried socket goes on.
+      expect(await tryConnect(elsewhere.url, { Origin: ORIGIN })).toEqual({ status: 404, opened: false });
+      const before = tile.bytes();
+      await waitFor(() => tile.bytes() > before + 20_000, 10000, 'the renewal goes on on the same socket');
+      expect(tile.ws.readyState).toBe(tile.ws.OPEN);
+      await hub.closeGrant('g-new', 'expired');
+      expect((await tile.closed).code).toBe(CLOSE_CODES.expired);
+    } finally {
+      await hub.closeGrant('g-old', 'expired');
+      await hub.closeGrant('g-new', 'expired');
+    }
+  }, 60000);
+
   test('a stalled client (never reads) is skipped then closed; the relay does not buffer for it', async () => {
     // Incompressible noise at 8 Mbit/s fills the kernel's socket buffers in seconds.
     const noisy = await startRtspSim({ cams: 1, width: 640, height: 360, bitrate: 8000, snow: true });
