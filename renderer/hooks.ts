@@ -60,3 +60,28 @@ export function usePolled<T>(fetch: () => Promise<T>, enabled: boolean, pollMs: 
   }, [enabled, pollMs, refreshKey]);
   return value;
 }
+
+/**
+ * State kept for this window's session (sessionStorage): a reload (F5) or the reload of a crashed
+ * renderer keeps it, a new window starts from `initial`. What is read back is checked: the
+ * storage is the page's, not main's, and may hold anything.
+ */
+export function useSessionState<T>(key: string, initial: T, valid: (v: unknown) => v is T): [T, (next: T | ((prev: T) => T)) => void] {
+  const [value, setValue] = useState<T>(() => {
+    try {
+      const raw = sessionStorage.getItem(key);
+      const parsed: unknown = raw === null ? undefined : JSON.parse(raw);
+      return valid(parsed) ? parsed : initial;
+    } catch {
+      return initial;
+    }
+  });
+  useEffect(() => {
+    try {
+      sessionStorage.setItem(key, JSON.stringify(value));
+    } catch {
+      // Storage full or refused: the wall works the same, only a reload forgets.
+    }
+  }, [key, value]);
+  return [value, setValue];
+}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { EventPayload, GrantView } from '../../preload/contract';
 import { Tile } from '../components/Tile';
 import { endedState } from '../components/tile-state';
+import { useSessionState } from '../hooks';
 import { layoutFor, LAYOUT_CHOICES, rowsFor, type LayoutChoice } from './wall-layout';
 import { WallHelp } from './WallHelp';
 
@@ -24,8 +25,9 @@ function digitOf(e: KeyboardEvent): number | undefined {
 
 export function WallView({ open, matricule, now, visible, onDismiss, onRenew, onReopen }: { open: OpenGrant[]; matricule: string; now: number; visible: boolean; onDismiss: (grantId: string) => void; onRenew: (g: GrantView) => void; onReopen?: (grantId: string) => void }) {
   const { t } = useTranslation();
-  const [choice, setChoice] = useState<LayoutChoice>('auto');
-  const [page, setPage] = useState(0);
+  // The chosen layout and page survive a reload (F5) of this window.
+  const [choice, setChoice] = useSessionState<LayoutChoice>('csu.wall.layout', 'auto', (v): v is LayoutChoice => LAYOUT_CHOICES.includes(v as LayoutChoice));
+  const [page, setPage] = useSessionState('csu.wall.page', 0, (v): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1000);
   const [enlarged, setEnlarged] = useState<number | undefined>();
   const [selected, setSelected] = useState(0);
   const [help, setHelp] = useState(false);
@@ -116,7 +118,7 @@ export function WallView({ open, matricule, now, visible, onDismiss, onRenew, on
           {ended.map((o) => (
             <li key={o.grant.id} className="ended-strip">
               {o.grant.cameras.map((c) => (
-                <figure key={c.id} className={`tile tile-ended state-${endedState(o.ended!)}`} data-testid="tile" data-state={endedState(o.ended!)} data-camera={c.id} data-grant={o.grant.id}>
+                <figure key={c.id} className={`tile tile-ended state-${endedState(o.ended!)}`} data-testid="tile" data-state={endedState(o.ended!)} data-camera={c.id} data-grant={o.grant.id} title={`${c.label} · ${o.grant.siteName} — ${t(`tile.states.${endedState(o.ended!)}`)}`}>
                   <figcaption>
                     <strong>{c.label}</strong> · {o.grant.siteName}
                   </figcaption>

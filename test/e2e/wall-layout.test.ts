@@ -145,6 +145,15 @@ describe('wall layout and reload (demo site, Chromium)', () => {
       } finally {
         await db.destroy();
       }
+
+      // The chosen layout and page survive a reload of the window.
+      await page.getByRole('button', { name: '2×2' }).click();
+      await page.getByRole('button', { name: 'Page suivante' }).click();
+      expect(await page.getByTestId('wall-page').textContent()).toBe('page 2 / 4');
+      await page.reload();
+      await page.waitForFunction(() => document.querySelector('[data-testid=wall-page]')?.textContent === 'page 2 / 4', null, { timeout: 15000 });
+      expect(await page.getByRole('button', { name: '2×2' }).getAttribute('aria-pressed')).toBe('true');
+      expect(await page.locator('.wall [data-testid=tile]').count()).toBe(4);
     } finally {
       await page.close();
       await app.stop();
