@@ -26,6 +26,12 @@ export function useConsoleNow(tickMs = 1000): number {
       clearInterval(t);
     };
   }, [tickMs]);
+  // A warning is sent at main's instant « N minutes before the end »: the countdowns read N from
+  // then on, not N + 1 for the rest of a tick (the page's clock is up to a tick behind).
+  useCsuEvent('grant.warning', (w) => {
+    const sent = w.endsAt - w.minutesLeft * 60000;
+    setNow((n) => Math.max(n, sent));
+  });
   return now;
 }
 
