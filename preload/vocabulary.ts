@@ -50,6 +50,7 @@ export const REFUSAL_CODES = [
   'JUSTIFICATION_CONTROL_CHARS',
   'RECORDING_NOT_ALLOWED',
   'RECORDING_REASON_INVALID',
+  'CAMERA_ALREADY_TRANSMITTED',
 ] as const;
 export const RefusalCode = z.enum(REFUSAL_CODES);
 export type RefusalCode = z.infer<typeof RefusalCode>;

@@ -17,6 +17,17 @@ export interface RequestInput {
   serviceId: string;
   /** Record the transmission (issue G3): only where the convention allows it, with a reason. */
   record?: { reason: string } | undefined;
+  /** The running grant this request renews: its cameras go on under the renewal, not twice. */
+  renews?: string | undefined;
+}
+
+/** A grant running on this console, as far as duplicates go. */
+export interface RunningGrant {
+  id: string;
+  serviceId: string;
+  cameras: { id: string }[];
+  endsAt: number;
+  renews?: string | undefined;
 }
 
 export interface RuleContext {
@@ -28,6 +39,8 @@ export interface RuleContext {
   cameras: Camera[];
   services: Service[];
   operator: Operator | undefined;
+  /** Every grant running on this console (whoever holds it): a camera goes once to a service. */
+  running: RunningGrant[];
 }
 
 /** Roles that may send a request; an administrator configures, does not watch. */
@@ -57,6 +70,13 @@ export function checkRequest(r: RequestInput, ctx: RuleContext): { reasons: Refu
       if (!reasons.includes('CAMERA_NOT_OF_SITE')) reasons.push('CAMERA_NOT_OF_SITE');
     } else if (!cam.active && !reasons.includes('CAMERA_INACTIVE')) reasons.push('CAMERA_INACTIVE');
   }
+
+  // A camera already transmitted from this console to the same service would be a second tile
+  // and a second registry line for one transmission: renew it instead. Another service is
+  // another transmission (DOMAIN.md: the registry names the receiving service).
+  const carried = renewalChain(r.renews, ctx.running);
+  const duplicate = ctx.running.some((g) => g.endsAt > ctx.now && !carried.has(g.id) && g.serviceId === r.serviceId && g.cameras.some((c) => r.cameraIds.includes(c.id)));
+  if (duplicate) reasons.push('CAMERA_ALREADY_TRANSMITTED');
 
   const allowedMotives: readonly string[] = convention?.motives ?? MOTIVES;
   if (!allowedMotives.includes(r.motive)) reasons.push('MOTIVE_NOT_ALLOWED');
@@ -95,4 +115,11 @@ export function checkRequest(r: RequestInput, ctx: RuleContext): { reasons: Refu
   }
 
   return { reasons, convention };
+}
+
+/** The renewed grant and those it renewed in turn, still running: the renewal carries their cameras on. */
+function renewalChain(renews: string | undefined, running: RunningGrant[]): Set<string> {
+  const out = new Set<string>();
+  for (let id = renews; id !== undefined && !out.has(id); id = running.find((g) => g.id === id)?.renews) out.add(id);
+  return out;
 }

@@ -100,6 +100,7 @@ export class GrantService {
   private readonly active = new Map<string, Active>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly warnings: number[];
+  private requests: Promise<unknown> = Promise.resolve();
 
   private readonly password = (cameraId: string): string | undefined => this.o.cameraPassword?.(cameraId);
 
@@ -130,7 +131,17 @@ export class GrantService {
     return this.active.get(grantId)?.grant;
   }
 
-  async request(r: RequestInput & { renews?: string | undefined }, operatorMatricule: string): Promise<{ accepted: true; grant: Grant } | { accepted: false; reasons: RefusalCode[] }> {
+  /**
+   * One request at a time: the duplicate rule reads the running grants, so two requests for the
+   * same camera and service must not both pass before either is active.
+   */
+  request(r: RequestInput, operatorMatricule: string): Promise<{ accepted: true; grant: Grant } | { accepted: false; reasons: RefusalCode[] }> {
+    const run = this.requests.then(() => this.requestNow(r, operatorMatricule));
+    this.requests = run.catch(() => undefined);
+    return run;
+  }
+
+  private async requestNow(r: RequestInput, operatorMatricule: string): Promise<{ accepted: true; grant: Grant } | { accepted: false; reasons: RefusalCode[] }> {
     const { db, consoleId, clock } = this.o;
     const now = clock.now();
     // A renewal takes over a running grant this operator holds, on the same site; it is a new
@@ -147,7 +158,7 @@ export class GrantService {
       getOperator(db, operatorMatricule),
     ]);
     const named = cameras.filter((c) => r.cameraIds.includes(c.id));
-    const { reasons, convention } = checkRequest(r, { now, site, conventions, cameras: named, services, operator });
+    const { reasons, convention } = checkRequest(r, { now, site, conventions, cameras: named, services, operator, running: this.list() });
     if (reasons.length > 0 || !site || !convention || !operator) {
       // Refused attempts are part of the registry's evidence too.
       const entry = {

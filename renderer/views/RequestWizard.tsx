@@ -5,13 +5,14 @@ import { formatDuration, formatEnd, unbreakable } from '../format';
 import { errorText } from '../i18n';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { Overlaps } from '../components/Overlaps';
+import { duplicateCameraIds, overlapsOf } from '../components/overlap-rule';
 
 type Step = 1 | 2 | 3 | 4 | 5;
 const STEPS: Step[] = [1, 2, 3, 4, 5];
 /** Where each refusal code from main is shown. */
 const FIELD_OF: Record<string, 'site' | 'cameras' | 'motive' | 'justification' | 'duration' | 'service' | 'operator' | 'record'> = {
   SITE_UNKNOWN: 'site', SITE_INACTIVE: 'site', CONVENTION_MISSING: 'site', CONVENTION_NOT_YET_VALID: 'site', CONVENTION_EXPIRED: 'site',
-  NO_CAMERA: 'cameras', CAMERA_NOT_OF_SITE: 'cameras', CAMERA_INACTIVE: 'cameras',
+  NO_CAMERA: 'cameras', CAMERA_NOT_OF_SITE: 'cameras', CAMERA_INACTIVE: 'cameras', CAMERA_ALREADY_TRANSMITTED: 'cameras',
   MOTIVE_NOT_ALLOWED: 'motive',
   JUSTIFICATION_TOO_SHORT: 'justification', JUSTIFICATION_TOO_LONG: 'justification', JUSTIFICATION_CONTROL_CHARS: 'justification',
   DURATION_NOT_INTEGER: 'duration', DURATION_TOO_SHORT: 'duration', DURATION_TOO_LONG: 'duration', DURATION_NOT_MULTIPLE_OF_15: 'duration',
@@ -52,6 +53,11 @@ export function RequestWizard({ operator, onGranted, renewal, active = [], onRen
     return out;
   }, [conv]);
   const services = catalogue?.services.filter((s) => conv?.serviceIds.includes(s.id)) ?? [];
+  const renews = renewal && renewal.siteId === siteId ? renewal.id : undefined;
+  // Before step 4 the service is known only where the convention connects a single one.
+  const knownService = serviceId || (services.length === 1 ? services[0]!.id : '');
+  const overlaps = overlapsOf(cameraIds, active, renews, knownService, Date.now());
+  const duplicates = duplicateCameraIds(overlaps);
 
   function refuse(codes: string[]): void {
     const byField: Record<string, string[]> = {};
@@ -99,12 +105,22 @@ export function RequestWizard({ operator, onGranted, renewal, active = [], onRen
     setNotice(hadChoices && next ? t('wizard.siteChanged', { site: next.name }) : undefined);
   }
 
+  /** « Retirer les caméras déjà transmises »: with none left, back to the cameras. */
+  function removeDuplicates() {
+    const rest = cameraIds.filter((id) => !duplicates.has(id));
+    setCameraIds(rest);
+    if (rest.length === 0) {
+      setErrors({ cameras: [t('refusals.NO_CAMERA')] });
+      setStep(2);
+    } else setErrors(({ cameras: _, ...others }) => others);
+  }
+
   async function submit() {
-    if (sending) return; // a double click sends once
+    if (sending || duplicates.size > 0) return; // a double click sends once; a duplicate is not sent (main refuses it too)
     setSending(true);
     setFatal(undefined);
     try {
-      const r = await window.csu.grants.request({ siteId, cameraIds, motive, justification, durationMin, serviceId, ...(renewal && renewal.siteId === siteId ? { renews: renewal.id } : {}), ...(recording && conv?.recordingAllowed ? { record: { reason: recordReason } } : {}) });
+      const r = await window.csu.grants.request({ siteId, cameraIds, motive, justification, durationMin, serviceId, ...(renews ? { renews } : {}), ...(recording && conv?.recordingAllowed ? { record: { reason: recordReason } } : {}) });
       if (r.accepted) onGranted(r.grant);
       else {
         refuse(r.reasons);
@@ -195,7 +211,7 @@ export function RequestWizard({ operator, onGranted, renewal, active = [], onRen
               </div>
             ))}
             {fieldErrors('cameras')}
-            <Overlaps cameraIds={cameraIds} active={active} except={renewal?.id} matricule={operator.matricule} onRenew={onRenew} />
+            <Overlaps overlaps={overlaps} serviceKnown={knownService !== ''} matricule={operator.matricule} onRenew={onRenew} onRemove={removeDuplicates} />
           </fieldset>
         )}
         {step === 3 && (
@@ -276,11 +292,17 @@ export function RequestWizard({ operator, onGranted, renewal, active = [], onRen
                 {fieldErrors('record')}
               </fieldset>
             )}
+            <Overlaps overlaps={overlaps} serviceKnown={knownService !== ''} matricule={operator.matricule} onRenew={onRenew} onRemove={removeDuplicates} />
             <p className="notice">{t('wizard.legal')}</p>
             {fieldErrors('operator')}
           </div>
         )}
         <ErrorAlert message={fatal} />
+        {step === 5 && duplicates.size > 0 && (
+          <p id="submit-blocked" className="error submit-blocked" data-testid="submit-blocked">
+            {t('overlap.submitBlocked')}
+          </p>
+        )}
         <div className="wizard-buttons">
           {step > 1 && (
             <button type="button" onClick={() => (setErrors({}), setStep((step - 1) as Step))}>
@@ -292,7 +314,7 @@ export function RequestWizard({ operator, onGranted, renewal, active = [], onRen
               {t('wizard.next')}
             </button>
           ) : (
-            <button type="button" className="primary" onClick={submit} disabled={sending} aria-busy={sending}>
+            <button type="button" className="primary" onClick={submit} disabled={sending || duplicates.size > 0} aria-busy={sending} aria-describedby={duplicates.size > 0 ? 'submit-blocked' : undefined}>
               {t('wizard.submit')}
             </button>
           )}

@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   await s.session.login('OP101', 'demo-operateur');
   const grants: { id: string; endsAt: number }[] = [];
   for (let i = 0; i < N; i++) {
-    const r = await s.grants.request({ siteId: 'tripode', cameraIds: [CAMERAS[i % CAMERAS.length]!], motive: 'attroupements', justification: `Banc d'essai, demande ${i}.`, durationMin: 120, serviceId: 'pm-charenton' }, 'OP101');
+    // A camera goes once to a service from a console: the later grants on a camera renew the one before.
+    const renews = grants[i - CAMERAS.length]?.id;
+    const r = await s.grants.request({ siteId: 'tripode', cameraIds: [CAMERAS[i % CAMERAS.length]!], motive: 'attroupements', justification: `Banc d'essai, demande ${i}.`, durationMin: 120, serviceId: 'pm-charenton', ...(renews ? { renews } : {}) }, 'OP101');
     if (!r.accepted) throw new Error(`refused: ${r.reasons.join(',')}`);
     grants.push({ id: r.grant.id, endsAt: r.grant.endsAt });
     clock.advance(50);

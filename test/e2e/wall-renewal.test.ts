@@ -40,6 +40,8 @@ describe('renewal without a black gap (demo site, Chromium)', () => {
       await overlap.waitFor();
       expect(await overlap.textContent()).toMatch(/^Hall — 1 rue de l'Arcade : déjà transmise sur ce poste jusqu'à \d\d\sh\s\d\d au titre de «\sdégradations\s» \(Police municipale de Charenton-le-Pont — CSU\)\./);
       expect(await overlap.getByRole('button', { name: 'Renouveler cette transmission' }).count()).toBe(1);
+      // The service is not chosen yet (the Tripode's convention connects two): the notice says what each choice means.
+      expect(await overlap.textContent()).toContain('Vers ce même service, la demande ne pourra pas être validée ; vers un autre service, elle reste possible.');
       if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'wizard-overlap-1366.png') });
       await page.getByRole('navigation').getByRole('button', { name: "Mur d'images" }).click();
       const now = (await testHook(app, 'clock?advance=0')) as { now: number };
@@ -136,6 +138,86 @@ describe('renewal without a black gap (demo site, Chromium)', () => {
       } finally {
         await db.destroy();
       }
+    } finally {
+      await page.close();
+      await app.stop();
+      tmp.cleanup();
+    }
+  }, 120000);
+
+  test('a camera already transmitted to the same service: the cameras step and the summary say so, « Valider » stays disabled until it is removed in one click; another service is allowed; main refuses the duplicate itself', async () => {
+    const tmp = tmpDir();
+    const app = await spawnHeadless(tmp.dir, ['--test-hooks']);
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    try {
+      await page.goto(app.url);
+      await login(page);
+      await requestCameras(page, ["Hall — 1 rue de l'Arcade", 'Parking niveau -1']);
+      await page.getByRole('navigation').getByRole('button', { name: 'Nouvelle demande' }).click();
+      await page.getByRole('radio', { name: /Résidence du Tripode/ }).check();
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('checkbox', { name: "Hall — 1 rue de l'Arcade" }).check();
+      await page.getByRole('checkbox', { name: 'Sous-sol — caves' }).check();
+      await page.getByTestId('overlaps').waitFor();
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('radio', { name: 'Vols' }).check();
+      await page.getByLabel('Précisions / Justification').fill('Vol de vélos signalé au sous-sol par le gardien.');
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('radio', { name: /Police municipale/ }).check();
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      // The summary repeats it, as an alert, and the request cannot be sent.
+      const dup = page.getByTestId('overlap-duplicate');
+      await dup.waitFor();
+      expect(await dup.textContent()).toMatch(/^Hall — 1 rue de l'Arcade : déjà transmise sur ce poste jusqu'à \d\d\sh\s\d\d au titre de «\sdégradations\s» \(Police municipale de Charenton-le-Pont — CSU\)\. Même service réceptionnaire : une seconde transmission de cette caméra n'est pas possible\./);
+      const submit = page.getByRole('button', { name: 'Valider la demande' });
+      expect(await submit.isDisabled()).toBe(true);
+      expect(await page.getByTestId('submit-blocked').textContent()).toContain('Validation impossible');
+      if (SHOTS) {
+        // The wizard scrolls inside the page at 1366×768: show its end, the blocked button.
+        await submit.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(SHOTS, 'wizard-duplicate-summary-1366.png') });
+        await page.setViewportSize({ width: 1920, height: 1080 });
+        await page.screenshot({ path: path.join(SHOTS, 'wizard-duplicate-summary-1920.png') });
+      }
+      // Back at the cameras step, the service now known: the same alert, with the one-click removal.
+      await page.getByRole('button', { name: 'Précédent' }).click();
+      await page.getByRole('button', { name: 'Précédent' }).click();
+      await page.getByRole('button', { name: 'Précédent' }).click();
+      await page.getByTestId('overlap-duplicate').waitFor();
+      expect(await page.getByRole('button', { name: 'Retirer les caméras déjà transmises' }).count()).toBe(1);
+      if (SHOTS) {
+        await page.screenshot({ path: path.join(SHOTS, 'wizard-duplicate-cameras-1920.png') });
+        await page.setViewportSize({ width: 1366, height: 768 });
+        await page.getByRole('button', { name: 'Retirer les caméras déjà transmises' }).scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(SHOTS, 'wizard-duplicate-cameras-1366.png') });
+      }
+      // To the commissariat it is a separate transmission: named, not blocking.
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByRole('radio', { name: /Commissariat/ }).check();
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByTestId('overlap-other').waitFor();
+      expect(await page.getByTestId('overlap-other').textContent()).toContain('Votre demande va à un autre service réceptionnaire : c\'est une transmission distincte.');
+      expect(await page.getByTestId('overlap-duplicate').count()).toBe(0);
+      expect(await submit.isDisabled()).toBe(false);
+      // Back to the police municipale, and the one click at the summary: only the sous-sol is left.
+      await page.getByRole('button', { name: 'Précédent' }).click();
+      await page.getByRole('radio', { name: /Police municipale/ }).check();
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      expect(await submit.isDisabled()).toBe(true);
+      await page.getByRole('button', { name: 'Retirer les caméras déjà transmises' }).click();
+      expect(await page.getByTestId('overlaps').count()).toBe(0);
+      expect(await page.getByTestId('submit-blocked').count()).toBe(0);
+      expect(await page.locator('.summary dd').nth(1).textContent()).toBe('Sous-sol — caves');
+      await submit.click();
+      await page.getByRole('heading', { name: "Mur d'images" }).waitFor();
+      const grants = await page.evaluate(() => window.csu.grants.list());
+      expect(grants.map((g) => g.cameras.map((c) => c.id).join(',')).sort()).toEqual(['tripode-hall-arcade,tripode-parking-n1', 'tripode-sous-sol']);
+      await page.waitForFunction(() => document.querySelectorAll('.wall [data-testid=tile]').length === 3, null, { timeout: 10000 });
+      // The renderer is not the boundary: the same request sent straight to main is refused, and journaled.
+      const direct = await page.evaluate(() => window.csu.grants.request({ siteId: 'tripode', cameraIds: ['tripode-hall-arcade'], motive: 'vols', justification: 'Vol de vélos signalé au sous-sol.', durationMin: 120, serviceId: 'pm-charenton' }));
+      expect(direct).toEqual({ accepted: false, reasons: ['CAMERA_ALREADY_TRANSMITTED'] });
+      expect((await page.evaluate(() => window.csu.grants.list())).length).toBe(2);
     } finally {
       await page.close();
       await app.stop();

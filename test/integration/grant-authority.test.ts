@@ -93,7 +93,8 @@ describe('grant authority', () => {
     expect(mine.value.accepted).toBe(true);
     // A refused request by the non-designated operator, and a lockout.
     await as('OP102', 'demo-non-designe');
-    const refused = await call('grants.request', { ...base, cameraIds: ['tripode-sous-sol'] });
+    // Another camera: the sous-sol is already transmitted to this service (that would be a second reason).
+    const refused = await call('grants.request', { ...base, cameraIds: ['tripode-parking-n2'] });
     expect(refused).toMatchObject({ ok: true, value: { accepted: false, reasons: ['OPERATOR_NOT_DESIGNATED'] } });
     await s.session.logout();
     for (let i = 0; i < 5; i++) await call('session.login', { matricule: 'OP102', password: 'faux' });

@@ -330,4 +330,39 @@ describe('grants on the real service graph', () => {
       t.cleanup();
     }
   }, 30000);
+
+  test('a camera already transmitted from this console to the same service: refused and journaled as a refusal, whoever asks; to another service, or as a renewal, accepted; two requests at once give one grant', async () => {
+    const t = tmpDir('csu-grants-dup-');
+    const clock = new OffsetClock();
+    const s = await boot(t.dir, clock);
+    try {
+      const g = await s.grants.request({ ...base, cameraIds: ['tripode-hall-arcade', 'tripode-parking-n1'], durationMin: 120 }, 'OP101');
+      if (!g.accepted) throw new Error('refused');
+      expect(await s.grants.request({ ...base, cameraIds: ['tripode-hall-bercy', 'tripode-hall-arcade'], durationMin: 120 }, 'OP101')).toEqual({ accepted: false, reasons: ['CAMERA_ALREADY_TRANSMITTED'] });
+      // Every reason at once, as for any refusal; another operator of the same console too.
+      expect(await s.grants.request({ ...base, cameraIds: ['tripode-parking-n1'], durationMin: 60 }, 'SUP201')).toEqual({ accepted: false, reasons: ['CAMERA_ALREADY_TRANSMITTED', 'DURATION_TOO_SHORT'] });
+      const refused = await journal(s, 'request.refused');
+      expect(refused.map((e) => [e.actor, e.payload.reasons])).toEqual([
+        ['OP101', ['CAMERA_ALREADY_TRANSMITTED']],
+        ['SUP201', ['CAMERA_ALREADY_TRANSMITTED', 'DURATION_TOO_SHORT']],
+      ]);
+      expect(refused[0]!.payload).toMatchObject({ cameraIds: ['tripode-hall-bercy', 'tripode-hall-arcade'], serviceId: 'pm-charenton' });
+      // Another receiving service is another transmission, with its own registry line.
+      const pn = await s.grants.request({ ...base, cameraIds: ['tripode-hall-arcade'], durationMin: 120, serviceId: 'pn-charenton' }, 'OP101');
+      expect(pn.accepted).toBe(true);
+      const renewal = await s.grants.request({ ...base, cameraIds: ['tripode-hall-arcade', 'tripode-parking-n1'], durationMin: 120, renews: g.grant.id }, 'OP101');
+      expect(renewal.accepted).toBe(true);
+      // Two requests sent at once for a free camera: checked one after the other, one grant.
+      const both = await Promise.all([0, 1].map(() => s.grants.request({ ...base, cameraIds: ['tripode-sous-sol'], durationMin: 120 }, 'OP101')));
+      expect(both.map((x) => x.accepted).sort()).toEqual([false, true]);
+      expect(s.grants.list().filter((x) => x.cameras.some((c) => c.id === 'tripode-sous-sol'))).toHaveLength(1);
+      // Once the grant ends, the camera may be asked for again.
+      const sub = s.grants.list().find((x) => x.cameras.some((c) => c.id === 'tripode-sous-sol'))!;
+      await s.grants.stop(sub.id, OP101);
+      expect((await s.grants.request({ ...base, cameraIds: ['tripode-sous-sol'], durationMin: 120 }, 'OP101')).accepted).toBe(true);
+    } finally {
+      await s.close();
+      t.cleanup();
+    }
+  }, 30000);
 });

@@ -1,6 +1,6 @@
 import type { Camera, Convention, Operator, Service, Site } from '../../db/catalogue';
 import { MOTIVES as DB_MOTIVES, ZONES as DB_ZONES } from '../../db/motives';
-import { checkRequest, type RequestInput, type RuleContext } from '../../main/grants/rules';
+import { checkRequest, type RequestInput, type RuleContext, type RunningGrant } from '../../main/grants/rules';
 import { MOTIVES, ZONES } from '../../preload/contract';
 
 const NOW = Date.UTC(2026, 10, 26, 10);
@@ -17,7 +17,7 @@ const services: Service[] = [
 ];
 const op: Operator = { matricule: 'OP101', name: 'C', role: 'operateur', designated: true, active: true, passwordHash: 'x', mustChangePassword: false, designatedSince: null, designationRef: null };
 const good: RequestInput = { siteId: 'tripode', cameraIds: ['h1'], motive: 'vols', justification: 'Vol signalé au parking.', durationMin: 120, serviceId: 'pm' };
-const ctx = (over: Partial<RuleContext> = {}): RuleContext => ({ now: NOW, site, conventions: [conv], cameras: cams, services, operator: op, ...over });
+const ctx = (over: Partial<RuleContext> = {}): RuleContext => ({ now: NOW, site, conventions: [conv], cameras: cams, services, operator: op, running: [], ...over });
 const reasons = (r: Partial<RequestInput>, c: Partial<RuleContext> = {}) => checkRequest({ ...good, ...r }, ctx(c)).reasons;
 
 describe('request rules (convention)', () => {
@@ -82,6 +82,40 @@ describe('request rules (convention)', () => {
   test('every reason at once', () => {
     const all = reasons({ cameraIds: [], motive: 'x', durationMin: 721, serviceId: 'pn', justification: ' ' }, { operator: { ...op, designated: false, active: false } });
     expect(all).toEqual(['NO_CAMERA', 'MOTIVE_NOT_ALLOWED', 'DURATION_TOO_LONG', 'DURATION_NOT_MULTIPLE_OF_15', 'SERVICE_NOT_CONNECTED', 'OPERATOR_INACTIVE', 'OPERATOR_NOT_DESIGNATED', 'JUSTIFICATION_TOO_SHORT']);
+  });
+
+  describe('a camera already transmitted from this console (issue G5, overlaps)', () => {
+    const conv2 = { conventions: [{ ...conv, serviceIds: ['pm', 'pn'] }] };
+    const running = (over: Partial<RunningGrant> = {}): RunningGrant => ({ id: 'g1', serviceId: 'pm', cameras: [{ id: 'h1' }, { id: 'p1' }], endsAt: NOW + 3600000, ...over });
+
+    test('to the same service: refused, with the other reasons at once', () => {
+      expect(reasons({}, { running: [running()] })).toEqual(['CAMERA_ALREADY_TRANSMITTED']);
+      expect(reasons({ justification: 'court' }, { running: [running()] })).toEqual(['CAMERA_ALREADY_TRANSMITTED', 'JUSTIFICATION_TOO_SHORT']);
+      // Whoever holds it: the rule is per console, the wall would show the camera twice.
+      expect(reasons({ cameraIds: ['h1', 'off'] }, { running: [running()] })).toEqual(['CAMERA_INACTIVE', 'CAMERA_ALREADY_TRANSMITTED']);
+    });
+
+    test('to another service: a separate transmission, allowed', () => {
+      expect(reasons({ serviceId: 'pn' }, { ...conv2, running: [running()] })).toEqual([]);
+      expect(reasons({}, { ...conv2, running: [running({ serviceId: 'pn' })] })).toEqual([]);
+    });
+
+    test('other cameras, or a grant past its end the sweep has not closed yet: allowed', () => {
+      expect(reasons({}, { running: [running({ cameras: [{ id: 'p1' }] })] })).toEqual([]);
+      expect(reasons({}, { running: [running({ endsAt: NOW })] })).toEqual([]);
+    });
+
+    test('a renewal is not a duplicate of the grant it renews, nor of the ones that grant renewed; it is of any other', () => {
+      const g1 = running();
+      const g2 = running({ id: 'g2', renews: 'g1' });
+      expect(reasons({ renews: 'g1' }, { running: [g1] })).toEqual([]);
+      expect(reasons({ renews: 'g2' }, { running: [g1, g2] })).toEqual([]);
+      // A second renewal of g1 while g2 already renews it would put the camera on the wall twice.
+      expect(reasons({ renews: 'g1' }, { running: [g1, g2] })).toEqual(['CAMERA_ALREADY_TRANSMITTED']);
+      expect(reasons({ renews: 'g1' }, { running: [g1, running({ id: 'g3' })] })).toEqual(['CAMERA_ALREADY_TRANSMITTED']);
+      // A loop in forged data ends.
+      expect(reasons({ renews: 'g1' }, { running: [running({ renews: 'g2' }), running({ id: 'g2', renews: 'g1' })] })).toEqual([]);
+    });
   });
 
   test('the contract and the database agree on motives and zones', () => {
