@@ -139,6 +139,8 @@ export function App() {
     refreshActive();
   });
   useCsuEvent('grant.started', () => refreshActive());
+  // « Transmissions en cours » says when a grant's recording stopped, as its tiles do.
+  useCsuEvent('recording.stopped', () => refreshActive());
 
   async function onGranted(g: GrantView) {
     try {

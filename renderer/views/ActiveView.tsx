@@ -44,8 +44,8 @@ export function ActiveView({ grants, now, operator, onStopped, onTakeOver, onRen
               <h3>
                 {g.siteName} — {t(`motives.${g.motive}`)}
                 {g.recorded && (
-                  <span className="tag-recorded" data-testid="active-recorded">
-                    {t('active.recorded')}
+                  <span className={`tag-recorded${g.recordingStopped ? ' stopped' : ''}`} data-testid="active-recorded" title={g.recordingStopped ? t('tile.recording.stoppedTitle', { reason: t(`tile.recording.reasons.${g.recordingStopped}`) }) : undefined}>
+                    {t(g.recordingStopped ? 'active.recordingStopped' : 'active.recorded')}
                   </span>
                 )}
               </h3>

@@ -229,7 +229,10 @@ describe('recording on screen', () => {
       await page.getByRole('navigation').getByRole('button', { name: 'Transmissions en cours' }).click();
       const listed = page.getByTestId('active-grant');
       await listed.first().waitFor();
-      expect(await listed.filter({ hasText: 'Résidence du Tripode' }).getByTestId('active-recorded').textContent()).toBe('enregistrée');
+      // Its recording was stopped (quota): the list says so, the reason in the title, as the tile does.
+      const tag = listed.filter({ hasText: 'Résidence du Tripode' }).getByTestId('active-recorded');
+      expect(await tag.textContent()).toBe('enregistrement arrêté');
+      expect(await tag.getAttribute('title')).toBe(stopped);
       expect(await listed.filter({ hasText: 'Bobinet-Sellier' }).getByTestId('active-recorded').count()).toBe(0);
       await page.screenshot({ path: path.join(shots, 'recording-active-1366.png') });
 
