@@ -249,12 +249,22 @@ export function RequestWizard({ operator, onGranted, renewal, active = [], onRen
             {fieldErrors('duration')}
             <fieldset>
               <legend>{t('wizard.service')}</legend>
-              {services.map((s) => (
-                <label key={s.id} className="choice">
-                  <input type="radio" name="service" value={s.id} checked={serviceId === s.id} onChange={() => setServiceId(s.id)} />
-                  {s.name}
-                </label>
-              ))}
+              {services.map((s) => {
+                // This service already receives some of these cameras from this console: the summary will block it.
+                const already = overlapsOf(cameraIds, active, renews, s.id, Date.now()).filter((o) => o.sameService).flatMap((o) => o.cameras.map((c) => c.label));
+                return (
+                  <label key={s.id} className="choice">
+                    <input type="radio" name="service" value={s.id} checked={serviceId === s.id} onChange={() => setServiceId(s.id)} />
+                    {s.name}
+                    {already.length > 0 && (
+                      <small className="already-receives" data-testid="service-duplicate">
+                        {' '}
+                        — {t('wizard.serviceAlreadyReceives', { cameras: already.join(', ') })}
+                      </small>
+                    )}
+                  </label>
+                );
+              })}
               {fieldErrors('service')}
             </fieldset>
           </>

@@ -163,6 +163,12 @@ describe('renewal without a black gap (demo site, Chromium)', () => {
       await page.getByRole('radio', { name: 'Vols' }).check();
       await page.getByLabel('Précisions / Justification').fill('Vol de vélos signalé au sous-sol par le gardien.');
       await page.getByRole('button', { name: 'Suivant' }).click();
+      // The service step says which service already receives which camera from this console.
+      const hints = page.getByTestId('service-duplicate');
+      await hints.first().waitFor();
+      expect(await hints.allTextContents()).toEqual([" — reçoit déjà Hall — 1 rue de l'Arcade depuis ce poste"]);
+      expect(await page.locator('label.choice', { has: hints }).textContent()).toContain('Police municipale');
+      if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'wizard-duplicate-service.png') });
       await page.getByRole('radio', { name: /Police municipale/ }).check();
       await page.getByRole('button', { name: 'Suivant' }).click();
       // The summary repeats it, as an alert, and the request cannot be sent.
