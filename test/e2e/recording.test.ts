@@ -2,12 +2,11 @@ import { readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { openDatabase } from '../../db';
-import { listConventions, upsertCamera, upsertConvention } from '../../db/catalogue';
-import { seedDemo } from '../../db/seeds/demo';
 import { verifyBundle } from '../../main/review/verify';
 import { launchChromium } from '../helpers/browser';
 import { login, requestCameras, testHook } from '../helpers/console-ui';
 import { spawnHeadless } from '../helpers/headless';
+import { RECORDED_CAMERA, seedRecordingSite } from '../helpers/recording-site';
 import { startRtspSim, type RtspSim } from '../helpers/rtsp-sim';
 import { repoRoot, tmpDir } from '../helpers/tmp';
 
@@ -18,7 +17,7 @@ import { repoRoot, tmpDir } from '../helpers/tmp';
  * watermark shows who and when); a file removed by hand and a flipped byte are named.
  */
 const shots = path.join(repoRoot, 'test-results');
-const CAM = 'tripode-hall-arcade';
+const CAM = RECORDED_CAMERA;
 
 async function frames(page: Page): Promise<number> {
   return page.$eval('[data-testid=recording-video]', (v) => (v as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames);
@@ -39,12 +38,7 @@ describe('recording on screen', () => {
 
   test('offered where allowed; recorded without a tile; played back with seek and ×2; missing and altered segments named', async () => {
     const tmp = tmpDir();
-    const db = await openDatabase(path.join(tmp.dir, 'console.sqlite'));
-    await seedDemo(db, Date.now());
-    const tripode = (await listConventions(db, 'tripode'))[0]!;
-    await upsertConvention(db, { ...tripode, recordingAllowed: true, retentionDays: 7 });
-    await upsertCamera(db, { id: CAM, siteId: 'tripode', label: "Hall — 1 rue de l'Arcade", zone: 'hall', sourceUrl: sim.url('cam1') });
-    await db.destroy();
+    await seedRecordingSite(tmp.dir, sim.url('cam1'));
     const app = await spawnHeadless(tmp.dir, ['--test-hooks'], { CSU_TEST_SEGMENT_MS: '2000' });
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     try {
@@ -179,12 +173,7 @@ describe('recording on screen', () => {
 
   test('over the quota the recording stops with a French banner; the tile keeps playing', async () => {
     const tmp = tmpDir();
-    const db = await openDatabase(path.join(tmp.dir, 'console.sqlite'));
-    await seedDemo(db, Date.now());
-    const tripode = (await listConventions(db, 'tripode'))[0]!;
-    await upsertConvention(db, { ...tripode, recordingAllowed: true, retentionDays: 7 });
-    await upsertCamera(db, { id: CAM, siteId: 'tripode', label: "Hall — 1 rue de l'Arcade", zone: 'hall', sourceUrl: sim.url('cam1') });
-    await db.destroy();
+    await seedRecordingSite(tmp.dir, sim.url('cam1'));
     // A quota of a kilobyte: the first disk check (every 5 s) stops the recording.
     writeFileSync(path.join(tmp.dir, 'settings.json'), JSON.stringify({ version: 1, recording: { quotaGb: 0.000001 } }));
     const app = await spawnHeadless(tmp.dir, ['--test-hooks']);

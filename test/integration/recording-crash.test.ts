@@ -1,9 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../db';
-import { listConventions, upsertCamera, upsertConvention } from '../../db/catalogue';
-import { seedDemo } from '../../db/seeds/demo';
 import { openApi } from '../helpers/api-client';
+import { RECORDED_CAMERA, seedRecordingSite } from '../helpers/recording-site';
 import { spawnHeadless, type RunningHeadless } from '../helpers/headless';
 import { startRtspSim, type RtspSim } from '../helpers/rtsp-sim';
 import { tmpDir } from '../helpers/tmp';
@@ -13,7 +12,7 @@ import { tmpDir } from '../helpers/tmp';
  * next start the segment in progress is sealed and journaled as interrupted, the grant is resumed
  * and so is its recording, with no screen open. Real RTSP simulator, real ffmpeg, real SQLite.
  */
-const CAM = 'tripode-hall-arcade';
+const CAM = RECORDED_CAMERA;
 const ENV = { CSU_TEST_SEGMENT_MS: '1500' };
 
 let sim: RtspSim;
@@ -48,12 +47,7 @@ async function login(app: RunningHeadless) {
 
 test('SIGKILL while recording: the open segment is journaled as interrupted, the grant and its recording resume without a screen', async () => {
   const t = tmpDir('csu-rec-crash-e2e-');
-  const db0 = await openDatabase(path.join(t.dir, 'console.sqlite'));
-  await seedDemo(db0, Date.now());
-  const tripode = (await listConventions(db0, 'tripode'))[0]!;
-  await upsertConvention(db0, { ...tripode, recordingAllowed: true, retentionDays: 7 });
-  await upsertCamera(db0, { id: CAM, siteId: 'tripode', label: "Hall — 1 rue de l'Arcade", zone: 'hall', sourceUrl: sim.url('cam1') });
-  await db0.destroy();
+  await seedRecordingSite(t.dir, sim.url('cam1'));
   let app = await spawnHeadless(t.dir, ['--test-hooks'], ENV);
   try {
     let api = await login(app);
