@@ -181,19 +181,7 @@ describe('recording on screen', () => {
     try {
       await page.goto(app.url);
       await login(page);
-      await page.getByRole('navigation').getByRole('button', { name: 'Nouvelle demande' }).click();
-      await page.getByRole('radio', { name: /Résidence du Tripode/ }).check();
-      await page.getByRole('button', { name: 'Suivant' }).click();
-      await page.getByRole('checkbox', { name: "Hall — 1 rue de l'Arcade" }).check();
-      await page.getByRole('button', { name: 'Suivant' }).click();
-      await page.getByRole('radio', { name: 'Dégradations' }).check();
-      await page.getByLabel('Précisions / Justification').fill('Tags et vitre brisée signalés par le gardien.');
-      await page.getByRole('button', { name: 'Suivant' }).click();
-      await page.getByRole('radio', { name: /Police municipale/ }).check();
-      await page.getByRole('button', { name: 'Suivant' }).click();
-      await page.getByRole('checkbox', { name: 'Enregistrer la transmission' }).check();
-      await page.getByLabel("Motif de l'enregistrement").fill('Plainte annoncée par le bailleur : conserver les images.');
-      await page.getByRole('button', { name: 'Valider la demande' }).click();
+      await requestCameras(page, ["Hall — 1 rue de l'Arcade"], /Résidence du Tripode/, /Police municipale/, 'Plainte annoncée par le bailleur : conserver les images.');
       await page.getByTestId('recording-banner').getByText("Enregistrement arrêté : le quota d'espace des enregistrements est atteint. La transmission en direct continue.").waitFor({ timeout: 20000 });
       const frames = () => page.$eval(`[data-testid=tile][data-camera="${CAM}"] video.on-screen`, (v) => (v as HTMLVideoElement).getVideoPlaybackQuality().totalVideoFrames);
       const before = await frames();
