@@ -108,6 +108,9 @@ describe('reports over every console, on screen', () => {
       await page.getByLabel("Code d'enrôlement de ce poste").waitFor();
       await page.getByLabel('Jeton de lecture du registre central').waitFor();
       await page.getByLabel("Fichier de l'autorité de certification (PEM)").waitFor();
+      // The console enrols its key with its first batch: the test says « Connexion réussie » only
+      // once that is done (on a loaded machine the click could come first and read « non enrôlé »).
+      await page.locator('.mirror-synchronised[data-testid=mirror-status]').waitFor({ timeout: 30000 });
       await page.getByRole('button', { name: 'Tester la connexion' }).click();
       await page.getByTestId('mirror-test').getByText(/Connexion réussie/).waitFor();
       await page.getByTestId('mirror-test-reader').getByText('Jeton de lecture du registre central accepté.').waitFor();
