@@ -86,7 +86,7 @@ describe('console screens in Chromium (demo site)', () => {
       const [grant] = await page.evaluate(() => window.csu.grants.list());
       let now = await advanceClock(app, 0);
       now = await advanceClock(app, grant!.endsAt - 10 * MIN + 1000 - now);
-      await page.getByText(/se termine dans 10\smin \(à \d\d\sh\s\d\d\)/).waitFor({ timeout: 5000 });
+      await page.getByText(/se termine dans 10\smin \(à (?:demain\s)?\d\d\sh\s\d\d\)/).waitFor({ timeout: 5000 });
       now = await advanceClock(app, grant!.endsAt - 5 * MIN + 1000 - now);
       await page.getByText(/se termine dans 5\smin/).waitFor({ timeout: 5000 });
       now = await advanceClock(app, grant!.endsAt - MIN + 1000 - now);

@@ -38,7 +38,7 @@ describe('renewal without a black gap (demo site, Chromium)', () => {
       await page.getByRole('checkbox', { name: "Hall — 1 rue de l'Arcade" }).check();
       const overlap = page.getByTestId('overlaps');
       await overlap.waitFor();
-      expect(await overlap.textContent()).toMatch(/^Hall — 1 rue de l'Arcade : déjà transmise sur ce poste jusqu'à \d\d\sh\s\d\d au titre de «\sdégradations\s» \(Police municipale de Charenton-le-Pont — CSU\)\./);
+      expect(await overlap.textContent()).toMatch(/^Hall — 1 rue de l'Arcade : déjà transmise sur ce poste jusqu'à (?:demain\s)?\d\d\sh\s\d\d au titre de «\sdégradations\s» \(Police municipale de Charenton-le-Pont — CSU\)\./);
       expect(await overlap.getByRole('button', { name: 'Renouveler cette transmission' }).count()).toBe(1);
       // The service is not chosen yet (the Tripode's convention connects two): the notice says what each choice means.
       expect(await overlap.textContent()).toContain('Vers ce même service, la demande ne pourra pas être validée ; vers un autre service, elle reste possible.');
@@ -174,7 +174,7 @@ describe('renewal without a black gap (demo site, Chromium)', () => {
       // The summary repeats it, as an alert, and the request cannot be sent.
       const dup = page.getByTestId('overlap-duplicate');
       await dup.waitFor();
-      expect(await dup.textContent()).toMatch(/^Hall — 1 rue de l'Arcade : déjà transmise sur ce poste jusqu'à \d\d\sh\s\d\d au titre de «\sdégradations\s» \(Police municipale de Charenton-le-Pont — CSU\)\. Même service réceptionnaire : une seconde transmission de cette caméra n'est pas possible\./);
+      expect(await dup.textContent()).toMatch(/^Hall — 1 rue de l'Arcade : déjà transmise sur ce poste jusqu'à (?:demain\s)?\d\d\sh\s\d\d au titre de «\sdégradations\s» \(Police municipale de Charenton-le-Pont — CSU\)\. Même service réceptionnaire : une seconde transmission de cette caméra n'est pas possible\./);
       const submit = page.getByRole('button', { name: 'Valider la demande' });
       expect(await submit.isDisabled()).toBe(true);
       expect(await page.getByTestId('submit-blocked').textContent()).toContain('Validation impossible');
